@@ -1,0 +1,77 @@
+package dev.atrium;
+
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.dimse.DimseAdapter;
+import dev.atrium.health.HealthCheck;
+import dev.atrium.index.BlobGarbage;
+import dev.atrium.index.Database;
+import dev.atrium.index.InstanceIndex;
+import dev.atrium.index.InstanceLocator;
+import dev.atrium.retrieve.RetrieveService;
+import dev.atrium.storage.BlobStore;
+import dev.atrium.storage.FileSystemBlobStore;
+import dev.atrium.store.BlobReclaimer;
+import dev.atrium.store.StoreService;
+import dev.atrium.web.WebServer;
+import java.nio.file.Files;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running archive: index, store, capabilities and both protocol adapters, wired once. */
+public final class Atrium implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Atrium.class);
+
+  private final Database db;
+  private final BlobReclaimer reclaimer;
+  private final WebServer web;
+  private final DimseAdapter dimse;
+
+  private Atrium(Database db, BlobReclaimer reclaimer, WebServer web, DimseAdapter dimse) {
+    this.db = db;
+    this.reclaimer = reclaimer;
+    this.web = web;
+    this.dimse = dimse;
+  }
+
+  /** Opens the index, recovers from any crash, then starts listening on both protocols. */
+  public static Atrium start(AtriumConfig config) throws Exception {
+    Files.createDirectories(config.dataDir());
+    Database db = Database.open(config.db(), config.dataDir());
+    try {
+      BlobStore blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
+      InstanceLocator locator = new InstanceLocator(db);
+      BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
+      reclaimer.recoverAfterCrash();
+      StoreService store = new StoreService(blobs, new InstanceIndex(db), reclaimer);
+      RetrieveService retrieve = new RetrieveService(locator, blobs);
+      WebServer web = new WebServer(config, store, retrieve, new HealthCheck(db, blobs));
+      DimseAdapter dimse = new DimseAdapter(config, store);
+      web.start();
+      dimse.start();
+      log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
+          dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
+              : config.db().url());
+      return new Atrium(db, reclaimer, web, dimse);
+    } catch (Exception | Error e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return web.port();
+  }
+
+  public int dimsePort() {
+    return dimse.port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    dimse.close();
+    web.close();
+    reclaimer.close();
+    db.close();
+    log.info("Atrium stopped");
+  }
+}

@@ -1,0 +1,70 @@
+package dev.atrium.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Reads conf/atrium.yaml (or the file named by ATRIUM_CONFIG, or the packaged default) and applies
+ * ATRIUM_* environment overrides: each leaf key path maps to ATRIUM_ + UPPER_SNAKE(path).
+ */
+public final class ConfigLoader {
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private ConfigLoader() {}
+
+  public static AtriumConfig load(Map<String, String> env) throws IOException {
+    ObjectNode tree = readBaseTree(env);
+    applyOverrides(tree, "", env);
+    return AtriumConfig.from(tree, env.get("ATRIUM_MOVE_DESTINATIONS"));
+  }
+
+  private static ObjectNode readBaseTree(Map<String, String> env) throws IOException {
+    String explicit = env.get("ATRIUM_CONFIG");
+    Path file = Path.of(explicit != null ? explicit : "conf/atrium.yaml");
+    if (Files.isRegularFile(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        return (ObjectNode) YAML.readTree(in);
+      }
+    }
+    if (explicit != null) {
+      throw new IOException("ATRIUM_CONFIG names " + file + ", which is not a readable file");
+    }
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/atrium.yaml")) {
+      if (in == null) throw new IOException("no conf/atrium.yaml and no packaged default");
+      return (ObjectNode) YAML.readTree(in);
+    }
+  }
+
+  private static void applyOverrides(ObjectNode node, String prefix, Map<String, String> env) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+      if (field.getValue() instanceof ObjectNode child && !path.equals("moveDestinations")) {
+        applyOverrides(child, path, env);
+      } else {
+        String value = env.get(envName(path));
+        if (value != null && !path.equals("moveDestinations")) field.setValue(TextNode.valueOf(value));
+      }
+    }
+  }
+
+  /** http.port -> ATRIUM_HTTP_PORT; dimse.maxPduLength -> ATRIUM_DIMSE_MAX_PDU_LENGTH. */
+  static String envName(String path) {
+    StringBuilder name = new StringBuilder("ATRIUM_");
+    for (char c : path.toCharArray()) {
+      if (c == '.') name.append('_');
+      else if (Character.isUpperCase(c)) name.append('_').append(c);
+      else name.append(Character.toUpperCase(c));
+    }
+    return name.toString();
+  }
+}

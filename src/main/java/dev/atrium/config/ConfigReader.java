@@ -1,0 +1,61 @@
+package dev.atrium.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+
+/** Typed access to the YAML tree by dotted path, with messages that name the key. */
+final class ConfigReader {
+  private final JsonNode root;
+
+  ConfigReader(JsonNode root) {
+    this.root = root;
+  }
+
+  String text(String path) {
+    JsonNode node = root;
+    for (String part : path.split("\\.")) node = node.path(part);
+    if (node.isMissingNode() || node.isNull()) throw new ConfigException("missing configuration key " + path);
+    return node.asText();
+  }
+
+  int positiveInt(String path) {
+    String value = text(path);
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n > 0) return n;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(path + " must be a positive integer, not '" + value + "'");
+  }
+
+  /** 0 is allowed: bind an ephemeral port (tests). */
+  int port(String path) {
+    String value = text(path);
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 0 && n <= 65535) return n;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(path + " must be a TCP port, not '" + value + "'");
+  }
+
+  /** PS3.5 AE VR: 1-16 characters, no backslash or control characters, not all spaces. */
+  String aeTitle(String path) {
+    String value = text(path).trim();
+    if (value.isEmpty() || value.length() > 16 || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\\')) {
+      throw new ConfigException(path + " is not a valid AE title: '" + value + "'");
+    }
+    return value;
+  }
+
+  AtriumConfig.DuplicatePolicy duplicatePolicy(String path) {
+    String value = text(path);
+    try {
+      return AtriumConfig.DuplicatePolicy.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(path + " must be reject, ignore or overwrite, not '" + value + "'");
+    }
+  }
+}

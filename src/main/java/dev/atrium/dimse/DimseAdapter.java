@@ -1,0 +1,73 @@
+package dev.atrium.dimse;
+
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.dicom.SopClasses;
+import dev.atrium.dimse.net.AssociationInfo;
+import dev.atrium.dimse.net.CommandSet;
+import dev.atrium.dimse.net.DimseRequestHandler;
+import dev.atrium.dimse.net.DimseServer;
+import dev.atrium.dimse.net.DimseServerSettings;
+import dev.atrium.dimse.net.DimseServiceRegistry;
+import dev.atrium.dimse.net.EchoHandler;
+import dev.atrium.store.StoreService;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The DIMSE side of Atrium: which services and transfer syntaxes we accept, and which handler
+ * serves each request. Handlers only translate DIMSE into calls of the capability packages.
+ */
+public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
+  private final DimseServer server;
+  private final StoreScp storeScp;
+
+  public DimseAdapter(AtriumConfig config, StoreService store) {
+    AtriumConfig.Dimse dimse = config.dimse();
+    this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse());
+    this.server = new DimseServer(new DimseServerSettings(dimse.bindAddress(), dimse.port(), config.aeTitle(),
+        dimse.maxPduLength(), dimse.maxAssociations(), dimse.idleTimeoutSeconds() * 1000), this);
+  }
+
+  public void start() throws IOException {
+    server.start();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public boolean acceptAssociation(AssociationInfo association) {
+    return true; // any calling AE until access control is configured
+  }
+
+  /**
+   * Storage: the SCU's first proposed standard transfer syntax, so the data set arrives as the
+   * modality holds it and is stored unchanged (no recompression). Verification: little endian.
+   */
+  @Override
+  public String negotiate(String abstractSyntaxUid, List<String> proposed) {
+    if (abstractSyntaxUid.equals(SopClasses.VERIFICATION)) {
+      return proposed.stream().filter(ts -> ts.equals(SopClasses.EXPLICIT_VR_LITTLE_ENDIAN)
+          || ts.equals(SopClasses.IMPLICIT_VR_LITTLE_ENDIAN)).findFirst().orElse(null);
+    }
+    if (SopClasses.isStorage(abstractSyntaxUid)) {
+      return proposed.stream().filter(SopClasses::isStandardTransferSyntax).findFirst().orElse(null);
+    }
+    return null;
+  }
+
+  @Override
+  public DimseRequestHandler handlerFor(int commandField, String sopClassUid) {
+    return switch (commandField) {
+      case CommandSet.C_ECHO_RQ -> EchoHandler.INSTANCE;
+      case CommandSet.C_STORE_RQ -> storeScp;
+      default -> null;
+    };
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

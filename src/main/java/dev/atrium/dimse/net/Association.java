@@ -1,0 +1,369 @@
+package dev.atrium.dimse.net;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted TCP connection, from A-ASSOCIATE-RQ to close: negotiation, then a loop of one DIMSE request at a
+ * time (asynchronous operations window 1). Runs on its own thread; not thread-safe otherwise.
+ */
+final class Association implements Runnable, DimseExchange {
+    private static final Logger log = LoggerFactory.getLogger(Association.class);
+
+    static final String IMPLEMENTATION_CLASS_UID = "1.2.826.0.1.3680043.10.1421.1";
+    static final String IMPLEMENTATION_VERSION_NAME = "ATRIUM_01";
+
+    /** Used to tell "abstract syntax unknown" (result 3) from "no acceptable transfer syntax" (result 4). */
+    private static final List<String> PROBE_TRANSFER_SYNTAXES = List.of(
+            "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99",
+            "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
+            "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
+            "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.100", "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
+            "1.2.840.10008.1.2.4.203");
+
+    private record Accepted(String abstractSyntax, String transferSyntax) {}
+
+    private record Command(int pcId, CommandSet command) {}
+
+    private final long id;
+    private final Socket socket;
+    private final DimseServerSettings settings;
+    private final DimseServiceRegistry services;
+    private final boolean admitted; // false: over the association limit, reject after reading the RQ
+    private final long startNanos = System.nanoTime();
+
+    private PduReader reader;
+    private OutputStream out;
+    private byte[] fragmentBuffer;
+    private AssociationInfo info;
+    private final Map<Integer, Accepted> contexts = new HashMap<>();
+    private int requests;
+    private volatile boolean closing; // set by server shutdown
+
+    // state of the request being handled
+    private Command current;
+    private PdvInputStream currentDataSet;
+    private boolean finalSent, cancelled;
+    // messages that arrived while peeking for C-CANCEL, consumed by the main loop afterwards
+    private Command pendingCommand;
+    private boolean pendingRelease;
+    private IOException pendingFailure;
+
+    Association(long id, Socket socket, DimseServerSettings settings, DimseServiceRegistry services, boolean admitted) {
+        this.id = id;
+        this.socket = socket;
+        this.settings = settings;
+        this.services = services;
+        this.admitted = admitted;
+    }
+
+    @Override
+    public void run() {
+        String outcome = "peer closed connection";
+        boolean accepted = false;
+        PduWriter pdus = null;
+        try {
+            socket.setSoTimeout(settings.idleTimeoutMillis());
+            reader = new PduReader(new BufferedInputStream(new QuickAckInputStream(socket), 64 * 1024),
+                    settings.maxPduLength());
+            out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            pdus = new PduWriter(out);
+            AssociateRequest rq = AssociateRequest.parse(reader.readAssociateRequest());
+            info = new AssociationInfo(id, rq.callingAeTitle(), rq.calledAeTitle(),
+                    (InetSocketAddress) socket.getRemoteSocketAddress());
+            String rejection = negotiate(rq, pdus);
+            if (rejection != null) {
+                outcome = "rejected (" + rejection + ")";
+                return;
+            }
+            accepted = true;
+            outcome = serve(pdus);
+        } catch (DicomProtocolException e) {
+            outcome = "aborted (protocol error)";
+            log.warn("Association #{} from {}: protocol error, aborting: {}", id, remote(), e.getMessage());
+            sendAbortQuietly(pdus, e.abortReason);
+        } catch (PeerAbortedException e) {
+            outcome = "aborted by peer";
+        } catch (SocketTimeoutException e) {
+            outcome = "aborted (idle timeout)";
+            log.warn("Association #{} from {}: idle for {} ms, aborting", id, remote(), settings.idleTimeoutMillis());
+            sendAbortQuietly(pdus, DicomProtocolException.REASON_NOT_SPECIFIED);
+        } catch (EOFException | SocketException e) {
+            outcome = closing ? "closed by server shutdown" : "peer closed connection";
+        } catch (Exception e) { // IOException from the transport or a bug; never let it escape the thread
+            outcome = "aborted (" + e + ")";
+            log.warn("Association #{} from {}: aborting after unexpected error", id, remote(), e);
+            sendAbortQuietly(pdus, DicomProtocolException.REASON_NOT_SPECIFIED);
+        } finally {
+            closeSocket();
+            if (accepted) {
+                try {
+                    services.associationClosed(info);
+                } catch (RuntimeException e) {
+                    log.warn("associationClosed hook failed for #{}", id, e);
+                }
+            }
+            log.info("Association #{} from {} at {} ended: {}, {} requests, {} ms", id,
+                    info == null ? "?" : info.callingAeTitle(), remote(), outcome, requests,
+                    (System.nanoTime() - startNanos) / 1_000_000);
+        }
+    }
+
+    /** Sends A-ASSOCIATE-AC or -RJ; returns null if accepted, else the rejection reason for the log. */
+    private String negotiate(AssociateRequest rq, PduWriter pdus) throws IOException {
+        // PS3.8 9.3.4 result/source/reason
+        if ((rq.protocolVersion() & 1) == 0) {
+            pdus.associateRj(1, 2, 2);
+            return "protocol version " + rq.protocolVersion();
+        }
+        if (!PduType.DICOM_APPLICATION_CONTEXT.equals(rq.applicationContext())) {
+            pdus.associateRj(1, 1, 2);
+            return "application context " + rq.applicationContext();
+        }
+        if (!settings.aeTitle().equals(rq.calledAeTitle())) {
+            pdus.associateRj(1, 1, 7);
+            return "called AE title " + rq.calledAeTitle();
+        }
+        if (!admitted) {
+            pdus.associateRj(2, 3, 2);
+            return "association limit " + settings.maxAssociations() + " reached";
+        }
+        if (!services.acceptAssociation(info)) {
+            pdus.associateRj(1, 1, 3);
+            return "calling AE title " + rq.callingAeTitle() + " not allowed";
+        }
+        List<PduWriter.PresentationContextResult> results = new ArrayList<>();
+        for (AssociateRequest.PresentationContext pc : rq.presentationContexts()) {
+            String ts = pc.abstractSyntax() == null ? null : services.negotiate(pc.abstractSyntax(), pc.transferSyntaxes());
+            if (ts != null && (pc.id() & 1) == 1) {
+                contexts.put(pc.id(), new Accepted(pc.abstractSyntax(), ts));
+                results.add(new PduWriter.PresentationContextResult(pc.id(), PduWriter.PC_ACCEPTANCE, ts));
+            } else {
+                boolean knownAbstract = pc.abstractSyntax() != null
+                        && services.negotiate(pc.abstractSyntax(), PROBE_TRANSFER_SYNTAXES) != null;
+                results.add(new PduWriter.PresentationContextResult(pc.id(), knownAbstract
+                        ? PduWriter.PC_TRANSFER_SYNTAXES_NOT_SUPPORTED : PduWriter.PC_ABSTRACT_SYNTAX_NOT_SUPPORTED,
+                        "1.2.840.10008.1.2")); // TS sub-item is not significant when rejected, but must be present
+            }
+        }
+        // Respect the peer's maximum when sending; 0 = unlimited (PS3.8 D.1). Cap the per-association fragment
+        // buffer at 256 KiB: larger PDUs gain nothing on TCP.
+        long peerMax = rq.maxPduLength() == 0 ? 1 << 18 : Math.min(rq.maxPduLength(), 1 << 18);
+        fragmentBuffer = new byte[(int) Math.max(peerMax - 6, 1)];
+        pdus.associateAc(rq, results, settings.maxPduLength(), IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME);
+        log.debug("Association {} accepted, {} of {} presentation contexts", info, contexts.size(),
+                rq.presentationContexts().size());
+        return null;
+    }
+
+    /** The DIMSE loop; returns how it ended. */
+    private String serve(PduWriter pdus) throws IOException {
+        while (true) {
+            Command c = takeCommand();
+            if (c == null) {
+                pdus.releaseRp();
+                return "released";
+            }
+            handle(c);
+        }
+    }
+
+    private Command takeCommand() throws IOException {
+        if (pendingFailure != null) throw pendingFailure;
+        if (pendingCommand != null) {
+            Command c = pendingCommand;
+            pendingCommand = null;
+            return c;
+        }
+        if (pendingRelease) return null;
+        return readCommand();
+    }
+
+    /** Reassembles one command from command PDVs (PS3.8 E.2); null if A-RELEASE-RQ arrived instead. */
+    private Command readCommand() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        byte[] chunk = new byte[1024];
+        int pcId = -1;
+        while (true) {
+            if (reader.nextPdv() == PduReader.RELEASE_RQ) {
+                if (pcId != -1) throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
+                        "A-RELEASE-RQ in the middle of a command");
+                return null;
+            }
+            if (!reader.pdvCommand())
+                throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
+                        "data set PDV where a command was expected");
+            if (pcId == -1) {
+                pcId = reader.pdvPcId();
+                if (!contexts.containsKey(pcId))
+                    throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
+                            "PDV on presentation context " + pcId + " which was not accepted");
+            } else if (pcId != reader.pdvPcId()) {
+                throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
+                        "command fragments on different presentation contexts");
+            }
+            if (bytes.size() + reader.pdvRemaining() > CommandSet.MAX_ENCODED_LENGTH)
+                throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER, "command too long");
+            int n;
+            while ((n = reader.readData(chunk, 0, chunk.length)) > 0) bytes.write(chunk, 0, n);
+            if (reader.pdvLast()) break;
+        }
+        try {
+            return new Command(pcId, CommandSet.decode(bytes.toByteArray()));
+        } catch (IllegalArgumentException e) {
+            throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
+                    "malformed command: " + e.getMessage());
+        }
+    }
+
+    private void handle(Command c) throws IOException {
+        CommandSet rq = c.command();
+        int field = rq.commandField();
+        if (field == CommandSet.C_CANCEL_RQ) return; // late cancel for an operation already finished: ignore
+        requests++;
+        current = c;
+        currentDataSet = rq.hasDataSet() ? new PdvInputStream(reader, c.pcId()) : null;
+        finalSent = false;
+        cancelled = false;
+        try {
+            if ((field & CommandSet.RESPONSE_BIT) != 0 || field < 0) {
+                // we never issue requests on this association (no C-GET/C-MOVE sub-operations yet)
+                log.warn("Association {}: ignoring unexpected command field 0x{}", info, Integer.toHexString(field));
+                return;
+            }
+            DimseRequestHandler handler;
+            try {
+                handler = services.handlerFor(field, rq.sopClassUid());
+                if (handler == null) {
+                    sendResponse(CommandSet.responseTo(rq, field | CommandSet.RESPONSE_BIT,
+                            CommandSet.STATUS_UNRECOGNIZED_OPERATION), null);
+                    return;
+                }
+                handler.handle(this, rq, currentDataSet);
+            } catch (Exception e) {
+                // a broken transport is not the handler's fault: let the association end
+                if (currentDataSet != null && currentDataSet.failure() != null) throw currentDataSet.failure();
+                if (e instanceof SocketException || e instanceof DicomProtocolException) throw (IOException) e;
+                if (finalSent) {
+                    log.warn("Association {}: handler failed after its final response", info, e);
+                } else {
+                    log.warn("Association {}: handler for command 0x{} failed: {}", info,
+                            Integer.toHexString(field), e.toString());
+                    sendFailure(rq, field, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+                }
+                return;
+            }
+            if (!finalSent) sendFailure(rq, field, "handler sent no final response");
+        } finally {
+            if (currentDataSet != null) currentDataSet.drain(); // keep the PDV stream in sync
+            current = null;
+            currentDataSet = null;
+        }
+    }
+
+    private void sendFailure(CommandSet rq, int field, String comment) throws IOException {
+        CommandSet rsp = CommandSet.responseTo(rq, field | CommandSet.RESPONSE_BIT, CommandSet.STATUS_PROCESSING_FAILURE);
+        rsp.setLO(CommandSet.ERROR_COMMENT, comment);
+        sendResponse(rsp, null);
+    }
+
+    // ---- DimseExchange --------------------------------------------------------------------------
+
+    @Override
+    public AssociationInfo association() { return info; }
+
+    @Override
+    public int presentationContextId() { return current.pcId(); }
+
+    @Override
+    public String transferSyntaxUid() { return contexts.get(current.pcId()).transferSyntax(); }
+
+    @Override
+    public String abstractSyntaxUid() { return contexts.get(current.pcId()).abstractSyntax(); }
+
+    @Override
+    public void sendResponse(CommandSet rsp, DataSetWriter dataSetOrNull) throws IOException {
+        if (current == null) throw new IllegalStateException("no request being handled");
+        if (finalSent) throw new IllegalStateException("final response already sent");
+        if (currentDataSet != null) currentDataSet.drain(); // PS3.7 9.3: respond after the whole request
+        rsp.setUS(CommandSet.COMMAND_DATA_SET_TYPE, dataSetOrNull == null ? CommandSet.NO_DATA_SET
+                : CommandSet.DATA_SET_PRESENT);
+        PDataOutputStream cmd = new PDataOutputStream(out, current.pcId(), true, fragmentBuffer);
+        cmd.write(rsp.encode());
+        cmd.finish();
+        if (dataSetOrNull != null) {
+            PDataOutputStream data = new PDataOutputStream(out, current.pcId(), false, fragmentBuffer);
+            dataSetOrNull.writeTo(data);
+            data.finish();
+        }
+        out.flush();
+        if (!rsp.isPending()) finalSent = true;
+    }
+
+    /** Non-blocking peek (see {@link DimseExchange#isCancelled()}); other messages are parked for the main loop. */
+    @Override
+    public boolean isCancelled() {
+        if (cancelled) return true;
+        if (current == null || pendingCommand != null || pendingRelease || pendingFailure != null) return false;
+        if (currentDataSet != null && !currentDataSet.fullyRead()) return false;
+        try {
+            while (pendingCommand == null && !pendingRelease && reader.atPdvBoundaryWithInput()) {
+                Command c = readCommand();
+                if (c == null) {
+                    pendingRelease = true;
+                } else if (c.command().commandField() == CommandSet.C_CANCEL_RQ) {
+                    if (c.command().messageIdBeingRespondedTo() == current.command().messageId()) cancelled = true;
+                } else {
+                    pendingCommand = c;
+                }
+            }
+        } catch (IOException e) {
+            pendingFailure = e; // surfaces in the main loop; the handler just sees "cancelled"
+            cancelled = true;
+        }
+        return cancelled;
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    /** Called by the server on shutdown from another thread: closing the socket unblocks the reader. */
+    void shutdown() {
+        closing = true;
+        closeSocket();
+    }
+
+    private void sendAbortQuietly(PduWriter pdus, int reason) {
+        if (pdus == null || socket.isClosed()) return;
+        try {
+            pdus.abort(2, reason);
+        } catch (IOException ignored) {
+            // peer is gone anyway
+        }
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing useful to do
+        }
+    }
+
+    private Object remote() {
+        return socket.getRemoteSocketAddress();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.atrium.dimse.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DICOM upper layer acceptor (PS3.8) serving DIMSE requests (PS3.7) through a {@link DimseServiceRegistry}.
+ * One platform thread per association. Connections beyond {@code maxAssociations} get an A-ASSOCIATE-RJ
+ * (transient, local limit exceeded); a small extra budget of threads is reserved to send those rejections,
+ * beyond which connections are simply closed.
+ */
+public final class DimseServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DimseServer.class);
+    private static final int REJECTION_THREADS = 4;
+
+    private final DimseServerSettings settings;
+    private final DimseServiceRegistry services;
+    private final Semaphore slots;
+    private final Semaphore rejectionSlots = new Semaphore(REJECTION_THREADS);
+    private final Set<Association> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ids = new AtomicLong();
+    private ExecutorService executor;
+    private ServerSocket serverSocket;
+    private volatile boolean closed;
+
+    public DimseServer(DimseServerSettings settings, DimseServiceRegistry services) {
+        this.settings = settings;
+        this.services = services;
+        this.slots = new Semaphore(settings.maxAssociations());
+    }
+
+    /** Binds and starts accepting in a daemon thread. */
+    public synchronized void start() throws IOException {
+        if (serverSocket != null) throw new IllegalStateException("already started");
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        InetAddress bind = settings.bindAddress() == null ? null : InetAddress.getByName(settings.bindAddress());
+        ss.bind(new InetSocketAddress(bind, settings.port()), 128);
+        serverSocket = ss;
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dimse-" + settings.aeTitle() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Thread acceptor = new Thread(this::acceptLoop, "dimse-accept-" + settings.aeTitle());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        log.info("DICOM SCP {} listening on {}", settings.aeTitle(), ss.getLocalSocketAddress());
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        if (serverSocket == null) throw new IllegalStateException("not started");
+        return serverSocket.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = serverSocket.accept();
+            } catch (IOException e) {
+                if (!closed) log.warn("accept failed on {}: {}", settings.aeTitle(), e.toString());
+                if (serverSocket.isClosed()) return;
+                continue;
+            }
+            try {
+                s.setTcpNoDelay(true); // responses are small; Nagle + delayed ACK would cost ~40 ms each
+                boolean admitted = slots.tryAcquire();
+                if (!admitted && !rejectionSlots.tryAcquire()) {
+                    log.warn("connection from {} dropped: association and rejection limits reached",
+                            s.getRemoteSocketAddress());
+                    s.close();
+                    continue;
+                }
+                Semaphore held = admitted ? slots : rejectionSlots;
+                Association a = new Association(ids.incrementAndGet(), s, settings, services, admitted);
+                live.add(a);
+                executor.execute(() -> {
+                    try {
+                        a.run();
+                    } finally {
+                        live.remove(a);
+                        held.release();
+                    }
+                });
+            } catch (Exception e) { // e.g. executor rejected after close()
+                log.warn("could not start association for {}: {}", s.getRemoteSocketAddress(), e.toString());
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+        }
+    }
+
+    /** Stops accepting and closes the sockets of live associations (their threads then end on their own). */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (serverSocket != null) serverSocket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Association a : live) a.shutdown();
+        if (executor != null) executor.shutdown();
+    }
+}

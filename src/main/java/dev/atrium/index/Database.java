@@ -1,0 +1,75 @@
+package dev.atrium.index;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.atrium.config.AtriumConfig;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/** The index database: a pool, its migrations, and the jOOQ context everything else uses. */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final DSLContext dsl;
+
+  private Database(HikariDataSource pool, SQLDialect dialect) {
+    this.pool = pool;
+    this.dsl = DSL.using(pool, dialect);
+  }
+
+  public static Database open(AtriumConfig.Db db, Path dataDir) {
+    String url = db.embedded() ? embeddedUrl(dataDir) : db.url();
+    SQLDialect dialect = url.startsWith("jdbc:h2:") ? SQLDialect.H2 : SQLDialect.MARIADB;
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(url);
+    if (!db.embedded()) {
+      hikari.setUsername(db.user());
+      hikari.setPassword(db.password());
+    }
+    hikari.setMaximumPoolSize(db.poolSize());
+    hikari.setPoolName("index");
+    hikari.setAutoCommit(true);
+    if (dialect == SQLDialect.MARIADB) {
+      // Commit order must be visible order for the change feed; READ COMMITTED avoids gap locks.
+      hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    }
+    HikariDataSource pool = new HikariDataSource(hikari);
+    try {
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      return new Database(pool, dialect);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /**
+   * MODE=MariaDB keeps one set of migrations for both databases; DATABASE_TO_LOWER matches the
+   * lower-case names jOOQ generated. WRITE_DELAY=0 writes each commit before it returns, so a
+   * killed process never loses an acknowledged instance.
+   */
+  static String embeddedUrl(Path dataDir) {
+    Path file = dataDir.toAbsolutePath().resolve("index").resolve("atrium");
+    return "jdbc:h2:file:" + file + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
+  }
+
+  public DSLContext dsl() {
+    return dsl;
+  }
+
+  public SQLDialect dialect() {
+    return dsl.dialect();
+  }
+
+  /** Throws when the database does not answer (health check). */
+  public void checkUsable() {
+    dsl.selectOne().fetch();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.atrium.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Predicate;
+
+/**
+ * Where instance bytes live. Keys are opaque names the store makes itself (never UIDs), so
+ * nothing a client sends ever becomes a path.
+ */
+public interface BlobStore {
+
+  /** Starts a new blob; bytes go to a staging area until {@link BlobWriter#publish()}. */
+  BlobWriter create() throws IOException;
+
+  /** Opens a published blob for streaming. */
+  InputStream open(String key) throws IOException;
+
+  long size(String key) throws IOException;
+
+  /** Removes a published blob; absent is not an error (deletion is retried after crashes). */
+  void delete(String key) throws IOException;
+
+  /**
+   * After a crash: discards staged blobs that were never published, and for published ones
+   * still marked in-flight asks {@code committed} whether the index references them; those it
+   * does not are deleted. Returns how many blobs were removed.
+   */
+  int recover(Predicate<String> committed) throws IOException;
+
+  /** Throws when the store cannot be written (health check). */
+  void checkWritable() throws IOException;
+}

@@ -1,0 +1,33 @@
+package dev.atrium.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One blob being written. Order of use: write {@link #output()}, read it back with
+ * {@link #openStaged()} to inspect, {@link #publish()} (durable in its final place), commit
+ * the index, {@link #confirm()}. {@link #close()} before confirm undoes everything.
+ */
+public interface BlobWriter extends Closeable {
+
+  String key();
+
+  OutputStream output();
+
+  /** Bytes written so far (after the output is closed: the blob's size). */
+  long size();
+
+  InputStream openStaged() throws IOException;
+
+  /** Makes the blob durable under its key: fsync, atomic link into place, fsync the directory. */
+  void publish() throws IOException;
+
+  /** The index now references the blob: it stays when this writer is closed. */
+  void confirm() throws IOException;
+
+  /** Discards the blob unless confirmed. */
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,196 @@
+package dev.atrium.storage;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Blobs as files: {@code root/ab/cd/abcd…} (two hash-prefix levels keep directories small).
+ * Writes go to {@code root/.staging/KEY.tmp}; publish fsyncs it and hard-links it to its final
+ * name. The staging entry stays until the index has committed, so it marks the blob in flight: a
+ * crash leaves only staging entries, and recovery decides each one from the index, in time
+ * proportional to what was in flight, not to the size of the archive.
+ */
+public final class FileSystemBlobStore implements BlobStore {
+  private static final Logger log = LoggerFactory.getLogger(FileSystemBlobStore.class);
+  private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int BUFFER = 64 * 1024;
+
+  private final Path root;
+  private final Path staging;
+
+  public FileSystemBlobStore(Path root) throws IOException {
+    this.root = root;
+    this.staging = root.resolve(".staging");
+    Files.createDirectories(staging);
+  }
+
+  @Override
+  public BlobWriter create() throws IOException {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return new FileBlobWriter(HexFormat.of().formatHex(id));
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    return Files.newInputStream(pathOf(key));
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    return Files.size(pathOf(key));
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(pathOf(key));
+  }
+
+  /** The only way a key becomes a path: it must be one of ours. */
+  Path pathOf(String key) {
+    if (key == null || !KEY.matcher(key).matches()) throw new IllegalArgumentException("not a blob key: " + key);
+    return root.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+  }
+
+  @Override
+  public int recover(Predicate<String> committed) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
+        if (KEY.matcher(key).matches() && !committed.test(key) && Files.deleteIfExists(pathOf(key))) {
+          removed++;
+        }
+        Files.deleteIfExists(entry);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public void checkWritable() throws IOException {
+    Path probe = Files.createTempFile(staging, "health", ".probe");
+    Files.delete(probe);
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private final class FileBlobWriter implements BlobWriter {
+    private final String key;
+    private final Path tmp;
+    private final CountingOutput output;
+    private boolean published;
+    private boolean confirmed;
+
+    FileBlobWriter(String key) throws IOException {
+      this.key = key;
+      this.tmp = staging.resolve(key + ".tmp");
+      this.output = new CountingOutput(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE));
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public OutputStream output() {
+      return output;
+    }
+
+    @Override
+    public long size() {
+      return output.count;
+    }
+
+    @Override
+    public InputStream openStaged() throws IOException {
+      output.flush();
+      return Files.newInputStream(tmp);
+    }
+
+    @Override
+    public void publish() throws IOException {
+      output.close();
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Path target = pathOf(key);
+      Path dir = target.getParent();
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        fsyncDirectory(dir.getParent());
+        fsyncDirectory(dir.getParent().getParent());
+      }
+      Files.createLink(target, tmp);
+      fsyncDirectory(dir);
+      published = true;
+    }
+
+    @Override
+    public void confirm() throws IOException {
+      confirmed = true;
+      // Losing this unlink in a crash is harmless: recovery finds the key committed.
+      Files.deleteIfExists(tmp);
+    }
+
+    @Override
+    public void close() throws IOException {
+      output.close();
+      if (confirmed) return;
+      if (published) Files.deleteIfExists(pathOf(key));
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Buffered, counts bytes, idempotent close. */
+  private static final class CountingOutput extends BufferedOutputStream {
+    long count;
+    boolean closed;
+
+    CountingOutput(OutputStream out) {
+      super(out, BUFFER);
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+      super.write(b);
+      count++;
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+      super.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        super.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.atrium.web;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.regex.Matcher;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/** One HTTP request and its response, with the path captures of the route that matched. */
+final class Exchange {
+  static final JsonFactory JSON = new JsonFactory();
+
+  final Request request;
+  final Response response;
+  private final Matcher path;
+  private final String baseUrl;
+
+  Exchange(Request request, Response response, Matcher path, String baseUrl) {
+    this.request = request;
+    this.response = response;
+    this.path = path;
+    this.baseUrl = baseUrl;
+  }
+
+  /** A named capture of the route's path pattern, or null when the pattern has none by that name. */
+  String pathParam(String name) {
+    return path.pattern().pattern().contains("(?<" + name + ">") ? path.group(name) : null;
+  }
+
+  String header(HttpHeader header) {
+    return request.getHeaders().get(header);
+  }
+
+  /** Public URL of the DICOMweb root, for RetrieveURL values. */
+  String dicomWebBase() {
+    return baseUrl + "/dicom-web";
+  }
+
+  InputStream body() {
+    return Content.Source.asInputStream(request);
+  }
+
+  OutputStream startBody(int status, String contentType) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    return Content.Sink.asOutputStream(response);
+  }
+
+  JsonGenerator startJson(int status, String contentType) throws IOException {
+    return JSON.createGenerator(startBody(status, contentType));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.atrium.web;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.store.StoreOutcome;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The STOW-RS response (PS3.18 10.5.3, Table 10.5.3-1) in DICOM JSON: RetrieveURL of the study,
+ * FailedSOPSequence with FailureReason, ReferencedSOPSequence with each instance's RetrieveURL.
+ * 200 all stored, 202 some failed, 409 none stored.
+ */
+final class StowResponse {
+  private StowResponse() {}
+
+  static void write(Exchange exchange, String urlStudyUid, List<StoreOutcome> outcomes) throws IOException {
+    long stored = outcomes.stream().filter(StoreOutcome::succeeded).count();
+    int status = stored == outcomes.size() ? 200 : stored == 0 ? 409 : 202;
+    String base = exchange.dicomWebBase();
+    String study = urlStudyUid != null ? urlStudyUid : singleStudy(outcomes);
+    try (JsonGenerator json = exchange.startJson(status, "application/dicom+json")) {
+      json.writeStartObject();
+      if (study != null) attribute(json, "00081190", "UR", base + "/studies/" + study);
+      if (stored < outcomes.size()) {
+        sequence(json, "00081198");
+        for (StoreOutcome o : outcomes) {
+          if (o.succeeded()) continue;
+          json.writeStartObject();
+          sopReference(json, o);
+          json.writeObjectFieldStart("00081197");
+          json.writeStringField("vr", "US");
+          json.writeArrayFieldStart("Value");
+          json.writeNumber(o.failure().stowFailureReason());
+          json.writeEndArray();
+          json.writeEndObject();
+          attribute(json, "00000902", "LO", o.message()); // Error Comment: what was wrong
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      if (stored > 0) {
+        sequence(json, "00081199");
+        for (StoreOutcome o : outcomes) {
+          if (!o.succeeded()) continue;
+          json.writeStartObject();
+          sopReference(json, o);
+          attribute(json, "00081190", "UR", base + "/studies/" + o.studyInstanceUid() + "/series/"
+              + o.seriesInstanceUid() + "/instances/" + o.sopInstanceUid());
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    }
+  }
+
+  private static String singleStudy(List<StoreOutcome> outcomes) {
+    List<String> studies = outcomes.stream().filter(StoreOutcome::succeeded)
+        .map(StoreOutcome::studyInstanceUid).distinct().toList();
+    return studies.size() == 1 ? studies.get(0) : null;
+  }
+
+  private static void sopReference(JsonGenerator json, StoreOutcome o) throws IOException {
+    if (o.sopClassUid() != null) attribute(json, "00081150", "UI", o.sopClassUid());
+    if (o.sopInstanceUid() != null) attribute(json, "00081155", "UI", o.sopInstanceUid());
+  }
+
+  private static void sequence(JsonGenerator json, String tag) throws IOException {
+    json.writeObjectFieldStart(tag);
+    json.writeStringField("vr", "SQ");
+    json.writeArrayFieldStart("Value");
+  }
+
+  private static void attribute(JsonGenerator json, String tag, String vr, String value) throws IOException {
+    json.writeObjectFieldStart(tag);
+    json.writeStringField("vr", vr);
+    json.writeArrayFieldStart("Value");
+    json.writeString(value);
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.atrium.web;
+
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.health.HealthCheck;
+import dev.atrium.partition.Partitions;
+import dev.atrium.retrieve.RetrieveService;
+import dev.atrium.store.StoreService;
+import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Jetty serving DICOMweb under /dicom-web and /health; the routes are the whole HTTP surface. */
+public final class WebServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  public WebServer(AtriumConfig config, StoreService store, RetrieveService retrieve, HealthCheck health) {
+    QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
+    threads.setName("http");
+    server = new Server(threads);
+    connector = new ServerConnector(server);
+    connector.setHost(config.http().bindAddress());
+    connector.setPort(config.http().port());
+    server.addConnector(connector);
+    server.setRequestLog(new AccessLog());
+
+    String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
+    StowEndpoint stow = new StowEndpoint(store, Partitions.DEFAULT, config.store().duplicatePolicyStow());
+    List<Route> routes = List.of(
+        Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("POST", "/dicom-web/studies", stow),
+        Route.of("POST", study, stow),
+        Route.of("GET", study + "/series/(?<series>" + Route.UID + ")/instances/(?<instance>" + Route.UID + ")",
+            new InstanceEndpoint(retrieve, Partitions.DEFAULT)));
+    server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+  }
+
+  public void start() throws Exception {
+    server.start();
+    log.info("HTTP listening on {}:{} (DICOMweb at /dicom-web)", connector.getHost(), port());
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

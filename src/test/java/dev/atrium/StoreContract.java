@@ -1,0 +1,266 @@
+package dev.atrium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pixelmed.dicom.TagFromName;
+import dev.atrium.support.Corpus;
+import dev.atrium.support.Dcmtk;
+import dev.atrium.support.Http;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.TestArchive;
+import dev.atrium.support.TestDatabase;
+import dev.atrium.support.TestInstances;
+import dev.atrium.support.TestInstances.Uids;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import dev.atrium.support.TempFiles;
+
+/**
+ * The store funnel as clients see it, over real HTTP and real dcmtk: the same contract runs
+ * against each index database (subclasses pick one). After every test the archive must be
+ * consistent: one blob per index row, nothing left in staging, health 200.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreContract {
+  Path dataDir;
+  Path work;
+  TestArchive archive;
+
+  abstract TestDatabase database();
+
+  @BeforeAll
+  void start() throws Exception {
+    dataDir = Files.createTempDirectory("atrium-data");
+    work = Files.createTempDirectory("atrium-work");
+    archive = new TestArchive(database(), dataDir);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (archive != null) archive.close();
+    TempFiles.delete(dataDir);
+    TempFiles.delete(work);
+  }
+
+  @AfterEach
+  void archiveIsConsistent() throws Exception {
+    assertThat(archive.stagingFiles()).as("staging files left behind").isEmpty();
+    assertThat(archive.blobFiles()).as("one blob per indexed instance").hasSize(archive.instanceRows());
+    assertThat(Http.get(archive.baseUrl() + "/health", null).statusCode()).isEqualTo(200);
+  }
+
+  // ---- STOW-RS ----
+
+  @Test
+  void stowStoresEveryPartAndRetrievesTheSameBytes() throws Exception {
+    String study = TestInstances.newUid();
+    Uids a = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
+    Uids b = new Uids(study, a.series(), TestInstances.newUid());
+    Path fileA = TestInstances.ct(work, a);
+    Path fileB = TestInstances.ct(work, b);
+
+    HttpResponse<String> response = stow("/studies", Multipart.body(fileA, fileB));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+        t -> assertThat(t).startsWith("application/dicom+json"));
+    assertThat(response.body()).contains("\"00081199\"").doesNotContain("\"00081198\"")
+        .contains(archive.dicomWeb() + "/studies/" + study + "/series/" + a.series() + "/instances/" + a.sop())
+        .contains(archive.dicomWeb() + "/studies/" + study + "\"");
+    assertThat(retrieve(a, "application/dicom")).isEqualTo(Files.readAllBytes(fileA));
+    assertThat(retrieve(b, "application/dicom")).isEqualTo(Files.readAllBytes(fileB));
+    byte[] multipart = retrieve(a, "multipart/related; type=\"application/dicom\"");
+    assertThat(indexOf(multipart, Files.readAllBytes(fileA))).isPositive();
+  }
+
+  @Test
+  void stowToStudyUrlRejectsInstancesOfAnotherStudy() throws Exception {
+    Uids uids = TestInstances.fresh();
+    HttpResponse<String> response = stow("/studies/" + TestInstances.newUid(),
+        Multipart.body(TestInstances.ct(work, uids)));
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.body()).contains("43265").contains(uids.sop());
+    assertNotStored(uids);
+  }
+
+  @Test
+  void stowOfADuplicateAnswers45070AndKeepsTheFirst() throws Exception {
+    Uids uids = TestInstances.fresh();
+    Path file = TestInstances.ct(work, uids);
+    assertThat(stow("/studies", Multipart.body(file)).statusCode()).isEqualTo(200);
+    HttpResponse<String> again = stow("/studies", Multipart.body(file));
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("45070").contains("already stored");
+    assertThat(retrieve(uids, "application/dicom")).isEqualTo(Files.readAllBytes(file));
+  }
+
+  @Test
+  void stowWithSomeBadPartsAnswers202WithReasons() throws Exception {
+    Uids good = TestInstances.fresh();
+    byte[] body = Multipart.body(List.of(
+        Multipart.Part.dicom(TestInstances.ct(work, good)),
+        new Multipart.Part("application/dicom", "this is not DICOM".repeat(20).getBytes(StandardCharsets.US_ASCII)),
+        new Multipart.Part("image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'})));
+    HttpResponse<String> response = stow("/studies", body);
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body()).contains("43264").contains("not a DICOM PS3.10 file").contains("image/png");
+    assertThat(retrieve(good, "application/dicom")).isNotEmpty();
+  }
+
+  @Test
+  void stowRejectsInstancesThatFailValidation() throws Exception {
+    Path ct = TestInstances.ct(work, TestInstances.fresh());
+    byte[] whole = Files.readAllBytes(ct);
+    Path truncated = work.resolve("truncated.dcm");
+    Files.write(truncated, Arrays.copyOf(whole, whole.length - 100)); // cut inside Pixel Data
+    Path noSop = TestInstances.withValue(ct, work, TagFromName.SOPInstanceUID, null);
+    Path traversal = TestInstances.withValue(ct, work, TagFromName.SOPInstanceUID, "../../etc/passwd");
+    Path injection = TestInstances.withValue(ct, work, TagFromName.SOPInstanceUID, "1.2.3;DROP TABLE instance");
+    Path badStudy = TestInstances.withValue(ct, work, TagFromName.StudyInstanceUID, "1.02.3");
+    int rowsBefore = archive.instanceRows();
+
+    for (Path[] bad : new Path[][] {{truncated}, {noSop}, {traversal}, {injection}, {badStudy}}) {
+      HttpResponse<String> response = stow("/studies", Multipart.body(bad));
+      assertThat(response.statusCode()).as(bad[0].getFileName().toString()).isEqualTo(409);
+      assertThat(response.body()).contains("43264");
+    }
+    assertThat(stow("/studies", Multipart.body(truncated)).body()).contains("truncated");
+    assertThat(stow("/studies", Multipart.body(noSop)).body()).contains("no SOP Instance UID");
+    assertThat(stow("/studies", Multipart.body(traversal)).body()).contains("not a valid UID").contains("../../etc");
+    assertThat(stow("/studies", Multipart.body(injection)).body()).contains("not a valid UID");
+    assertThat(stow("/studies", Multipart.body(badStudy)).body()).contains("Study Instance UID");
+    assertThat(archive.instanceRows()).isEqualTo(rowsBefore);
+  }
+
+  @Test
+  void malformedStowRequestsGet4xxWithAReason() throws Exception {
+    byte[] good = Multipart.body(TestInstances.ct(work, TestInstances.fresh()));
+    int rowsBefore = archive.instanceRows();
+
+    HttpResponse<String> wrongType = Http.post(archive.dicomWeb() + "/studies", "application/json", good);
+    assertThat(wrongType.statusCode()).isEqualTo(415);
+    assertThat(wrongType.body()).contains("multipart/related");
+
+    HttpResponse<String> jsonParts = Http.post(archive.dicomWeb() + "/studies",
+        "multipart/related; type=\"application/dicom+json\"; boundary=" + Multipart.BOUNDARY, good);
+    assertThat(jsonParts.statusCode()).isEqualTo(415);
+
+    HttpResponse<String> noBoundary = Http.post(archive.dicomWeb() + "/studies",
+        "multipart/related; type=\"application/dicom\"", good);
+    assertThat(noBoundary.statusCode()).isEqualTo(400);
+    assertThat(noBoundary.body()).contains("boundary");
+
+    HttpResponse<String> brokenBoundary = Http.post(archive.dicomWeb() + "/studies",
+        "multipart/related; type=\"application/dicom\"; boundary=not-the-one-used", good);
+    assertThat(brokenBoundary.statusCode()).isEqualTo(400);
+    assertThat(brokenBoundary.body()).contains("no opening boundary");
+
+    HttpResponse<String> cutOff = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Arrays.copyOf(good, good.length / 2));
+    assertThat(cutOff.statusCode()).isEqualTo(400);
+    assertThat(cutOff.body()).contains("ends before the closing boundary");
+
+    HttpResponse<String> empty = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE, new byte[0]);
+    assertThat(empty.statusCode()).isEqualTo(400);
+
+    HttpResponse<String> noParts = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        ("--" + Multipart.BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    assertThat(noParts.statusCode()).isEqualTo(400);
+    assertThat(noParts.body()).contains("no parts");
+
+    HttpResponse<String> badUrlStudy = Http.post(archive.dicomWeb() + "/studies/1.2.x", Multipart.CONTENT_TYPE, good);
+    assertThat(badUrlStudy.statusCode()).isEqualTo(400);
+    assertThat(badUrlStudy.body()).contains("not a valid UID");
+
+    assertThat(archive.instanceRows()).isEqualTo(rowsBefore);
+  }
+
+  @Test
+  void retrieveAnswers400ForInvalidUidsAnd404ForUnknownOnes() throws Exception {
+    String base = archive.dicomWeb() + "/studies/";
+    HttpResponse<String> injection = Http.get(base + "1.2.3;DROP/series/1.2/instances/1.3", null);
+    assertThat(injection.statusCode()).isEqualTo(400);
+    assertThat(injection.body()).contains("StudyInstanceUID");
+    assertThat(Http.get(base + "1.2/series/1.2/instances/01.3", null).statusCode()).isEqualTo(400);
+    assertThat(Http.get(base + "1.2/series/1.2/instances/1.3", null).statusCode()).isEqualTo(404);
+  }
+
+  // ---- DIMSE ----
+
+  @Test
+  void echoscuSucceeds() throws Exception {
+    Dcmtk.Result echo = Dcmtk.run(30, "echoscu", "-aec", archive.aeTitle(), "127.0.0.1",
+        String.valueOf(archive.dimsePort()));
+    assertThat(echo.exitCode()).as(echo.output()).isZero();
+  }
+
+  @Test
+  void storescuStoresAndARetryOfTheSameInstanceSucceedsWithoutChange() throws Exception {
+    Uids uids = TestInstances.fresh();
+    Path file = TestInstances.ct(work, uids);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Dcmtk.Result store = storescu(file.toString());
+      assertThat(store.exitCode()).as(store.output()).isZero();
+      assertThat(store.output()).doesNotContain("W: Store SCP").doesNotContain("E:");
+    }
+    byte[] stored = retrieve(uids, "application/dicom");
+    assertThat(Arrays.copyOfRange(stored, 128, 132)).isEqualTo("DICM".getBytes(StandardCharsets.US_ASCII));
+    byte[] original = Files.readAllBytes(file);
+    assertThat(Arrays.mismatch(dataSet(stored), dataSet(original))).as("first differing byte of the data sets, "
+        + "stored %d bytes, original %d bytes", stored.length, original.length).isEqualTo(-1);
+  }
+
+  @Test
+
+  Dcmtk.Result storescu(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("storescu", "-aec", archive.aeTitle()));
+    command.addAll(Arrays.asList(args).subList(0, args.length - 1));
+    command.add("127.0.0.1");
+    command.add(String.valueOf(archive.dimsePort()));
+    command.add(args[args.length - 1]);
+    return Dcmtk.run(300, command);
+  }
+
+  // ---- helpers ----
+
+  HttpResponse<String> stow(String path, byte[] body) throws Exception {
+    return Http.post(archive.dicomWeb() + path, Multipart.CONTENT_TYPE, body);
+  }
+
+  byte[] retrieve(Uids uids, String accept) throws Exception {
+    HttpResponse<byte[]> response = Http.getBytes(archive.dicomWeb() + "/studies/" + uids.study() + "/series/"
+        + uids.series() + "/instances/" + uids.sop(), accept);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  void assertNotStored(Uids uids) throws Exception {
+    assertThat(Http.get(archive.dicomWeb() + "/studies/" + uids.study() + "/series/" + uids.series()
+        + "/instances/" + uids.sop(), null).statusCode()).isEqualTo(404);
+  }
+
+  /** The data set of a PS3.10 file: everything after the File Meta Information group. */
+  static byte[] dataSet(byte[] part10) {
+    int groupLength = (part10[140] & 0xff) | (part10[141] & 0xff) << 8 | (part10[142] & 0xff) << 16
+        | (part10[143] & 0xff) << 24;
+    return Arrays.copyOfRange(part10, 144 + groupLength, part10.length);
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+}

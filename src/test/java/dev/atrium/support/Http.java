@@ -1,0 +1,35 @@
+package dev.atrium.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Real HTTP over a socket (java.net.http), as a client of the archive sees it. */
+public final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private Http() {}
+
+  public static HttpResponse<String> get(String url, String accept) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+    if (accept != null) request.header("Accept", accept);
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public static HttpResponse<byte[]> getBytes(String url, String accept) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+    if (accept != null) request.header("Accept", accept);
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  public static HttpResponse<String> post(String url, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) request.header("Content-Type", contentType);
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,90 @@
+package dev.atrium.support;
+
+import static dev.atrium.index.schema.Tables.INSTANCE;
+
+import dev.atrium.Atrium;
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.config.ConfigLoader;
+import dev.atrium.index.Database;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** A real Atrium on ephemeral ports with its own data directory and database, in this JVM. */
+public final class TestArchive implements AutoCloseable {
+  public final AtriumConfig config;
+  private Atrium atrium;
+  private Database inspector;
+
+  public TestArchive(TestDatabase database, Path dataDir) throws Exception {
+    this(database, dataDir, null);
+  }
+
+  public TestArchive(TestDatabase database, Path dataDir, AtriumConfig.Store store) throws Exception {
+    AtriumConfig defaults = ConfigLoader.load(Map.of());
+    AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db()));
+    this.config = store == null ? config : config.withStore(store);
+    this.atrium = Atrium.start(this.config);
+  }
+
+  public void restart() throws Exception {
+    closeInspector();
+    atrium.close();
+    atrium = Atrium.start(config.withEndpoints(config.dataDir(), atrium.httpPort(), atrium.dimsePort()));
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + atrium.httpPort();
+  }
+
+  public String dicomWeb() {
+    return baseUrl() + "/dicom-web";
+  }
+
+  public int dimsePort() {
+    return atrium.dimsePort();
+  }
+
+  public String aeTitle() {
+    return config.aeTitle();
+  }
+
+  /** The index, read directly: what a test checks behind the protocols' backs. */
+  public Database index() {
+    if (inspector == null) inspector = Database.open(config.db(), config.dataDir());
+    return inspector;
+  }
+
+  public int instanceRows() {
+    return index().dsl().fetchCount(INSTANCE);
+  }
+
+  /** Published blobs (excluding staging). */
+  public List<Path> blobFiles() throws IOException {
+    Path root = config.dataDir().resolve("blobs");
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).filter(p -> !p.getParent().getFileName().toString().equals(".staging"))
+          .toList();
+    }
+  }
+
+  public List<Path> stagingFiles() throws IOException {
+    try (Stream<Path> files = Files.list(config.dataDir().resolve("blobs").resolve(".staging"))) {
+      return files.toList();
+    }
+  }
+
+  private void closeInspector() {
+    if (inspector != null) inspector.close();
+    inspector = null;
+  }
+
+  @Override
+  public void close() throws Exception {
+    closeInspector();
+    atrium.close();
+  }
+}
