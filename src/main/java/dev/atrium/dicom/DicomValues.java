@@ -53,6 +53,27 @@ final class DicomValues {
     }
   }
 
+  /**
+   * PN in canonical form: trailing empty components and component groups carry no meaning
+   * (PS3.5 6.2.1.1), so "Wang^XiaoDong=王^小东=" and "Wang^XiaoDong=王^小东" index alike.
+   */
+  static String personName(String value) {
+    String text = text(value);
+    if (text == null) return null;
+    String[] groups = text.split("=", -1);
+    StringBuilder name = new StringBuilder();
+    int last = -1;
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = groups[i].replaceAll("[\\^ ]+$", "");
+      if (!groups[i].isEmpty()) last = i;
+    }
+    for (int i = 0; i <= last; i++) {
+      if (i > 0) name.append('=');
+      name.append(groups[i]);
+    }
+    return name.isEmpty() ? null : name.toString();
+  }
+
   static String text(String value) {
     if (value == null) return null;
     String trimmed = value.strip();

@@ -1,0 +1,51 @@
+package dev.atrium.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  @Test
+  void theFixedEnvironmentNamesFollowFromTheKeyPaths() {
+    assertThat(ConfigLoader.envName("http.port")).isEqualTo("ATRIUM_HTTP_PORT");
+    assertThat(ConfigLoader.envName("dimse.port")).isEqualTo("ATRIUM_DIMSE_PORT");
+    assertThat(ConfigLoader.envName("aeTitle")).isEqualTo("ATRIUM_AE_TITLE");
+    assertThat(ConfigLoader.envName("dataDir")).isEqualTo("ATRIUM_DATA_DIR");
+    assertThat(ConfigLoader.envName("db.url")).isEqualTo("ATRIUM_DB_URL");
+    assertThat(ConfigLoader.envName("dimse.maxPduLength")).isEqualTo("ATRIUM_DIMSE_MAX_PDU_LENGTH");
+  }
+
+  @Test
+  void defaultsMatchTheProductCardAndEnvironmentOverridesThem() throws Exception {
+    AtriumConfig defaults = ConfigLoader.load(Map.of());
+    assertThat(defaults.http().port()).isEqualTo(8080);
+    assertThat(defaults.dimse().port()).isEqualTo(11112);
+    assertThat(defaults.aeTitle()).isEqualTo("ATRIUM");
+    assertThat(defaults.dataDir().toString()).isEqualTo("./data");
+    assertThat(defaults.db().embedded()).isTrue();
+    assertThat(defaults.store().duplicatePolicyStow()).isEqualTo(AtriumConfig.DuplicatePolicy.REJECT);
+    assertThat(defaults.store().duplicatePolicyDimse()).isEqualTo(AtriumConfig.DuplicatePolicy.IGNORE);
+
+    AtriumConfig overridden = ConfigLoader.load(Map.of("ATRIUM_HTTP_PORT", "9090", "ATRIUM_AE_TITLE", "PACS1",
+        "ATRIUM_DB_URL", "jdbc:mariadb://db:3306/atrium", "ATRIUM_STORE_DUPLICATE_POLICY_STOW", "overwrite",
+        "ATRIUM_MOVE_DESTINATIONS", "VIEWER@10.0.0.5:104,WS2@ws2:11113"));
+    assertThat(overridden.http().port()).isEqualTo(9090);
+    assertThat(overridden.aeTitle()).isEqualTo("PACS1");
+    assertThat(overridden.db().embedded()).isFalse();
+    assertThat(overridden.store().duplicatePolicyStow()).isEqualTo(AtriumConfig.DuplicatePolicy.OVERWRITE);
+    assertThat(overridden.moveDestinations()).containsEntry("VIEWER",
+        new AtriumConfig.RemoteAe("VIEWER", "10.0.0.5", 104)).containsKey("WS2");
+  }
+
+  @Test
+  void badValuesAreReportedByKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_HTTP_PORT", "eighty")))
+        .hasMessageContaining("http.port");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_AE_TITLE", "A_TITLE_FAR_TOO_LONG")))
+        .hasMessageContaining("aeTitle");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_MOVE_DESTINATIONS", "NOPORT@host")))
+        .hasMessageContaining("NOPORT");
+  }
+}
