@@ -7,6 +7,7 @@ import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
+import dev.atrium.support.PixelMedStorageScu;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
@@ -208,7 +209,7 @@ abstract class StoreContract {
     Uids uids = TestInstances.fresh();
     Path file = TestInstances.ct(work, uids);
     for (int attempt = 0; attempt < 2; attempt++) {
-      Dcmtk.Result store = storescu(file.toString());
+      Dcmtk.Result store = storescu(List.of(), file);
       assertThat(store.exitCode()).as(store.output()).isZero();
       assertThat(store.output()).doesNotContain("W: Store SCP").doesNotContain("E:");
     }
@@ -220,13 +221,44 @@ abstract class StoreContract {
   }
 
   @Test
+  void aRejectedInstanceGetsAFailureStatusAndTheAssociationGoesOn() throws Exception {
+    Path ct = TestInstances.ct(work, TestInstances.fresh());
+    Path badUid = TestInstances.withValue(ct, work, TagFromName.StudyInstanceUID, "1.02.3");
+    Uids good = TestInstances.fresh();
+    Path goodFile = TestInstances.ct(work, good);
+    int rowsBefore = archive.instanceRows();
 
-  Dcmtk.Result storescu(String... args) throws Exception {
+    Dcmtk.Result store = storescu(List.of("-v", "-nh"), badUid, goodFile);
+
+    // PS3.4 B.2.3: Cannot understand (Cxxx), then the next instance on the same association succeeds.
+    assertThat(store.output()).contains("Received Store Response (Error: CannotUnderstand)")
+        .contains("Received Store Response (Success)").doesNotContainIgnoringCase("abort");
+    assertThat(store.output().indexOf("Error")).isLessThan(store.output().indexOf("(Success)"));
+    assertThat(archive.instanceRows()).isEqualTo(rowsBefore + 1);
+    assertThat(retrieve(good, "application/dicom")).isNotEmpty();
+  }
+
+  @Test
+  void aDataSetThatDoesNotMatchTheAffectedSopClassIsRefused() throws Exception {
+    Uids mismatched = TestInstances.fresh();
+    Uids good = TestInstances.fresh();
+    try (PixelMedStorageScu scu = new PixelMedStorageScu("127.0.0.1", archive.dimsePort(), archive.aeTitle())) {
+      // CT data set announced as MR Image Storage (storescu always takes the class from the file).
+      assertThat(scu.send(TestInstances.ct(work, mismatched), "1.2.840.10008.5.1.4.1.1.4", mismatched.sop()))
+          .isFalse();
+      assertThat(scu.send(TestInstances.ct(work, good), "1.2.840.10008.5.1.4.1.1.2", good.sop())).isTrue();
+    }
+    assertNotStored(mismatched);
+    assertThat(retrieve(good, "application/dicom")).isNotEmpty();
+  }
+
+  /** storescu with its options, then the archive's address, then the files. */
+  Dcmtk.Result storescu(List<String> options, Path... files) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("storescu", "-aec", archive.aeTitle()));
-    command.addAll(Arrays.asList(args).subList(0, args.length - 1));
+    command.addAll(options);
     command.add("127.0.0.1");
     command.add(String.valueOf(archive.dimsePort()));
-    command.add(args[args.length - 1]);
+    for (Path file : files) command.add(file.toString());
     return Dcmtk.run(300, command);
   }
 
