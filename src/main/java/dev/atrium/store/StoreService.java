@@ -93,16 +93,8 @@ public final class StoreService {
   private StoreOutcome store(String partition, DuplicatePolicy policy, Writing writing, RequestCheck requestCheck)
       throws IncompleteInputException {
     try (BlobWriter blob = blobs.create()) {
-      try {
-        writing.writeTo(blob.output());
-        blob.output().close();
-      } catch (IncompleteInputException e) {
-        throw e;
-      } catch (IOException e) {
-        log.error("store: writing blob failed", e);
-        return StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES, "the archive could not write the instance: "
-            + e.getMessage(), Uids.NONE);
-      }
+      writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
+      blob.output().close();
       DicomHeader header;
       try {
         header = DicomHeaderReader.read(blob::openStaged, blob.size());
