@@ -1,0 +1,473 @@
+package dev.atrium;
+
+import static dev.atrium.index.schema.Tables.INSTANCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.config.ConfigLoader;
+import dev.atrium.index.Database;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.TempFiles;
+import dev.atrium.support.TestDatabase;
+import dev.atrium.support.TestInstances;
+import dev.atrium.support.TestInstances.Uids;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.jooq.Record3;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue #2: the archive, a separate JVM, is killed with SIGKILL while storescu and STOW-RS clients
+ * are sending, then restarted on the same data. Every instance whose success was acknowledged must
+ * be retrievable and byte-identical; an instance in flight at the kill may be there or not, but if
+ * it is there it is whole; every index row has its blob, no blob lacks its row, staging is empty.
+ * Several cycles, so later crashes also hit an archive that has already recovered from one.
+ */
+class CrashRecoveryTest {
+  private static final int CYCLES = 3;
+  /** Per client and cycle: more than either client gets through before the latest kill (3 s). */
+  private static final int PER_CLIENT = 400;
+  /** Concurrent senders per protocol: several instances are in flight at the kill. */
+  private static final int SENDERS = 2;
+  private static final int STORESCU_BATCH = 5;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicLong UID_COUNTER = new AtomicLong();
+
+  /** Fixed-length UIDs in the template, replaced by fresh ones of the same length in each copy. */
+  private static final Uids PLACEHOLDER = new Uids(placeholder('1'), placeholder('2'), placeholder('3'));
+
+  /** One instance made for a cycle: its file as sent, and how it is sent. */
+  record Sent(Uids uids, Path file, boolean dimse) {}
+
+  /** What the clients were told, gathered concurrently. */
+  static final class Ledger {
+    final Set<Sent> acknowledged = ConcurrentHashMap.newKeySet();
+    final Set<Sent> attempted = ConcurrentHashMap.newKeySet();
+    final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger nextDimse = new AtomicInteger();
+    final AtomicInteger nextStow = new AtomicInteger();
+    volatile boolean killed;
+
+    Set<Sent> inFlight() {
+      Set<Sent> unanswered = new HashSet<>(attempted);
+      unanswered.removeAll(acknowledged);
+      return unanswered;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TestDatabase.class)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void acknowledgedInstancesSurviveSigkillAndNothingIsLeftHalfDone(TestDatabase database) throws Exception {
+    AtriumConfig defaults = ConfigLoader.load(Map.of());
+    AtriumConfig.Db db = database.create(defaults.db()); // skips the test when MariaDB is not provided
+    Path root = Files.createTempDirectory("atrium-crash");
+    Path dataDir = root.resolve("data");
+    Path work = Files.createDirectories(root.resolve("work"));
+    AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(db);
+    int httpPort = freePort();
+    int dimsePort = freePort();
+    byte[] template = Files.readAllBytes(TestInstances.ct(work, PLACEHOLDER));
+
+    List<Sent> stored = new ArrayList<>(); // acknowledged, or found whole after the crash
+    Server server = null;
+    boolean passed = false;
+    try {
+      server = Server.start(root, config, httpPort, dimsePort, "cycle-1");
+      for (int cycle = 1; cycle <= CYCLES; cycle++) {
+        long started = System.nanoTime();
+        List<Sent> dimse = make(template, work, cycle, true);
+        List<Sent> stow = make(template, work, cycle, false);
+
+        Ledger ledger = new Ledger();
+        Server target = server;
+        List<Thread> dimseClients = new ArrayList<>();
+        List<Thread> stowClients = new ArrayList<>();
+        for (int n = 0; n < SENDERS; n++) {
+          dimseClients.add(new Thread(() -> sendByStorescu(dimse, target, ledger), "storescu-client-" + n));
+          stowClients.add(new Thread(() -> sendByStow(stow, target, ledger), "stow-client-" + n));
+        }
+        dimseClients.forEach(Thread::start);
+        stowClients.forEach(Thread::start);
+        long delayMs = ThreadLocalRandom.current().nextLong(500, 3001);
+        Thread.sleep(delayMs);
+        boolean allSending = dimseClients.stream().allMatch(Thread::isAlive) && stowClients.stream()
+            .allMatch(Thread::isAlive);
+        ledger.killed = true;
+        int exit = server.kill();
+        for (Thread client : concat(dimseClients, stowClients)) {
+          client.join(60_000);
+          assertThat(client.isAlive()).as("%s stopped after the kill", client.getName()).isFalse();
+        }
+        assertThat(allSending).as("all clients were still sending at the kill (raise PER_CLIENT)").isTrue();
+        assertThat(exit).as("exit status of the killed server: 128 + SIGKILL").isEqualTo(137);
+        assertThat(server.log()).as("the killed server must not have shut down gracefully")
+            .doesNotContain("Atrium stopped");
+        assertThat(ledger.unexpected).as("client failures before the kill").isEmpty();
+
+        server = Server.start(root, config, httpPort, dimsePort, "restart-" + cycle);
+
+        // Through the protocols: what earlier cycles stored survived this crash and recovery too;
+        // this cycle's acknowledged instances are whole; those unanswered at the kill whole or absent.
+        for (Sent sent : stored) {
+          byte[] got = server.retrieve(sent.uids());
+          assertThat(got).as("%s instance %s stored in an earlier cycle", kind(sent), sent.uids().sop()).isNotNull();
+          assertSameInstance(sent, got);
+        }
+        Set<Sent> acknowledged = ledger.acknowledged;
+        Set<Sent> inFlight = ledger.inFlight();
+        for (Sent sent : acknowledged) {
+          byte[] got = server.retrieve(sent.uids());
+          assertThat(got).as("acknowledged %s instance %s after the kill", kind(sent), sent.uids().sop()).isNotNull();
+          assertSameInstance(sent, got);
+        }
+        int inFlightPresent = 0;
+        for (Sent sent : inFlight) {
+          byte[] got = server.retrieve(sent.uids());
+          if (got == null) continue;
+          assertSameInstance(sent, got);
+          inFlightPresent++;
+          stored.add(sent);
+        }
+        stored.addAll(acknowledged);
+        String recovery = server.log().lines().filter(l -> l.contains("recovery:")).findFirst().orElse("none");
+
+        // Behind the protocols' backs: the index and the blob store agree, nothing in staging.
+        server.stop(); // gracefully: the embedded H2 file is locked while the server runs
+        server = null;
+        checkIndexAndBlobs(config, dataDir, stored);
+
+        long dimseAcked = acknowledged.stream().filter(Sent::dimse).count();
+        System.out.printf("crash-recovery %s cycle %d: killed after %d ms; acknowledged %d (DIMSE %d, STOW %d); "
+                + "sent but unanswered %d (%d present and whole, %d absent); %d instances verified in total; "
+                + "startup recovery: %s; %d ms%n", database, cycle, delayMs, acknowledged.size(), dimseAcked,
+            acknowledged.size() - dimseAcked, inFlight.size(), inFlightPresent, inFlight.size() - inFlightPresent,
+            stored.size(), recovery, (System.nanoTime() - started) / 1_000_000);
+        if (cycle < CYCLES) server = Server.start(root, config, httpPort, dimsePort, "cycle-" + (cycle + 1));
+      }
+      passed = true;
+    } finally {
+      if (server != null) server.stop();
+      if (passed) TempFiles.delete(root);
+      else System.out.println("crash-recovery: kept " + root + " for inspection (server logs in it)");
+    }
+  }
+
+  // ---- clients ----
+
+  /** storescu, a few files per association; a file is acknowledged when its Success response is logged. */
+  private static void sendByStorescu(List<Sent> files, Server server, Ledger ledger) {
+    Map<String, Sent> byPath = new HashMap<>();
+    for (Sent sent : files) byPath.put(sent.file().toString(), sent);
+    try {
+      while (!ledger.killed) {
+        int i = ledger.nextDimse.getAndAdd(STORESCU_BATCH);
+        if (i >= files.size()) return;
+        List<Sent> batch = files.subList(i, Math.min(i + STORESCU_BATCH, files.size()));
+        ledger.attempted.addAll(batch);
+        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-aec", "ATRIUM", "127.0.0.1",
+            String.valueOf(server.dimsePort)));
+        for (Sent sent : batch) command.add(sent.file().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("TCP_NODELAY", "1"); // dcmtk 3.6.7 leaves Nagle on otherwise
+        Process storescu = builder.start();
+        List<String> log = new ArrayList<>();
+        Sent current = null;
+        int acked = 0;
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(storescu.getErrorStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = err.readLine()) != null; ) { // dcmtk logs to stderr
+            log.add(line);
+            if (line.startsWith("I: Sending file: ")) {
+              current = byPath.get(line.substring("I: Sending file: ".length()));
+            } else if (line.startsWith("I: Received Store Response (Success)") && current != null) {
+              ledger.acknowledged.add(current);
+              acked++;
+              current = null;
+            }
+          }
+        }
+        if (!storescu.waitFor(60, TimeUnit.SECONDS)) {
+          storescu.destroyForcibly();
+          ledger.unexpected.add("storescu did not finish");
+          return;
+        }
+        if (acked < batch.size() && !ledger.killed) {
+          ledger.unexpected.add("storescu before the kill: " + String.join("\n", log));
+        }
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      ledger.unexpected.add("storescu client: " + e);
+    }
+  }
+
+  /** STOW-RS of 1–5 instances per request; acknowledged = listed in ReferencedSOPSequence of a 200/202. */
+  private static void sendByStow(List<Sent> files, Server server, Ledger ledger) {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    Map<String, Sent> bySop = new HashMap<>();
+    for (Sent sent : files) bySop.put(sent.uids().sop(), sent);
+    while (!ledger.killed) {
+      int k = ThreadLocalRandom.current().nextInt(1, 6);
+      int i = ledger.nextStow.getAndAdd(k);
+      if (i >= files.size()) return;
+      List<Sent> batch = files.subList(i, Math.min(i + k, files.size()));
+      try {
+        byte[] body = Multipart.body(batch.stream().map(Sent::file).toArray(Path[]::new));
+        ledger.attempted.addAll(batch);
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create(server.dicomWeb() + "/studies")).timeout(Duration.ofSeconds(60))
+            .header("Content-Type", Multipart.CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        int acked = 0;
+        if (response.statusCode() == 200 || response.statusCode() == 202) {
+          for (JsonNode item : JSON.readTree(response.body()).path("00081199").path("Value")) {
+            Sent sent = bySop.get(item.path("00081155").path("Value").path(0).asText());
+            if (sent != null) {
+              ledger.acknowledged.add(sent);
+              acked++;
+            }
+          }
+        }
+        if (acked < batch.size()) {
+          ledger.unexpected.add("STOW answered " + response.statusCode() + ": " + response.body());
+        }
+      } catch (IOException e) {
+        if (!ledger.killed) ledger.unexpected.add("STOW before the kill: " + e);
+        return; // the connection died with the server
+      } catch (InterruptedException | RuntimeException e) {
+        ledger.unexpected.add("STOW client: " + e);
+        return;
+      }
+    }
+  }
+
+  // ---- checks ----
+
+  /** STOW stores the file as sent; C-STORE gets Atrium's own File Meta Information before the same data set. */
+  private static void assertSameInstance(Sent sent, byte[] got) throws IOException {
+    byte[] original = Files.readAllBytes(sent.file());
+    if (sent.dimse()) {
+      assertThat(Arrays.mismatch(StoreContract.dataSet(got), StoreContract.dataSet(original)))
+          .as("first differing data set byte of DIMSE instance %s", sent.uids().sop()).isEqualTo(-1);
+    } else {
+      assertThat(Arrays.equals(got, original)).as("STOW instance %s byte-identical", sent.uids().sop()).isTrue();
+    }
+  }
+
+  private static void checkIndexAndBlobs(AtriumConfig config, Path dataDir, List<Sent> stored) throws IOException {
+    Path blobs = dataDir.resolve("blobs");
+    Map<String, String> blobBySop = new HashMap<>();
+    try (Database index = Database.open(config.db(), dataDir)) {
+      for (Record3<String, String, Long> row : index.dsl()
+          .select(INSTANCE.SOP_INSTANCE_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE).from(INSTANCE).fetch()) {
+        String key = row.value2();
+        Path file = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+        assertThat(file).as("blob of indexed instance %s", row.value1()).isRegularFile();
+        assertThat(Files.size(file)).as("size of blob %s", key).isEqualTo(row.value3());
+        blobBySop.put(row.value1(), key);
+      }
+    }
+    Set<String> storedSops = new HashSet<>();
+    for (Sent sent : stored) storedSops.add(sent.uids().sop());
+    assertThat(blobBySop.keySet()).as("indexed instances = acknowledged + whole in-flight ones")
+        .isEqualTo(storedSops);
+    Set<String> files = new HashSet<>();
+    try (Stream<Path> walk = Files.walk(blobs)) {
+      walk.filter(Files::isRegularFile).filter(p -> !p.getParent().equals(blobs.resolve(".staging")))
+          .forEach(p -> files.add(p.getFileName().toString()));
+    }
+    assertThat(files).as("blob files = blobs the index references (no orphans)")
+        .isEqualTo(new HashSet<>(blobBySop.values()));
+    try (Stream<Path> staging = Files.list(blobs.resolve(".staging"))) {
+      assertThat(staging.toList()).as("staging files left behind").isEmpty();
+    }
+  }
+
+  private static List<Thread> concat(List<Thread> a, List<Thread> b) {
+    List<Thread> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static String kind(Sent sent) {
+    return sent.dimse() ? "DIMSE" : "STOW";
+  }
+
+  // ---- instances ----
+
+  private static String placeholder(char digit) {
+    return "2.25." + String.valueOf(digit).repeat(30);
+  }
+
+  /** A fresh UID as long as a placeholder: 2.25. + 30 digits. */
+  private static String freshUid() {
+    return "2.25." + String.format("%013d%08d%09d", System.currentTimeMillis(), UID_COUNTER.incrementAndGet(),
+        ThreadLocalRandom.current().nextInt(1_000_000_000));
+  }
+
+  /**
+   * Copies of the template with fresh UIDs of equal length: same encoding, no re-serialisation,
+   * so each copy is exactly what storescu will send (cheaper than one dcmconv run per instance).
+   */
+  private static List<Sent> make(byte[] template, Path work, int cycle, boolean dimse) throws IOException {
+    Path dir = Files.createDirectories(work.resolve((dimse ? "dimse-" : "stow-") + cycle));
+    List<Sent> made = new ArrayList<>();
+    for (int n = 0; n < PER_CLIENT; n++) {
+      Uids previous = made.isEmpty() ? null : made.get(made.size() - 1).uids();
+      String study = n % 50 == 0 ? freshUid() : previous.study(); // 50 instances a study, 10 a series
+      Uids uids = new Uids(study, n % 10 == 0 ? freshUid() : previous.series(), freshUid());
+      byte[] bytes = replace(template, PLACEHOLDER.study(), uids.study());
+      bytes = replace(bytes, PLACEHOLDER.series(), uids.series());
+      bytes = replace(bytes, PLACEHOLDER.sop(), uids.sop());
+      Path file = dir.resolve(n + ".dcm");
+      Files.write(file, bytes);
+      made.add(new Sent(uids, file, dimse));
+    }
+    return made;
+  }
+
+  private static byte[] replace(byte[] data, String from, String to) {
+    if (to.length() != from.length()) throw new IllegalArgumentException(to + " is not as long as " + from);
+    byte[] needle = from.getBytes(StandardCharsets.US_ASCII);
+    byte[] out = data.clone();
+    int found = 0;
+    for (int i = 0; i + needle.length <= out.length; i++) {
+      if (Arrays.equals(out, i, i + needle.length, needle, 0, needle.length)) {
+        System.arraycopy(to.getBytes(StandardCharsets.US_ASCII), 0, out, i, needle.length);
+        found++;
+      }
+    }
+    if (found == 0) throw new IllegalStateException("template lacks UID " + from);
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  // ---- the archive as a separate process ----
+
+  static final class Server {
+    final Process process;
+    final Path logFile;
+    final int httpPort;
+    final int dimsePort;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private Server(Process process, Path logFile, int httpPort, int dimsePort) {
+      this.process = process;
+      this.logFile = logFile;
+      this.httpPort = httpPort;
+      this.dimsePort = dimsePort;
+    }
+
+    /** java dev.atrium.Main on the given data, database and ports; returns when /health answers 200. */
+    static Server start(Path root, AtriumConfig config, int httpPort, int dimsePort, String name)
+        throws Exception {
+      Path logFile = root.resolve("server-" + name + ".log");
+      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.atrium.Main")
+          .directory(Path.of("").toAbsolutePath().toFile()) // the project root: conf/atrium.yaml
+          .redirectErrorStream(true).redirectOutput(logFile.toFile());
+      Map<String, String> env = builder.environment();
+      env.keySet().removeIf(variable -> variable.startsWith("ATRIUM_"));
+      env.put("ATRIUM_DATA_DIR", config.dataDir().toString());
+      env.put("ATRIUM_HTTP_PORT", String.valueOf(httpPort));
+      env.put("ATRIUM_DIMSE_PORT", String.valueOf(dimsePort));
+      if (!config.db().embedded()) {
+        env.put("ATRIUM_DB_URL", config.db().url());
+        env.put("ATRIUM_DB_USER", config.db().user());
+        env.put("ATRIUM_DB_PASSWORD", config.db().password());
+      }
+      Server server = new Server(builder.start(), logFile, httpPort, dimsePort);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        if (!server.process.isAlive()) {
+          throw new AssertionError("the server exited with " + server.process.exitValue() + ":\n" + server.log());
+        }
+        try {
+          HttpResponse<Void> health = server.http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + httpPort + "/health")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding());
+          if (health.statusCode() == 200) return server;
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline) {
+          server.process.destroyForcibly();
+          throw new AssertionError("the server did not become healthy in 60 s:\n" + server.log());
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    String dicomWeb() {
+      return "http://127.0.0.1:" + httpPort + "/dicom-web";
+    }
+
+    /** The instance as application/dicom, or null when the archive answers 404. */
+    byte[] retrieve(Uids uids) throws IOException, InterruptedException {
+      HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(dicomWeb() + "/studies/"
+              + uids.study() + "/series/" + uids.series() + "/instances/" + uids.sop()))
+          .timeout(Duration.ofSeconds(30)).header("Accept", "application/dicom").GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() == 404) return null;
+      assertThat(response.statusCode()).as("retrieve %s", uids.sop()).isEqualTo(200);
+      return response.body();
+    }
+
+    /** SIGKILL: no shutdown hook, no close, nothing flushed. Returns the exit status. */
+    int kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("killed server exited").isTrue();
+      return process.exitValue();
+    }
+
+    /** A graceful stop (SIGTERM runs the shutdown hook). */
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+
+    String log() {
+      try {
+        return Files.readString(logFile);
+      } catch (IOException e) {
+        return "(no log: " + e + ")";
+      }
+    }
+  }
+}
