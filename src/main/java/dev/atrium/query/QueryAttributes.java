@@ -66,7 +66,6 @@ public final class QueryAttributes {
     add(0x00280011, "Columns", "US", INSTANCE, false);
     add(0x00280100, "BitsAllocated", "US", INSTANCE, false);
     add(0x00280008, "NumberOfFrames", "IS", INSTANCE, false);
-    add(0x00020010, "TransferSyntaxUID", "UI", INSTANCE, false);
   }
 
   private QueryAttributes() {}
