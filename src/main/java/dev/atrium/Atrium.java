@@ -7,6 +7,8 @@ import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.Database;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.QueryIndex;
+import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.FileSystemBlobStore;
@@ -44,7 +46,8 @@ public final class Atrium implements AutoCloseable {
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, new InstanceIndex(db), reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
-      WebServer web = new WebServer(config, store, retrieve, new HealthCheck(db, blobs));
+      QueryEngine query = new QueryEngine(new QueryIndex(db));
+      WebServer web = new WebServer(config, store, query, retrieve, new HealthCheck(db, blobs));
       DimseAdapter dimse = new DimseAdapter(config, store);
       web.start();
       dimse.start();

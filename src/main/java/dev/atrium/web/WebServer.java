@@ -3,6 +3,8 @@ package dev.atrium.web;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.partition.Partitions;
+import dev.atrium.query.QueryEngine;
+import dev.atrium.query.QueryLevel;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.store.StoreService;
 import java.util.List;
@@ -19,7 +21,8 @@ public final class WebServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
 
-  public WebServer(AtriumConfig config, StoreService store, RetrieveService retrieve, HealthCheck health) {
+  public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
+      HealthCheck health) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -31,13 +34,24 @@ public final class WebServer implements AutoCloseable {
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
     StowEndpoint stow = new StowEndpoint(store, Partitions.DEFAULT, config.store().duplicatePolicyStow());
+    String series = study + "/series/(?<series>" + Route.UID + ")";
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
         Route.of("POST", "/dicom-web/studies", stow),
         Route.of("POST", study, stow),
+        Route.of("GET", "/dicom-web/studies", qido(query, QueryLevel.STUDY)),
+        Route.of("GET", "/dicom-web/series", qido(query, QueryLevel.SERIES)),
+        Route.of("GET", "/dicom-web/instances", qido(query, QueryLevel.INSTANCE)),
+        Route.of("GET", study + "/series", qido(query, QueryLevel.SERIES)),
+        Route.of("GET", study + "/instances", qido(query, QueryLevel.INSTANCE)),
+        Route.of("GET", series + "/instances", qido(query, QueryLevel.INSTANCE)),
         Route.of("GET", study + "/series/(?<series>" + Route.UID + ")/instances/(?<instance>" + Route.UID + ")",
             new InstanceEndpoint(retrieve, Partitions.DEFAULT)));
     server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+  }
+
+  private static QidoEndpoint qido(QueryEngine query, QueryLevel level) {
+    return new QidoEndpoint(query, Partitions.DEFAULT, level);
   }
 
   public void start() throws Exception {

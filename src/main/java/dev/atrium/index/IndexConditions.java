@@ -1,0 +1,91 @@
+package dev.atrium.index;
+
+import static dev.atrium.index.schema.Tables.SERIES;
+import static dev.atrium.index.schema.Tables.STUDY;
+
+import dev.atrium.query.Criterion;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Locale;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+
+/** One SQL condition per criterion; values are always bound parameters, never SQL text. */
+final class IndexConditions {
+  private static final char ESCAPE = '!';
+  private static final int MODALITIES_IN_STUDY = 0x00080061;
+
+  private IndexConditions() {}
+
+  static Condition of(Criterion criterion) {
+    if (criterion.attribute().tag() == MODALITIES_IN_STUDY) {
+      // A study matches when any of its series has the modality (PS3.4 C.6.2.1.2).
+      var series = SERIES.as("ms");
+      return DSL.exists(DSL.selectOne().from(series)
+          .where(series.STUDY_PK.eq(STUDY.PK)).and(on(series.MODALITY, criterion)));
+    }
+    return on(IndexColumns.of(criterion.attribute()).matched(), criterion);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Condition on(Field<?> column, Criterion criterion) {
+    boolean personName = criterion.attribute().vr().equals("PN");
+    Field<String> text = (Field<String>) column;
+    if (criterion instanceof Criterion.Exact exact) {
+      return text.eq(personName ? upper(exact.value()) : exact.value());
+    } else if (criterion instanceof Criterion.Wildcard wildcard) {
+      return text.like(likePattern(personName ? upper(wildcard.pattern()) : wildcard.pattern()), ESCAPE);
+    } else if (criterion instanceof Criterion.UidList list) {
+      return text.in(list.uids());
+    } else if (criterion instanceof Criterion.AnyOf any) {
+      return text.in(any.values());
+    } else if (criterion instanceof Criterion.DateRange range) {
+      Field<LocalDate> date = (Field<LocalDate>) column;
+      return DSL.and(range.from() == null ? DSL.noCondition() : date.ge(range.from()),
+          range.to() == null ? DSL.noCondition() : date.le(range.to()));
+    } else if (criterion instanceof Criterion.TimeRange range) {
+      Field<LocalTime> time = (Field<LocalTime>) column;
+      return DSL.and(range.from() == null ? DSL.noCondition() : time.ge(range.from()),
+          range.to() == null ? DSL.noCondition() : time.le(range.to()));
+    } else if (criterion instanceof Criterion.Number number) {
+      return ((Field<Integer>) column).eq(number.value());
+    } else if (criterion instanceof Criterion.FuzzyName fuzzy) {
+      return fuzzyName(text, fuzzy.words());
+    }
+    throw new IllegalArgumentException("unknown criterion " + criterion);
+  }
+
+  /** Each word must start some name component or word (the Azure DICOM service's fuzzy matching). */
+  private static Condition fuzzyName(Field<String> norm, List<String> words) {
+    Condition all = DSL.noCondition();
+    for (String word : words) {
+      String w = escapeLike(word);
+      all = all.and(DSL.or(norm.like(w + "%", ESCAPE), norm.like("%^" + w + "%", ESCAPE),
+          norm.like("% " + w + "%", ESCAPE), norm.like("%=" + w + "%", ESCAPE)));
+    }
+    return all;
+  }
+
+  /** DICOM "*" and "?" to SQL "%" and "_", with SQL's own wildcards escaped. */
+  static String likePattern(String dicom) {
+    StringBuilder like = new StringBuilder();
+    for (char c : dicom.toCharArray()) {
+      switch (c) {
+        case '*' -> like.append('%');
+        case '?' -> like.append('_');
+        default -> like.append(escapeLike(String.valueOf(c)));
+      }
+    }
+    return like.toString();
+  }
+
+  private static String escapeLike(String s) {
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  private static String upper(String s) {
+    return s.toUpperCase(Locale.ROOT);
+  }
+}

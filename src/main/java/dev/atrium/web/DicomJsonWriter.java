@@ -1,0 +1,53 @@
+package dev.atrium.web;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.Map;
+
+/** Writes one data set of string values in the DICOM JSON Model (PS3.18 F.2). */
+final class DicomJsonWriter {
+  private DicomJsonWriter() {}
+
+  /** values: tag → DICOM string value ("" = present but empty); vrs: the VR of each tag. */
+  static void write(JsonGenerator json, Map<Integer, String> values, Map<Integer, String> vrs) throws IOException {
+    json.writeStartObject();
+    for (Map.Entry<Integer, String> e : values.entrySet()) {
+      String vr = vrs.get(e.getKey());
+      json.writeObjectFieldStart(String.format("%08X", e.getKey()));
+      json.writeStringField("vr", vr);
+      String value = e.getValue();
+      if (value != null && !value.isEmpty()) {
+        json.writeArrayFieldStart("Value");
+        for (String v : value.split("\\\\", -1)) writeValue(json, vr, v);
+        json.writeEndArray();
+      }
+      json.writeEndObject();
+    }
+    json.writeEndObject();
+  }
+
+  private static void writeValue(JsonGenerator json, String vr, String v) throws IOException {
+    switch (vr) {
+      case "PN" -> personName(json, v);
+      case "IS", "SL", "SS", "UL", "US" -> {
+        try {
+          json.writeNumber(Long.parseLong(v.strip()));
+        } catch (NumberFormatException e) {
+          json.writeString(v);
+        }
+      }
+      default -> json.writeString(v);
+    }
+  }
+
+  /** F.2.2: a PN value is an object of its component groups. */
+  private static void personName(JsonGenerator json, String v) throws IOException {
+    String[] groups = v.split("=", -1);
+    String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
+    json.writeStartObject();
+    for (int i = 0; i < Math.min(groups.length, 3); i++) {
+      if (!groups[i].isEmpty()) json.writeStringField(names[i], groups[i]);
+    }
+    json.writeEndObject();
+  }
+}

@@ -1,0 +1,206 @@
+package dev.atrium.web;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.dicom.DicomUid;
+import dev.atrium.query.InvalidQueryException;
+import dev.atrium.query.QueryAttribute;
+import dev.atrium.query.QueryAttributes;
+import dev.atrium.query.QueryEngine;
+import dev.atrium.query.QueryLevel;
+import dev.atrium.query.QueryMatch;
+import dev.atrium.query.QueryRequest;
+import dev.atrium.query.QuerySink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * QIDO-RS (PS3.18 10.6): translates the path and query string into a query of the engine and
+ * streams the matches as DICOM JSON (default) or multipart PS3.19 XML.
+ */
+final class QidoEndpoint implements Route.Endpoint {
+  private static final Map<Integer, String> VRS = new HashMap<>();
+  private static final Map<Integer, String> KEYWORDS = new HashMap<>();
+
+  static {
+    for (QueryAttribute a : QueryAttributes.all()) {
+      VRS.put(a.tag(), a.vr());
+      KEYWORDS.put(a.tag(), a.keyword());
+    }
+    VRS.put(QueryAttributes.SPECIFIC_CHARACTER_SET, "CS");
+    VRS.put(QueryAttributes.INSTANCE_AVAILABILITY, "CS");
+    VRS.put(QueryAttributes.RETRIEVE_URL, "UR");
+    KEYWORDS.put(QueryAttributes.SPECIFIC_CHARACTER_SET, "SpecificCharacterSet");
+    KEYWORDS.put(QueryAttributes.INSTANCE_AVAILABILITY, "InstanceAvailability");
+    KEYWORDS.put(QueryAttributes.RETRIEVE_URL, "RetrieveURL");
+  }
+
+  private enum Format { JSON, XML }
+
+  private final QueryEngine engine;
+  private final String partition;
+  private final QueryLevel level;
+
+  QidoEndpoint(QueryEngine engine, String partition, QueryLevel level) {
+    this.engine = engine;
+    this.partition = partition;
+    this.level = level;
+  }
+
+  @Override
+  public void serve(Exchange exchange) throws Exception {
+    String study = exchange.pathParam("study");
+    String series = exchange.pathParam("series");
+    if (study != null) DicomUid.require(study, "StudyInstanceUID in the request URL");
+    if (series != null) DicomUid.require(series, "SeriesInstanceUID in the request URL");
+    Format format = negotiate(exchange.header(HttpHeader.ACCEPT));
+    QidoParameters parameters;
+    try {
+      parameters = QidoParameters.parse(Request.extractQueryParameters(exchange.request), level);
+    } catch (InvalidQueryException e) {
+      throw new HttpProblem(400, e.getMessage());
+    }
+    Map<Integer, String> keys = new LinkedHashMap<>(parameters.matchKeys());
+    pathKey(keys, QueryAttributes.STUDY_INSTANCE_UID, study);
+    pathKey(keys, QueryAttributes.SERIES_INSTANCE_UID, series);
+    Set<Integer> returned = QidoDefaults.returnKeys(level, study != null, parameters);
+    returned.add(QueryAttributes.STUDY_INSTANCE_UID); // for the Retrieve URL
+    if (level != QueryLevel.STUDY) returned.add(QueryAttributes.SERIES_INSTANCE_UID);
+    if (level == QueryLevel.INSTANCE) returned.add(QueryAttributes.SOP_INSTANCE_UID);
+
+    QueryRequest request = new QueryRequest(partition, level, keys, parameters.fuzzy(), returned,
+        parameters.offset(), parameters.limit());
+    ResultWriter writer = format == Format.JSON ? new JsonResults(exchange) : new XmlResults(exchange);
+    try {
+      engine.find(request, match -> writer.write(withDerived(match, exchange.dicomWebBase())));
+    } catch (InvalidQueryException e) {
+      throw new HttpProblem(400, e.getMessage()); // raised before the first match: nothing sent yet
+    }
+    writer.close(); // not on failure: closing would commit a 200
+  }
+
+  private static void pathKey(Map<Integer, String> keys, int tag, String uid) {
+    if (uid == null) return;
+    if (keys.containsKey(tag)) {
+      throw new HttpProblem(400, QueryAttributes.byTag(tag).orElseThrow().keyword()
+          + " is given in the path; it cannot also be a query parameter");
+    }
+    keys.put(tag, uid);
+  }
+
+  /** Attributes that are not in the index: character set, availability, where to retrieve it. */
+  private Map<Integer, String> withDerived(QueryMatch match, String base) {
+    TreeMap<Integer, String> values = new TreeMap<>(match.values());
+    values.put(QueryAttributes.SPECIFIC_CHARACTER_SET, "ISO_IR 192");
+    String url = base + "/studies/" + match.get(QueryAttributes.STUDY_INSTANCE_UID);
+    if (level != QueryLevel.STUDY) url += "/series/" + match.get(QueryAttributes.SERIES_INSTANCE_UID);
+    if (level == QueryLevel.INSTANCE) url += "/instances/" + match.get(QueryAttributes.SOP_INSTANCE_UID);
+    values.put(QueryAttributes.RETRIEVE_URL, url);
+    if (level != QueryLevel.SERIES) values.put(QueryAttributes.INSTANCE_AVAILABILITY, "ONLINE");
+    return values;
+  }
+
+  /** PS3.18 8.7 / 10.6.3: DICOM JSON by default; PS3.19 XML in multipart/related on request. */
+  private static Format negotiate(String accept) {
+    List<MediaType> ranges = MediaType.parseList(accept);
+    if (ranges.isEmpty()) return Format.JSON;
+    for (MediaType range : ranges.stream().filter(r -> r.quality() > 0)
+        .sorted(Comparator.comparingDouble(MediaType::quality).reversed()).toList()) {
+      if (range.is("application/dicom+json") || range.is("application/json") || range.is("*/*")
+          || range.is("application/*")) {
+        return Format.JSON;
+      }
+      if (range.is("multipart/related") && "application/dicom+xml".equals(range.parameter("type"))) {
+        return Format.XML;
+      }
+    }
+    throw new HttpProblem(406, "QIDO-RS answers application/dicom+json or multipart/related; "
+        + "type=\"application/dicom+xml\", not " + accept);
+  }
+
+  /** Opens the response only with the first match (or at the end), so a late 400 is still possible. */
+  private interface ResultWriter {
+    void write(Map<Integer, String> values) throws IOException;
+
+    void close() throws IOException;
+  }
+
+  private static final class JsonResults implements ResultWriter {
+    private final Exchange exchange;
+    private JsonGenerator json;
+
+    JsonResults(Exchange exchange) {
+      this.exchange = exchange;
+    }
+
+    private JsonGenerator json() throws IOException {
+      if (json == null) {
+        json = exchange.startJson(200, "application/dicom+json");
+        json.writeStartArray();
+      }
+      return json;
+    }
+
+    @Override
+    public void write(Map<Integer, String> values) throws IOException {
+      DicomJsonWriter.write(json(), values, VRS);
+    }
+
+    @Override
+    public void close() throws IOException {
+      json().writeEndArray();
+      json.close();
+    }
+  }
+
+  private static final class XmlResults implements ResultWriter {
+    private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
+    private final Exchange exchange;
+    private final String boundary = UUID.randomUUID().toString();
+    private OutputStream out;
+
+    XmlResults(Exchange exchange) {
+      this.exchange = exchange;
+    }
+
+    private OutputStream out() {
+      if (out == null) {
+        out = exchange.startBody(200, "multipart/related; type=\"application/dicom+xml\"; boundary=" + boundary);
+      }
+      return out;
+    }
+
+    @Override
+    public void write(Map<Integer, String> values) throws IOException {
+      out().write(("--" + boundary + "\r\nContent-Type: application/dicom+xml\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      try {
+        XMLStreamWriter xml = XML.createXMLStreamWriter(out, "UTF-8");
+        DicomXmlWriter.write(xml, values, VRS, KEYWORDS);
+        xml.flush();
+      } catch (XMLStreamException e) {
+        throw new IOException(e);
+      }
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void close() throws IOException {
+      out().write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.close();
+    }
+  }
+}
