@@ -28,8 +28,26 @@ public final class TestInstances {
   }
 
   public static Path copyWith(Path source, Path dir, Uids uids) throws Exception {
+    return copyWith(source, dir, uids, java.util.Map.of());
+  }
+
+  /** With other attribute values too (tag → value; PN, DA, LO, CS … written as text). */
+  public static Path ct(Path dir, Uids uids, java.util.Map<AttributeTag, String> values) throws Exception {
+    return copyWith(Corpus.testFile("CT_small.dcm"), dir, uids, values);
+  }
+
+  private static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values)
+      throws Exception {
     AttributeList list = new AttributeList();
     list.read(source.toFile());
+    for (var value : values.entrySet()) {
+      Attribute attribute = list.get(value.getKey());
+      if (attribute == null) {
+        attribute = com.pixelmed.dicom.AttributeFactory.newAttribute(value.getKey());
+        list.put(attribute);
+      }
+      attribute.setValue(value.getValue());
+    }
     set(list, TagFromName.StudyInstanceUID, uids.study());
     set(list, TagFromName.SeriesInstanceUID, uids.series());
     set(list, TagFromName.SOPInstanceUID, uids.sop());
