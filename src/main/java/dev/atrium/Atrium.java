@@ -48,7 +48,7 @@ public final class Atrium implements AutoCloseable {
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       WebServer web = new WebServer(config, store, query, retrieve, new HealthCheck(db, blobs));
-      DimseAdapter dimse = new DimseAdapter(config, store);
+      DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();
       dimse.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),

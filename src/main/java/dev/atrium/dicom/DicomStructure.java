@@ -40,6 +40,14 @@ final class DicomStructure {
     new DicomStructure(part10, size).walk();
   }
 
+  /** The same check for a bare data set (a DIMSE identifier) in a little endian transfer syntax. */
+  static void verifyDataSet(InputStream dataSet, long size, String transferSyntax)
+      throws IOException, DicomParseException {
+    DicomStructure structure = new DicomStructure(dataSet, size);
+    structure.explicitVr = !transferSyntax.equals(SopClasses.IMPLICIT_VR_LITTLE_ENDIAN);
+    structure.walkDataSet();
+  }
+
   private void walk() throws IOException, DicomParseException {
     skip(128);
     byte[] magic = bytes(4);
@@ -50,6 +58,10 @@ final class DicomStructure {
     if (transferSyntax.equals(DEFLATED)) return;
     explicitVr = !transferSyntax.equals(SopClasses.IMPLICIT_VR_LITTLE_ENDIAN);
     littleEndian = !transferSyntax.equals("1.2.840.10008.1.2.2");
+    walkDataSet();
+  }
+
+  private void walkDataSet() throws IOException, DicomParseException {
     while (remaining > 0) {
       int tag = readTag();
       if (tag == ITEM || tag == ITEM_DELIMITER || tag == SEQUENCE_DELIMITER) {

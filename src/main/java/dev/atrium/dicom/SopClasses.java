@@ -7,6 +7,8 @@ public final class SopClasses {
   public static final String VERIFICATION = "1.2.840.10008.1.1";
   public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
   public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
+  public static final String PATIENT_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.1.1";
+  public static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
   private static final String STANDARD_ROOT = "1.2.840.10008.";
   private static final String STANDARD_STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1.";
   private static final String STANDARD_TRANSFER_SYNTAX_ROOT = "1.2.840.10008.1.2";

@@ -9,6 +9,7 @@ import dev.atrium.dimse.net.DimseServer;
 import dev.atrium.dimse.net.DimseServerSettings;
 import dev.atrium.dimse.net.DimseServiceRegistry;
 import dev.atrium.dimse.net.EchoHandler;
+import dev.atrium.query.QueryEngine;
 import dev.atrium.store.StoreService;
 import java.io.IOException;
 import java.util.List;
@@ -20,10 +21,12 @@ import java.util.List;
 public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   private final DimseServer server;
   private final StoreScp storeScp;
+  private final FindScp findScp;
 
-  public DimseAdapter(AtriumConfig config, StoreService store) {
+  public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries) {
     AtriumConfig.Dimse dimse = config.dimse();
     this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse());
+    this.findScp = new FindScp(queries);
     this.server = new DimseServer(new DimseServerSettings(dimse.bindAddress(), dimse.port(), config.aeTitle(),
         dimse.maxPduLength(), dimse.maxAssociations(), dimse.idleTimeoutSeconds() * 1000), this);
   }
@@ -43,11 +46,12 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
 
   /**
    * Storage: the SCU's first proposed standard transfer syntax, so the data set arrives as the
-   * modality holds it and is stored unchanged (no recompression). Verification: little endian.
+   * modality holds it and is stored unchanged (no recompression). Verification and Query/Retrieve
+   * FIND (Patient Root, Study Root): implicit or explicit VR little endian.
    */
   @Override
   public String negotiate(String abstractSyntaxUid, List<String> proposed) {
-    if (abstractSyntaxUid.equals(SopClasses.VERIFICATION)) {
+    if (abstractSyntaxUid.equals(SopClasses.VERIFICATION) || FindScp.isFind(abstractSyntaxUid)) {
       return proposed.stream().filter(ts -> ts.equals(SopClasses.EXPLICIT_VR_LITTLE_ENDIAN)
           || ts.equals(SopClasses.IMPLICIT_VR_LITTLE_ENDIAN)).findFirst().orElse(null);
     }
@@ -62,6 +66,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     return switch (commandField) {
       case CommandSet.C_ECHO_RQ -> EchoHandler.INSTANCE;
       case CommandSet.C_STORE_RQ -> storeScp;
+      case CommandSet.C_FIND_RQ -> FindScp.isFind(sopClassUid) ? findScp : null;
       default -> null;
     };
   }

@@ -55,6 +55,21 @@ public final class TestInstances {
     return write(list, dir, "inst");
   }
 
+  /** CT_small.dcm with new UIDs and the given values (e.g. patient and study attributes for queries). */
+  public static Path ct(Path dir, Uids uids, java.util.Map<AttributeTag, String> values) throws Exception {
+    AttributeList list = new AttributeList();
+    list.read(Corpus.testFile("CT_small.dcm").toFile());
+    set(list, TagFromName.StudyInstanceUID, uids.study());
+    set(list, TagFromName.SeriesInstanceUID, uids.series());
+    set(list, TagFromName.SOPInstanceUID, uids.sop());
+    for (java.util.Map.Entry<AttributeTag, String> value : values.entrySet()) {
+      list.remove(value.getKey());
+      list.putNewAttribute(value.getKey()).addValue(value.getValue());
+    }
+    asSentByStorescu(list);
+    return write(list, dir, "inst");
+  }
+
   /** Writes the file with an attribute removed or set to a raw value (for invalid-input tests). */
   public static Path withValue(Path source, Path dir, AttributeTag tag, String valueOrNullToRemove) throws Exception {
     AttributeList list = new AttributeList();

@@ -1,0 +1,132 @@
+package dev.atrium.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A C-FIND identifier (PS3.4 C.4.1.1.3): the Query/Retrieve Level, the Specific Character Set
+ * and the keys, each tag with its VR and its value decoded to Unicode (multiple values joined
+ * by "\"; "" is a universal match or a plain return key). Sequences are not keys we support and
+ * are left out. Response identifiers are always written in UTF-8 ("ISO_IR 192").
+ */
+public final class DicomIdentifier {
+  public static final String UTF_8 = "ISO_IR 192";
+  private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+  private static final int QUERY_RETRIEVE_LEVEL = 0x00080052;
+  private static final int MAX_IDENTIFIER_BYTES = 1024 * 1024;
+
+  /** One key: its VR (as received, or from a catalog) and its value. */
+  public record Key(String vr, String value) {}
+
+  private final String level;
+  private final String specificCharacterSet;
+  private final SortedMap<Integer, Key> keys;
+
+  private DicomIdentifier(String level, String specificCharacterSet, SortedMap<Integer, Key> keys) {
+    this.level = level;
+    this.specificCharacterSet = specificCharacterSet;
+    this.keys = Collections.unmodifiableSortedMap(keys);
+  }
+
+  /** Query/Retrieve Level (0008,0052) as sent, trimmed; null if absent. */
+  public String level() {
+    return level;
+  }
+
+  /** Specific Character Set (0008,0005) as sent; null if absent (the default repertoire). */
+  public String specificCharacterSet() {
+    return specificCharacterSet;
+  }
+
+  /** Every other non-sequence key, in tag order (group lengths left out). */
+  public SortedMap<Integer, Key> keys() {
+    return keys;
+  }
+
+  /**
+   * Reads an identifier (a bare data set, no File Meta Information) in {@code transferSyntaxUid},
+   * decoding text with the identifier's own Specific Character Set.
+   */
+  public static DicomIdentifier read(InputStream in, String transferSyntaxUid) throws IOException, DicomParseException {
+    byte[] bytes = in.readNBytes(MAX_IDENTIFIER_BYTES + 1);
+    if (bytes.length > MAX_IDENTIFIER_BYTES) {
+      throw new DicomParseException("the identifier is larger than " + MAX_IDENTIFIER_BYTES + " bytes");
+    }
+    AttributeList list = new AttributeList();
+    try {
+      // PixelMed accepts a truncated data set silently: check the framing first.
+      DicomStructure.verifyDataSet(new ByteArrayInputStream(bytes), bytes.length, transferSyntaxUid);
+      // false: no meta information header, the data set is in transferSyntaxUid.
+      list.read(new DicomInputStream(new ByteArrayInputStream(bytes), transferSyntaxUid, false));
+    } catch (EOFException e) {
+      throw new DicomParseException("the identifier ends in the middle of an element (truncated)", e);
+    } catch (DicomException | IOException | RuntimeException e) {
+      throw new DicomParseException("the identifier cannot be parsed: " + e.getMessage(), e);
+    }
+    SortedMap<Integer, Key> keys = new TreeMap<>();
+    String level = null;
+    String charset = null;
+    for (Object value : list.values()) {
+      Attribute attribute = (Attribute) value;
+      AttributeTag tag = attribute.getTag();
+      int tagValue = tag.getGroup() << 16 | tag.getElement();
+      if (tag.getElement() == 0 || attribute instanceof SequenceAttribute) continue;
+      String text = attribute.getDelimitedStringValuesOrEmptyString();
+      if (tagValue == QUERY_RETRIEVE_LEVEL) level = text.strip();
+      else if (tagValue == SPECIFIC_CHARACTER_SET) charset = text.strip();
+      else keys.put(tagValue, new Key(attribute.getVRAsString(), text));
+    }
+    return new DicomIdentifier(level, charset, keys);
+  }
+
+  /**
+   * A response identifier in {@code transferSyntaxUid}: Specific Character Set "ISO_IR 192",
+   * the Query/Retrieve Level, then {@code keys} (an empty value is written with zero length).
+   */
+  public static byte[] write(String transferSyntaxUid, String level, Map<Integer, Key> keys) throws IOException {
+    SpecificCharacterSet utf8 = new SpecificCharacterSet(new String[] {UTF_8});
+    AttributeList list = new AttributeList();
+    try {
+      put(list, SPECIFIC_CHARACTER_SET, "CS", UTF_8, utf8);
+      put(list, QUERY_RETRIEVE_LEVEL, "CS", level, utf8);
+      for (Map.Entry<Integer, Key> key : keys.entrySet()) {
+        if (key.getKey() == SPECIFIC_CHARACTER_SET || key.getKey() == QUERY_RETRIEVE_LEVEL) continue;
+        put(list, key.getKey(), key.getValue().vr(), key.getValue().value(), utf8);
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+      DicomOutputStream out = new DicomOutputStream(bytes, null, transferSyntaxUid);
+      list.write(out);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (DicomException e) {
+      throw new IOException("cannot encode the response identifier: " + e.getMessage(), e);
+    }
+  }
+
+  private static void put(AttributeList list, int tag, String vr, String value, SpecificCharacterSet charset)
+      throws DicomException {
+    AttributeTag attributeTag = new AttributeTag(tag >>> 16, tag & 0xFFFF);
+    Attribute attribute = AttributeFactory.newAttribute(attributeTag, vr.getBytes(StandardCharsets.US_ASCII), charset);
+    if (value != null && !value.isEmpty()) {
+      for (String single : value.split("\\\\", -1)) attribute.addValue(single);
+    }
+    list.put(attribute);
+  }
+}

@@ -1,0 +1,223 @@
+package dev.atrium.dimse;
+
+import static dev.atrium.query.QueryAttributes.PATIENT_ID;
+import static dev.atrium.query.QueryAttributes.QUERY_RETRIEVE_LEVEL;
+import static dev.atrium.query.QueryAttributes.SERIES_INSTANCE_UID;
+import static dev.atrium.query.QueryAttributes.STUDY_INSTANCE_UID;
+
+import dev.atrium.dicom.DicomIdentifier;
+import dev.atrium.dicom.DicomIdentifier.Key;
+import dev.atrium.dicom.DicomParseException;
+import dev.atrium.dicom.SopClasses;
+import dev.atrium.dimse.net.CommandSet;
+import dev.atrium.dimse.net.DimseExchange;
+import dev.atrium.dimse.net.DimseRequestHandler;
+import dev.atrium.partition.Partitions;
+import dev.atrium.query.InvalidQueryException;
+import dev.atrium.query.QueryAttribute;
+import dev.atrium.query.QueryAttributes;
+import dev.atrium.query.QueryEngine;
+import dev.atrium.query.QueryLevel;
+import dev.atrium.query.QueryMatch;
+import dev.atrium.query.QueryRequest;
+import dev.atrium.query.QuerySink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * C-FIND SCP for the Patient Root and Study Root Query/Retrieve Information Models (PS3.4 C.4.1):
+ * checks the identifier against the model's hierarchical rules, hands the query to the engine and
+ * answers each match with a pending response holding exactly the requested keys.
+ */
+final class FindScp implements DimseRequestHandler {
+  private static final Logger log = LoggerFactory.getLogger(FindScp.class);
+
+  private final QueryEngine engine;
+
+  FindScp(QueryEngine engine) {
+    this.engine = engine;
+  }
+
+  static boolean isFind(String sopClassUid) {
+    return SopClasses.PATIENT_ROOT_FIND.equals(sopClassUid) || SopClasses.STUDY_ROOT_FIND.equals(sopClassUid);
+  }
+
+  @Override
+  public void handle(DimseExchange exchange, CommandSet request, InputStream dataSet) throws Exception {
+    Translation query;
+    try {
+      if (dataSet == null) throw new Refusal(CommandSet.STATUS_CANNOT_UNDERSTAND, "C-FIND-RQ without an identifier", 0);
+      DicomIdentifier identifier = DicomIdentifier.read(dataSet, exchange.transferSyntaxUid());
+      query = translate(identifier, SopClasses.PATIENT_ROOT_FIND.equals(request.sopClassUid()));
+    } catch (DicomParseException e) {
+      finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
+      return;
+    } catch (Refusal r) {
+      finish(exchange, request, r.status, r.getMessage(), r.offendingTag);
+      return;
+    }
+
+    Responder responder = new Responder(exchange, request, query);
+    try {
+      engine.find(query.request, responder);
+    } catch (InvalidQueryException e) {
+      finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(), 0);
+      return;
+    } catch (IOException | RuntimeException e) {
+      if (responder.transportFailure != null) throw responder.transportFailure;
+      log.warn("C-FIND on association {} failed", exchange.association(), e);
+      finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, "unable to process: " + e.getMessage(), 0);
+      return;
+    }
+    boolean cancelled = responder.cancelled || exchange.isCancelled();
+    finish(exchange, request, cancelled ? CommandSet.STATUS_CANCEL : CommandSet.STATUS_SUCCESS, null, 0);
+  }
+
+  /** The engine's query, and what every response identifier carries besides the match values. */
+  private record Translation(QueryRequest request, QueryLevel level, SortedMap<Integer, Key> responseKeys,
+      boolean unsupportedMatchKeys) {}
+
+  static Translation translate(DicomIdentifier identifier, boolean patientRoot) throws Refusal {
+    QueryLevel level = level(identifier.level(), patientRoot);
+    // PS3.4 C.4.1.2.2.1 / C.4.1.3.1: a single value for the unique key of every level above.
+    List<Integer> uniqueAbove = new ArrayList<>();
+    if (patientRoot && level.ordinal() >= QueryLevel.STUDY.ordinal()) uniqueAbove.add(PATIENT_ID);
+    if (level.ordinal() >= QueryLevel.SERIES.ordinal()) uniqueAbove.add(STUDY_INSTANCE_UID);
+    if (level == QueryLevel.INSTANCE) uniqueAbove.add(SERIES_INSTANCE_UID);
+    for (int tag : uniqueAbove) {
+      Key key = identifier.keys().get(tag);
+      if (key == null || !isSingleValue(key.value())) {
+        String keyword = QueryAttributes.byTag(tag).map(QueryAttribute::keyword).orElseThrow();
+        throw new Refusal(CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+            level.dicomName() + " level needs one " + keyword + " " + tagString(tag), tag);
+      }
+    }
+
+    Map<Integer, String> matchKeys = new HashMap<>();
+    Set<Integer> returnKeys = new LinkedHashSet<>(uniqueAbove);
+    SortedMap<Integer, Key> responseKeys = new TreeMap<>();
+    boolean unsupportedMatchKeys = false;
+    for (Map.Entry<Integer, Key> entry : identifier.keys().entrySet()) {
+      int tag = entry.getKey();
+      String value = entry.getValue().value();
+      Optional<QueryAttribute> known = QueryAttributes.byTag(tag);
+      if (known.isPresent()) {
+        returnKeys.add(tag);
+        if (!value.isEmpty()) matchKeys.put(tag, value);
+        responseKeys.put(tag, new Key(known.get().vr(), ""));
+      } else {
+        // PS3.4 C.2.2.1: an optional key we do not support is returned with zero length.
+        responseKeys.put(tag, new Key(entry.getValue().vr(), ""));
+        unsupportedMatchKeys |= !value.isEmpty();
+      }
+    }
+    for (int tag : uniqueAbove) {
+      responseKeys.putIfAbsent(tag, new Key(QueryAttributes.byTag(tag).orElseThrow().vr(), ""));
+    }
+    QueryRequest request = new QueryRequest(Partitions.DEFAULT, level, matchKeys, false, returnKeys, 0, 0);
+    return new Translation(request, level, responseKeys, unsupportedMatchKeys);
+  }
+
+  private static QueryLevel level(String value, boolean patientRoot) throws Refusal {
+    if (value == null || value.isEmpty()) {
+      throw new Refusal(CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+          "no QueryRetrieveLevel " + tagString(QUERY_RETRIEVE_LEVEL), QUERY_RETRIEVE_LEVEL);
+    }
+    QueryLevel level = switch (value) {
+      case "PATIENT" -> patientRoot ? QueryLevel.PATIENT : null;
+      case "STUDY" -> QueryLevel.STUDY;
+      case "SERIES" -> QueryLevel.SERIES;
+      case "IMAGE" -> QueryLevel.INSTANCE;
+      default -> null;
+    };
+    if (level == null) {
+      throw new Refusal(CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "QueryRetrieveLevel " + value
+          + " is not a level of the " + (patientRoot ? "Patient" : "Study") + " Root model", QUERY_RETRIEVE_LEVEL);
+    }
+    return level;
+  }
+
+  /** Single Value Matching (PS3.4 C.2.2.2.1): a value, no wildcard, not a list. */
+  private static boolean isSingleValue(String value) {
+    return !value.isBlank() && value.chars().noneMatch(c -> c == '*' || c == '?' || c == '\\');
+  }
+
+  private static void finish(DimseExchange exchange, CommandSet request, int status, String comment,
+      int offendingTag) throws IOException {
+    CommandSet response = CommandSet.responseTo(request, CommandSet.C_FIND_RSP, status);
+    if (comment != null) response.setLO(CommandSet.ERROR_COMMENT, comment); // LO: cut at 64 characters
+    if (offendingTag != 0) {
+      response.setBytes(CommandSet.OFFENDING_ELEMENT, new byte[] {(byte) (offendingTag >>> 16),
+          (byte) (offendingTag >>> 24), (byte) offendingTag, (byte) (offendingTag >>> 8)});
+    }
+    exchange.sendResponse(response, null);
+  }
+
+  private static String tagString(int tag) {
+    return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+  }
+
+  /** Sends each match as a pending response; stops sending once the SCU cancelled. */
+  private static final class Responder implements QuerySink {
+    private final DimseExchange exchange;
+    private final CommandSet request;
+    private final Translation query;
+    boolean cancelled;
+    IOException transportFailure;
+
+    Responder(DimseExchange exchange, CommandSet request, Translation query) {
+      this.exchange = exchange;
+      this.request = request;
+      this.query = query;
+    }
+
+    @Override
+    public void accept(QueryMatch match) throws IOException {
+      if (cancelled()) return;
+      SortedMap<Integer, Key> keys = new TreeMap<>(query.responseKeys);
+      for (Map.Entry<Integer, Key> key : keys.entrySet()) {
+        String value = match.get(key.getKey());
+        if (value != null && !value.isEmpty()) key.setValue(new Key(key.getValue().vr(), value));
+      }
+      byte[] identifier = DicomIdentifier.write(exchange.transferSyntaxUid(), query.level.dicomName(), keys);
+      // PS3.4 C.4.1.1.4: FF01 when optional keys were not supported for matching.
+      CommandSet response = CommandSet.responseTo(request, CommandSet.C_FIND_RSP,
+          query.unsupportedMatchKeys ? CommandSet.STATUS_PENDING_WARNING : CommandSet.STATUS_PENDING);
+      try {
+        exchange.sendResponse(response, out -> out.write(identifier));
+      } catch (IOException e) {
+        transportFailure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public boolean cancelled() {
+      if (!cancelled && exchange.isCancelled()) cancelled = true;
+      return cancelled;
+    }
+  }
+
+  /** The identifier does not fit the model: answered with a failure status, the association goes on. */
+  static final class Refusal extends Exception {
+    final int status;
+    final int offendingTag;
+
+    Refusal(int status, String message, int offendingTag) {
+      super(message);
+      this.status = status;
+      this.offendingTag = offendingTag;
+    }
+  }
+}
