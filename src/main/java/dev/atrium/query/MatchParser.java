@@ -46,7 +46,7 @@ final class MatchParser {
     List<String> uids = Arrays.stream(value.split("[\\\\,]")).map(String::strip).toList();
     for (String uid : uids) {
       if (!DicomUid.isValid(uid)) {
-        throw invalid(a, value, "'" + uid + "' is not a valid UID (PS3.5 9.1); a list is UID,UID or UID\\UID");
+        throw invalid(a, uid, "is not a valid UID (PS3.5 9.1); a list is UID,UID or UID\\UID");
       }
     }
     return new Criterion.UidList(a, uids);
@@ -121,7 +121,9 @@ final class MatchParser {
     return value.indexOf('*') >= 0 || value.indexOf('?') >= 0;
   }
 
+  /** Reason before the value, so a 64-character DIMSE Error Comment still says what is wrong. */
   private static InvalidQueryException invalid(QueryAttribute a, String value, String why) {
-    return new InvalidQueryException(a.keyword() + " (" + a.tagHex() + "): '" + value + "' " + why);
+    String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    return new InvalidQueryException(a.keyword() + " " + why + ": '" + shown + "'");
   }
 }

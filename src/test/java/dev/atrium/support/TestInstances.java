@@ -41,31 +41,12 @@ public final class TestInstances {
     AttributeList list = new AttributeList();
     list.read(source.toFile());
     for (var value : values.entrySet()) {
-      Attribute attribute = list.get(value.getKey());
-      if (attribute == null) {
-        attribute = com.pixelmed.dicom.AttributeFactory.newAttribute(value.getKey());
-        list.put(attribute);
-      }
-      attribute.setValue(value.getValue());
-    }
-    set(list, TagFromName.StudyInstanceUID, uids.study());
-    set(list, TagFromName.SeriesInstanceUID, uids.series());
-    set(list, TagFromName.SOPInstanceUID, uids.sop());
-    asSentByStorescu(list);
-    return write(list, dir, "inst");
-  }
-
-  /** CT_small.dcm with new UIDs and the given values (e.g. patient and study attributes for queries). */
-  public static Path ct(Path dir, Uids uids, java.util.Map<AttributeTag, String> values) throws Exception {
-    AttributeList list = new AttributeList();
-    list.read(Corpus.testFile("CT_small.dcm").toFile());
-    set(list, TagFromName.StudyInstanceUID, uids.study());
-    set(list, TagFromName.SeriesInstanceUID, uids.series());
-    set(list, TagFromName.SOPInstanceUID, uids.sop());
-    for (java.util.Map.Entry<AttributeTag, String> value : values.entrySet()) {
       list.remove(value.getKey());
       list.putNewAttribute(value.getKey()).addValue(value.getValue());
     }
+    set(list, TagFromName.StudyInstanceUID, uids.study());
+    set(list, TagFromName.SeriesInstanceUID, uids.series());
+    set(list, TagFromName.SOPInstanceUID, uids.sop());
     asSentByStorescu(list);
     return write(list, dir, "inst");
   }
