@@ -35,30 +35,29 @@ public final class InstanceIndex {
     this.db = db;
   }
 
-  /** Cheap check before the blob is made durable: is this SOP instance already stored? */
-  public boolean exists(String partition, String sopInstanceUid) {
-    return db.dsl().fetchExists(INSTANCE,
-        INSTANCE.PARTITION_NAME.eq(partition).and(INSTANCE.SOP_INSTANCE_UID.eq(sopInstanceUid)));
-  }
-
   public IndexOutcome store(String partition, DicomHeader h, String blobKey, long blobSize, OnDuplicate onDuplicate) {
     return Transactions.withRetry(db.dsl(), tx -> {
       DSLContext dsl = tx.dsl();
       LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-      InstanceRecord existing = dsl.selectFrom(INSTANCE)
-          .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()))
-          .forUpdate().fetchOne();
+      var existingQuery = dsl.selectFrom(INSTANCE)
+          .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()));
+      InstanceRecord existing = onDuplicate == OnDuplicate.REPLACE ? existingQuery.forUpdate().fetchOne()
+          : existingQuery.fetchOne();
       if (existing != null && onDuplicate == OnDuplicate.KEEP) return new IndexOutcome.Duplicate();
 
-      PatientRecord patient = upsertPatient(dsl, partition, h, now);
-      StudyRecord study = upsertStudy(dsl, partition, patient, h, now);
-      SeriesRecord series = upsertSeries(dsl, partition, study, h, now);
-      if (series == null) {
+      Parents parents = knownSeries(dsl, partition, h, now);
+      if (parents == null) {
+        PatientRecord patient = upsertPatient(dsl, partition, h, now);
+        StudyRecord study = upsertStudy(dsl, partition, patient, h, now);
+        SeriesRecord series = upsertSeries(dsl, partition, study, h, now);
+        parents = series == null ? null : new Parents(series.getPk(), study.getPk());
+      }
+      if (parents == null) {
         return new IndexOutcome.Conflict("series " + h.seriesInstanceUid() + " is stored under another study than "
             + h.studyInstanceUid());
       }
       if (existing != null) {
-        if (!existing.getSeriesPk().equals(series.getPk())) {
+        if (!existing.getSeriesPk().equals(parents.seriesPk())) {
           return new IndexOutcome.Conflict("instance " + h.sopInstanceUid() + " is stored in another series");
         }
         String oldBlob = existing.getBlobKey();
@@ -72,16 +71,38 @@ public final class InstanceIndex {
       }
       InstanceRecord instance = dsl.newRecord(INSTANCE);
       instance.setPartitionName(partition);
-      instance.setSeriesPk(series.getPk());
+      instance.setSeriesPk(parents.seriesPk());
       instance.setSopInstanceUid(h.sopInstanceUid());
       instance.setCreatedAt(now);
       fillInstance(instance, h, blobKey, blobSize, now).insert();
       dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(1))
-          .where(SERIES.PK.eq(series.getPk())).execute();
+          .where(SERIES.PK.eq(parents.seriesPk())).execute();
       dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(1))
-          .where(STUDY.PK.eq(study.getPk())).execute();
+          .where(STUDY.PK.eq(parents.studyPk())).execute();
       return new IndexOutcome.Created(appendChange(dsl, partition, h, "create", now));
     });
+  }
+
+  private record Parents(long seriesPk, long studyPk) {}
+
+  /**
+   * The common case, an instance of a series already stored: one query finds series, study and
+   * patient. Null when the series is new. A series under another study is a conflict (PS3.3: a
+   * series belongs to one study), reported by the slow path's checks.
+   */
+  private static Parents knownSeries(DSLContext dsl, String partition, DicomHeader h, LocalDateTime now) {
+    var row = dsl.select(SERIES.PK, STUDY.PK, STUDY.STUDY_INSTANCE_UID, PATIENT.PK, PATIENT.PATIENT_ID,
+            PATIENT.PATIENT_NAME, PATIENT.PATIENT_BIRTH_DATE, PATIENT.PATIENT_SEX)
+        .from(SERIES).join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK)).join(PATIENT).on(PATIENT.PK.eq(STUDY.PATIENT_PK))
+        .where(SERIES.PARTITION_NAME.eq(partition), SERIES.SERIES_INSTANCE_UID.eq(h.seriesInstanceUid()))
+        .fetchOne();
+    if (row == null || !row.value3().equals(h.studyInstanceUid())) return null;
+    boolean samePatient = row.value5().equals(truncate(nullToEmpty(h.patientId()), 64));
+    if (samePatient && !(Objects.equals(row.value6(), h.patientName())
+        && Objects.equals(row.value7(), h.patientBirthDate()) && Objects.equals(row.value8(), h.patientSex()))) {
+      upsertPatient(dsl, partition, h, now); // demographics corrected by a later instance
+    }
+    return new Parents(row.value1(), row.value2());
   }
 
   private static PatientRecord upsertPatient(DSLContext dsl, String partition, DicomHeader h, LocalDateTime now) {

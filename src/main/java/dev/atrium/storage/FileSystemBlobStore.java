@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -98,6 +99,7 @@ public final class FileSystemBlobStore implements BlobStore {
   private final class FileBlobWriter implements BlobWriter {
     private final String key;
     private final Path tmp;
+    private final FileChannel channel;
     private final CountingOutput output;
     private boolean published;
     private boolean confirmed;
@@ -105,8 +107,9 @@ public final class FileSystemBlobStore implements BlobStore {
     FileBlobWriter(String key) throws IOException {
       this.key = key;
       this.tmp = staging.resolve(key + ".tmp");
-      this.output = new CountingOutput(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE));
+      // One channel from first byte to fsync: no second open just to force the data out.
+      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      this.output = new CountingOutput(Channels.newOutputStream(channel));
     }
 
     @Override
@@ -132,10 +135,9 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void publish() throws IOException {
+      output.flush();
+      channel.force(true);
       output.close();
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
       Path target = pathOf(key);
       Path dir = target.getParent();
       if (!Files.isDirectory(dir)) {

@@ -94,7 +94,7 @@ public final class StoreService {
       throws IncompleteInputException {
     try (BlobWriter blob = blobs.create()) {
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
-      blob.output().close();
+      blob.output().flush();
       DicomHeader header;
       try {
         header = DicomHeaderReader.read(blob::openStaged, blob.size());
@@ -107,9 +107,6 @@ public final class StoreService {
       if (invalid != null) return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, invalid, uids);
       Rejection rejection = requestCheck.check(header);
       if (rejection != null) return StoreOutcome.failed(rejection.failure(), rejection.message(), uids);
-      if (policy != DuplicatePolicy.OVERWRITE && index.exists(partition, header.sopInstanceUid())) {
-        return duplicate(policy, uids); // the common retry case: no fsync, no transaction
-      }
       return commit(partition, policy, blob, header, uids);
     } catch (IncompleteInputException e) {
       throw e;
