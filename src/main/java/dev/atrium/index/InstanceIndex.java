@@ -15,7 +15,9 @@ import dev.atrium.index.schema.tables.records.SeriesRecord;
 import dev.atrium.index.schema.tables.records.StudyRecord;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jooq.DSLContext;
@@ -35,52 +37,67 @@ public final class InstanceIndex {
     this.db = db;
   }
 
-  public IndexOutcome store(String partition, DicomHeader h, String blobKey, long blobSize, OnDuplicate onDuplicate) {
-    return Transactions.withRetry(db.dsl(), tx -> {
-      DSLContext dsl = tx.dsl();
-      LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-      var existingQuery = dsl.selectFrom(INSTANCE)
-          .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()));
-      InstanceRecord existing = onDuplicate == OnDuplicate.REPLACE ? existingQuery.forUpdate().fetchOne()
-          : existingQuery.fetchOne();
-      if (existing != null && onDuplicate == OnDuplicate.KEEP) return new IndexOutcome.Duplicate();
+  /** One instance to index: its header and where its bytes are. */
+  public record Entry(DicomHeader header, String blobKey, long blobSize) {}
 
-      Parents parents = knownSeries(dsl, partition, h, now);
-      if (parents == null) {
-        PatientRecord patient = upsertPatient(dsl, partition, h, now);
-        StudyRecord study = upsertStudy(dsl, partition, patient, h, now);
-        SeriesRecord series = upsertSeries(dsl, partition, study, h, now);
-        parents = series == null ? null : new Parents(series.getPk(), study.getPk());
-      }
-      if (parents == null) {
-        return new IndexOutcome.Conflict("series " + h.seriesInstanceUid() + " is stored under another study than "
-            + h.studyInstanceUid());
-      }
-      if (existing != null) {
-        if (!existing.getSeriesPk().equals(parents.seriesPk())) {
-          return new IndexOutcome.Conflict("instance " + h.sopInstanceUid() + " is stored in another series");
-        }
-        String oldBlob = existing.getBlobKey();
-        fillInstance(existing, h, blobKey, blobSize, now).update();
-        dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, oldBlob).set(BLOB_GARBAGE.CREATED_AT, now).execute();
-        dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "replaced")
-            .where(CHANGE_FEED.PARTITION_NAME.eq(partition), CHANGE_FEED.SOP_INSTANCE_UID.eq(h.sopInstanceUid()),
-                CHANGE_FEED.STATE.eq("current"))
-            .execute();
-        return new IndexOutcome.Replaced(appendChange(dsl, partition, h, "update", now), oldBlob);
-      }
-      InstanceRecord instance = dsl.newRecord(INSTANCE);
-      instance.setPartitionName(partition);
-      instance.setSeriesPk(parents.seriesPk());
-      instance.setSopInstanceUid(h.sopInstanceUid());
-      instance.setCreatedAt(now);
-      fillInstance(instance, h, blobKey, blobSize, now).insert();
-      dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(1))
-          .where(SERIES.PK.eq(parents.seriesPk())).execute();
-      dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(1))
-          .where(STUDY.PK.eq(parents.studyPk())).execute();
-      return new IndexOutcome.Created(appendChange(dsl, partition, h, "create", now));
+  public IndexOutcome store(String partition, DicomHeader h, String blobKey, long blobSize, OnDuplicate onDuplicate) {
+    return storeAll(partition, List.of(new Entry(h, blobKey, blobSize)), onDuplicate).get(0);
+  }
+
+  /** All in one transaction (one commit, one flush to disk); outcomes in the same order. */
+  public List<IndexOutcome> storeAll(String partition, List<Entry> entries, OnDuplicate onDuplicate) {
+    return Transactions.withRetry(db.dsl(), tx -> {
+      List<IndexOutcome> outcomes = new ArrayList<>(entries.size());
+      for (Entry e : entries) outcomes.add(storeIn(tx.dsl(), partition, e.header(), e.blobKey(), e.blobSize(),
+          onDuplicate));
+      return outcomes;
     });
+  }
+
+  private static IndexOutcome storeIn(DSLContext dsl, String partition, DicomHeader h, String blobKey, long blobSize,
+      OnDuplicate onDuplicate) {
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+    var existingQuery = dsl.selectFrom(INSTANCE)
+        .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()));
+    InstanceRecord existing = onDuplicate == OnDuplicate.REPLACE ? existingQuery.forUpdate().fetchOne()
+        : existingQuery.fetchOne();
+    if (existing != null && onDuplicate == OnDuplicate.KEEP) return new IndexOutcome.Duplicate();
+
+    Parents parents = knownSeries(dsl, partition, h, now);
+    if (parents == null) {
+      PatientRecord patient = upsertPatient(dsl, partition, h, now);
+      StudyRecord study = upsertStudy(dsl, partition, patient, h, now);
+      SeriesRecord series = upsertSeries(dsl, partition, study, h, now);
+      parents = series == null ? null : new Parents(series.getPk(), study.getPk());
+    }
+    if (parents == null) {
+      return new IndexOutcome.Conflict("series " + h.seriesInstanceUid() + " is stored under another study than "
+          + h.studyInstanceUid());
+    }
+    if (existing != null) {
+      if (!existing.getSeriesPk().equals(parents.seriesPk())) {
+        return new IndexOutcome.Conflict("instance " + h.sopInstanceUid() + " is stored in another series");
+      }
+      String oldBlob = existing.getBlobKey();
+      fillInstance(existing, h, blobKey, blobSize, now).update();
+      dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, oldBlob).set(BLOB_GARBAGE.CREATED_AT, now).execute();
+      dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "replaced")
+          .where(CHANGE_FEED.PARTITION_NAME.eq(partition), CHANGE_FEED.SOP_INSTANCE_UID.eq(h.sopInstanceUid()),
+              CHANGE_FEED.STATE.eq("current"))
+          .execute();
+      return new IndexOutcome.Replaced(appendChange(dsl, partition, h, "update", now), oldBlob);
+    }
+    InstanceRecord instance = dsl.newRecord(INSTANCE);
+    instance.setPartitionName(partition);
+    instance.setSeriesPk(parents.seriesPk());
+    instance.setSopInstanceUid(h.sopInstanceUid());
+    instance.setCreatedAt(now);
+    fillInstance(instance, h, blobKey, blobSize, now).insert();
+    dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(1))
+        .where(SERIES.PK.eq(parents.seriesPk())).execute();
+    dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(1))
+        .where(STUDY.PK.eq(parents.studyPk())).execute();
+    return new IndexOutcome.Created(appendChange(dsl, partition, h, "create", now));
   }
 
   private record Parents(long seriesPk, long studyPk) {}

@@ -15,6 +15,8 @@ import dev.atrium.store.StoreOutcome.Uids;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -42,7 +44,22 @@ public final class StoreService {
   /** A PS3.10 file, as a STOW-RS part carries it. {@code requiredStudyUid} is the study in the URL, or null. */
   public StoreOutcome storeFile(String partition, InputStream part10, String requiredStudyUid, DuplicatePolicy policy)
       throws IncompleteInputException {
-    return store(partition, policy, out -> copy(part10, out), header ->
+    try (StoreBatch batch = openBatch(partition, requiredStudyUid, policy)) {
+      batch.add(part10);
+      return batch.finish().get(0);
+    }
+  }
+
+  /**
+   * STOW-RS: parts are made durable one by one as they stream in and indexed in batches, since
+   * the response only goes out once every part is done (nothing is acknowledged earlier).
+   */
+  public StoreBatch openBatch(String partition, String requiredStudyUid, DuplicatePolicy policy) {
+    return new StoreBatch(this, partition, requiredStudyUid, policy);
+  }
+
+  Object prepareFile(InputStream part10, String requiredStudyUid) throws IncompleteInputException {
+    return prepare(out -> copy(part10, out), header ->
         requiredStudyUid != null && !requiredStudyUid.equals(header.studyInstanceUid())
             ? new Rejection(StoreFailure.STUDY_MISMATCH, "the instance belongs to study "
                 + header.studyInstanceUid() + ", not to " + requiredStudyUid + " named in the request URL")
@@ -62,7 +79,7 @@ public final class StoreService {
           "the C-STORE request's Affected SOP Class/Instance UID is not a valid UID",
           new Uids(affectedSopClassUid, affectedSopInstanceUid, null, null));
     }
-    return store(partition, policy, out -> {
+    Object prepared = prepare(out -> {
       Part10Writer.writeHeader(out, affectedSopClassUid, affectedSopInstanceUid, transferSyntaxUid, callingAeTitle);
       copy(dataSet, out);
     }, header -> {
@@ -77,6 +94,8 @@ public final class StoreService {
       }
       return null;
     });
+    return prepared instanceof PendingInstance pending
+        ? commitAll(partition, policy, List.of(pending)).get(0) : (StoreOutcome) prepared;
   }
 
   private interface Writing {
@@ -90,9 +109,14 @@ public final class StoreService {
     Rejection check(DicomHeader header);
   }
 
-  private StoreOutcome store(String partition, DuplicatePolicy policy, Writing writing, RequestCheck requestCheck)
-      throws IncompleteInputException {
-    try (BlobWriter blob = blobs.create()) {
+  /** A data set made durable in its final place, parsed and validated, not yet indexed. */
+  record PendingInstance(BlobWriter blob, DicomHeader header, Uids uids) {}
+
+  /** Stage → verify and parse → validate → publish. Returns a failed StoreOutcome or a PendingInstance. */
+  private Object prepare(Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
+    BlobWriter blob = null;
+    try {
+      blob = blobs.create();
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
       blob.output().flush();
       DicomHeader header;
@@ -107,35 +131,67 @@ public final class StoreService {
       if (invalid != null) return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, invalid, uids);
       Rejection rejection = requestCheck.check(header);
       if (rejection != null) return StoreOutcome.failed(rejection.failure(), rejection.message(), uids);
-      return commit(partition, policy, blob, header, uids);
+      blob.publish();
+      PendingInstance pending = new PendingInstance(blob, header, uids);
+      blob = null; // handed over
+      return pending;
     } catch (IncompleteInputException e) {
       throw e;
     } catch (IOException e) {
       log.error("store: blob store failure", e);
       return StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES, "the archive could not store the instance: "
           + e.getMessage(), Uids.NONE);
+    } finally {
+      discard(blob);
     }
   }
 
-  private StoreOutcome commit(String partition, DuplicatePolicy policy, BlobWriter blob, DicomHeader header, Uids uids)
-      throws IOException {
-    blob.publish();
-    IndexOutcome outcome;
+  /** One index transaction for all; then each blob is kept (confirmed) or discarded. */
+  List<StoreOutcome> commitAll(String partition, DuplicatePolicy policy, List<PendingInstance> pending) {
+    List<InstanceIndex.Entry> entries = pending.stream()
+        .map(p -> new InstanceIndex.Entry(p.header(), p.blob().key(), p.blob().size())).toList();
+    List<IndexOutcome> results;
     try {
-      outcome = index.store(partition, header, blob.key(), blob.size(),
+      results = index.storeAll(partition, entries,
           policy == DuplicatePolicy.OVERWRITE ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP);
     } catch (DataAccessException e) {
-      log.error("store: index transaction failed for {}", header.sopInstanceUid(), e);
-      return StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE, "the archive's index could not record the instance",
-          uids);
+      log.error("store: index transaction failed for {} instance(s)", pending.size(), e);
+      pending.forEach(p -> discard(p.blob()));
+      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE,
+          "the archive's index could not record the instance", p.uids())).toList();
     }
-    if (outcome instanceof IndexOutcome.Duplicate) return duplicate(policy, uids);
-    if (outcome instanceof IndexOutcome.Conflict conflict) {
-      return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, conflict.message(), uids);
+    List<StoreOutcome> outcomes = new ArrayList<>(pending.size());
+    boolean replaced = false;
+    for (int i = 0; i < pending.size(); i++) {
+      PendingInstance p = pending.get(i);
+      IndexOutcome outcome = results.get(i);
+      if (outcome instanceof IndexOutcome.Created || outcome instanceof IndexOutcome.Replaced) {
+        try {
+          p.blob().confirm();
+        } catch (IOException e) {
+          log.warn("store: could not clear the staging entry of {} (recovery will)", p.blob().key(), e);
+        }
+        replaced |= outcome instanceof IndexOutcome.Replaced;
+        outcomes.add(StoreOutcome.of(Status.STORED, p.uids()));
+      } else {
+        discard(p.blob());
+        outcomes.add(outcome instanceof IndexOutcome.Conflict conflict
+            ? StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, conflict.message(), p.uids())
+            : duplicate(policy, p.uids()));
+      }
     }
-    blob.confirm();
-    if (outcome instanceof IndexOutcome.Replaced) reclaimer.reclaimSoon();
-    return StoreOutcome.of(Status.STORED, uids);
+    if (replaced) reclaimer.reclaimSoon();
+    return outcomes;
+  }
+
+  /** Removes a blob that will not be indexed (unless already confirmed, when this does nothing). */
+  static void discard(BlobWriter blob) {
+    if (blob == null) return;
+    try {
+      blob.close();
+    } catch (IOException e) {
+      log.warn("store: could not remove an unused blob {} (recovery will)", blob.key(), e);
+    }
   }
 
   private static StoreOutcome duplicate(DuplicatePolicy policy, Uids uids) {

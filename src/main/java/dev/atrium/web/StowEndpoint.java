@@ -3,12 +3,12 @@ package dev.atrium.web;
 import dev.atrium.config.AtriumConfig.DuplicatePolicy;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.store.IncompleteInputException;
+import dev.atrium.store.StoreBatch;
 import dev.atrium.store.StoreFailure;
 import dev.atrium.store.StoreOutcome;
 import dev.atrium.store.StoreService;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
@@ -38,33 +38,37 @@ final class StowEndpoint implements Route.Endpoint {
     if (studyUid != null) DicomUid.require(studyUid, "StudyInstanceUID in the request URL");
     String boundary = boundaryOf(exchange.header(HttpHeader.CONTENT_TYPE));
 
-    List<StoreOutcome> outcomes = new ArrayList<>();
     MultipartRelatedReader reader = new MultipartRelatedReader(exchange.body(), boundary);
-    try {
-      for (MultipartRelatedReader.Part part; (part = reader.next()) != null; ) {
-        outcomes.add(storePart(part, studyUid, outcomes.size() + 1));
+    List<StoreOutcome> outcomes;
+    try (StoreBatch batch = store.openBatch(partition, studyUid, duplicatePolicy)) {
+      int number = 0;
+      try {
+        for (MultipartRelatedReader.Part part; (part = reader.next()) != null; ) addPart(batch, part, ++number);
+      } catch (MalformedMultipartException | IncompleteInputException e) {
+        outcomes = batch.finish(); // complete parts before the fault are stored and stay stored
+        throw new HttpProblem(400, "malformed multipart body: " + e.getMessage() + "; "
+            + outcomes.stream().filter(StoreOutcome::succeeded).count() + " earlier part(s) were stored");
       }
-    } catch (MalformedMultipartException | IncompleteInputException e) {
-      String stored = outcomes.stream().filter(StoreOutcome::succeeded).count() + " earlier part(s) were stored";
-      throw new HttpProblem(400, "malformed multipart body: " + e.getMessage() + "; " + stored);
+      outcomes = batch.finish();
     }
     if (outcomes.isEmpty()) throw new HttpProblem(400, "the request has no parts");
+    for (int i = 0; i < outcomes.size(); i++) {
+      StoreOutcome o = outcomes.get(i);
+      if (!o.succeeded()) log.info("STOW part {} not stored ({}): {}", i + 1, o.failure(), o.message());
+    }
     StowResponse.write(exchange, studyUid, outcomes);
   }
 
-  private StoreOutcome storePart(MultipartRelatedReader.Part part, String studyUid, int number) throws IOException {
+  private static void addPart(StoreBatch batch, MultipartRelatedReader.Part part, int number) throws IOException {
     String contentType = part.header("content-type");
     if (contentType != null && !MediaType.parse(contentType).is(DICOM)) {
       part.body().transferTo(OutputStream.nullOutputStream());
-      return new StoreOutcome(StoreOutcome.Status.FAILED, StoreFailure.VALIDATION_FAILED,
+      batch.reject(new StoreOutcome(StoreOutcome.Status.FAILED, StoreFailure.VALIDATION_FAILED,
           "part " + number + " has Content-Type " + contentType + "; STOW-RS parts must be " + DICOM,
-          null, null, null, null);
+          null, null, null, null));
+      return;
     }
-    StoreOutcome outcome = store.storeFile(partition, part.body(), studyUid, duplicatePolicy);
-    if (!outcome.succeeded()) {
-      log.info("STOW part {} not stored ({}): {}", number, outcome.failure(), outcome.message());
-    }
-    return outcome;
+    batch.add(part.body());
   }
 
   /** PS3.18 10.5.1.1: multipart/related with type application/dicom; other media types get 415. */

@@ -1,0 +1,74 @@
+package dev.atrium.store;
+
+import dev.atrium.config.AtriumConfig.DuplicatePolicy;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The instances of one STOW-RS request: each part is made durable as it arrives, and the parts
+ * are indexed in transactions of up to {@link #MAX_PENDING}. Outcomes keep the parts' order.
+ * Only headers are held between commits, never instance bytes.
+ */
+public final class StoreBatch implements AutoCloseable {
+  static final int MAX_PENDING = 32;
+
+  private final StoreService service;
+  private final String partition;
+  private final String requiredStudyUid;
+  private final DuplicatePolicy policy;
+  private final List<StoreOutcome> outcomes = new ArrayList<>();
+  private final List<Integer> pendingSlots = new ArrayList<>();
+  private final List<StoreService.PendingInstance> pending = new ArrayList<>();
+
+  StoreBatch(StoreService service, String partition, String requiredStudyUid, DuplicatePolicy policy) {
+    this.service = service;
+    this.partition = partition;
+    this.requiredStudyUid = requiredStudyUid;
+    this.policy = policy;
+  }
+
+  /** Reads one PS3.10 part to its end. */
+  public void add(InputStream part10) throws IncompleteInputException {
+    Object prepared = service.prepareFile(part10, requiredStudyUid);
+    if (prepared instanceof StoreService.PendingInstance instance) {
+      pendingSlots.add(outcomes.size());
+      outcomes.add(null);
+      pending.add(instance);
+      if (pending.size() >= MAX_PENDING) flush();
+    } else {
+      outcomes.add((StoreOutcome) prepared);
+    }
+  }
+
+  /** A part refused before it reached the store (e.g. not application/dicom). */
+  public void reject(StoreOutcome outcome) {
+    outcomes.add(outcome);
+  }
+
+  /** Parts stored so far (committed or awaiting their commit). */
+  public long accepted() {
+    return outcomes.stream().filter(o -> o == null || o.succeeded()).count();
+  }
+
+  /** Indexes what is pending and returns every part's outcome, in order. */
+  public List<StoreOutcome> finish() {
+    flush();
+    return List.copyOf(outcomes);
+  }
+
+  private void flush() {
+    if (pending.isEmpty()) return;
+    List<StoreOutcome> committed = service.commitAll(partition, policy, pending);
+    for (int i = 0; i < committed.size(); i++) outcomes.set(pendingSlots.get(i), committed.get(i));
+    pending.clear();
+    pendingSlots.clear();
+  }
+
+  /** Discards what was never committed (the request failed part-way). */
+  @Override
+  public void close() {
+    pending.forEach(p -> StoreService.discard(p.blob()));
+    pending.clear();
+  }
+}
