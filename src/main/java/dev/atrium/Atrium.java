@@ -5,6 +5,7 @@ import dev.atrium.dimse.DimseAdapter;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.Database;
+import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.QueryIndex;
@@ -25,12 +26,14 @@ public final class Atrium implements AutoCloseable {
 
   private final Database db;
   private final BlobReclaimer reclaimer;
+  private final GroupCommit groupCommit;
   private final WebServer web;
   private final DimseAdapter dimse;
 
-  private Atrium(Database db, BlobReclaimer reclaimer, WebServer web, DimseAdapter dimse) {
+  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse) {
     this.db = db;
     this.reclaimer = reclaimer;
+    this.groupCommit = groupCommit;
     this.web = web;
     this.dimse = dimse;
   }
@@ -44,7 +47,8 @@ public final class Atrium implements AutoCloseable {
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
       reclaimer.recoverAfterCrash();
-      StoreService store = new StoreService(blobs, new InstanceIndex(db), reclaimer);
+      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db));
+      StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       WebServer web = new WebServer(config, store, query, retrieve, new HealthCheck(db, blobs));
@@ -54,7 +58,7 @@ public final class Atrium implements AutoCloseable {
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
-      return new Atrium(db, reclaimer, web, dimse);
+      return new Atrium(db, reclaimer, groupCommit, web, dimse);
     } catch (Exception | Error e) {
       db.close();
       throw e;
@@ -73,6 +77,7 @@ public final class Atrium implements AutoCloseable {
   public void close() throws Exception {
     dimse.close();
     web.close();
+    groupCommit.close();
     reclaimer.close();
     db.close();
     log.info("Atrium stopped");

@@ -37,19 +37,20 @@ public final class InstanceIndex {
     this.db = db;
   }
 
-  /** One instance to index: its header and where its bytes are. */
-  public record Entry(DicomHeader header, String blobKey, long blobSize) {}
+  /** One instance to index: where it goes, its header, where its bytes are, what a duplicate does. */
+  public record Entry(String partition, DicomHeader header, String blobKey, long blobSize, OnDuplicate onDuplicate) {}
 
   public IndexOutcome store(String partition, DicomHeader h, String blobKey, long blobSize, OnDuplicate onDuplicate) {
-    return storeAll(partition, List.of(new Entry(h, blobKey, blobSize)), onDuplicate).get(0);
+    return storeAll(List.of(new Entry(partition, h, blobKey, blobSize, onDuplicate))).get(0);
   }
 
   /** All in one transaction (one commit, one flush to disk); outcomes in the same order. */
-  public List<IndexOutcome> storeAll(String partition, List<Entry> entries, OnDuplicate onDuplicate) {
+  public List<IndexOutcome> storeAll(List<Entry> entries) {
     return Transactions.withRetry(db.dsl(), tx -> {
       List<IndexOutcome> outcomes = new ArrayList<>(entries.size());
-      for (Entry e : entries) outcomes.add(storeIn(tx.dsl(), partition, e.header(), e.blobKey(), e.blobSize(),
-          onDuplicate));
+      for (Entry e : entries) {
+        outcomes.add(storeIn(tx.dsl(), e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate()));
+      }
       return outcomes;
     });
   }

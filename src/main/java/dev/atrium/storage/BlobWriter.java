@@ -21,6 +21,12 @@ public interface BlobWriter extends Closeable {
 
   InputStream openStaged() throws IOException;
 
+  /**
+   * All bytes are written: start forcing them to disk in the background, so the wait overlaps
+   * whatever the caller does next (parsing, validating). {@link #publish()} waits for it.
+   */
+  void startSync() throws IOException;
+
   /** Makes the blob durable under its key: fsync, atomic link into place, fsync the directory. */
   void publish() throws IOException;
 

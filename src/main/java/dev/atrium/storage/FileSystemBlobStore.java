@@ -2,6 +2,7 @@ package dev.atrium.storage;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -13,6 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,6 +35,13 @@ public final class FileSystemBlobStore implements BlobStore {
   private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int BUFFER = 64 * 1024;
+
+  /** Runs the data fsyncs started by {@link BlobWriter#startSync()}; one thread per concurrent store. */
+  private static final ExecutorService SYNC = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "blob-sync");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final Path root;
   private final Path staging;
@@ -103,6 +115,7 @@ public final class FileSystemBlobStore implements BlobStore {
     private final CountingOutput output;
     private boolean published;
     private boolean confirmed;
+    private Future<?> sync;
 
     FileBlobWriter(String key) throws IOException {
       this.key = key;
@@ -134,9 +147,34 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
+    public void startSync() throws IOException {
+      output.flush();
+      sync = SYNC.submit(() -> {
+        channel.force(true);
+        return null;
+      });
+    }
+
+    /** Waits for the data fsync; its failure is this blob's failure. */
+    private void awaitSync() throws IOException {
+      if (sync == null) {
+        channel.force(true);
+        return;
+      }
+      try {
+        sync.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for fsync");
+      }
+    }
+
+    @Override
     public void publish() throws IOException {
       output.flush();
-      channel.force(true);
+      awaitSync();
       output.close();
       Path target = pathOf(key);
       Path dir = target.getParent();
@@ -159,6 +197,13 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void close() throws IOException {
+      if (sync != null && !published) {
+        try {
+          awaitSync(); // never close the channel under a running force
+        } catch (IOException ignored) {
+          // the blob is being discarded anyway
+        }
+      }
       output.close();
       if (confirmed) return;
       if (published) Files.deleteIfExists(pathOf(key));

@@ -6,6 +6,7 @@ import dev.atrium.dicom.DicomHeaderReader;
 import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.dicom.Part10Writer;
+import dev.atrium.index.GroupCommit;
 import dev.atrium.index.IndexOutcome;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.storage.BlobStore;
@@ -32,10 +33,10 @@ public final class StoreService {
   private static final int COPY_BUFFER = 64 * 1024;
 
   private final BlobStore blobs;
-  private final InstanceIndex index;
+  private final GroupCommit index;
   private final BlobReclaimer reclaimer;
 
-  public StoreService(BlobStore blobs, InstanceIndex index, BlobReclaimer reclaimer) {
+  public StoreService(BlobStore blobs, GroupCommit index, BlobReclaimer reclaimer) {
     this.blobs = blobs;
     this.index = index;
     this.reclaimer = reclaimer;
@@ -118,7 +119,7 @@ public final class StoreService {
     try {
       blob = blobs.create();
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
-      blob.output().flush();
+      blob.startSync(); // the data fsync runs while the header is checked
       DicomHeader header;
       try {
         header = DicomHeaderReader.read(blob::openStaged, blob.size());
@@ -148,12 +149,14 @@ public final class StoreService {
 
   /** One index transaction for all; then each blob is kept (confirmed) or discarded. */
   List<StoreOutcome> commitAll(String partition, DuplicatePolicy policy, List<PendingInstance> pending) {
+    InstanceIndex.OnDuplicate onDuplicate =
+        policy == DuplicatePolicy.OVERWRITE ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP;
     List<InstanceIndex.Entry> entries = pending.stream()
-        .map(p -> new InstanceIndex.Entry(p.header(), p.blob().key(), p.blob().size())).toList();
+        .map(p -> new InstanceIndex.Entry(partition, p.header(), p.blob().key(), p.blob().size(), onDuplicate))
+        .toList();
     List<IndexOutcome> results;
     try {
-      results = index.storeAll(partition, entries,
-          policy == DuplicatePolicy.OVERWRITE ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP);
+      results = index.storeAll(entries);
     } catch (DataAccessException e) {
       log.error("store: index transaction failed for {} instance(s)", pending.size(), e);
       pending.forEach(p -> discard(p.blob()));
