@@ -84,6 +84,55 @@ abstract class StoreContract {
   }
 
   @Test
+  void wadoRetrievesAStudyAndASeriesAsMultipartOfTheStoredBytes() throws Exception {
+    String study = TestInstances.newUid();
+    Uids a = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
+    Uids b = new Uids(study, a.series(), TestInstances.newUid());
+    Uids c = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
+    Path fa = TestInstances.ct(work, a);
+    Path fb = TestInstances.ct(work, b);
+    Path fc = TestInstances.ct(work, c);
+    assertThat(stow("/studies", Multipart.body(fa, fb, fc)).statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> whole = Http.getBytes(archive.dicomWeb() + "/studies/" + study,
+        "multipart/related; type=\"application/dicom\"");
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(parts(whole)).containsExactlyInAnyOrder(Files.readAllBytes(fa), Files.readAllBytes(fb),
+        Files.readAllBytes(fc));
+    HttpResponse<byte[]> series = Http.getBytes(archive.dicomWeb() + "/studies/" + study + "/series/" + a.series(),
+        null);
+    assertThat(parts(series)).containsExactlyInAnyOrder(Files.readAllBytes(fa), Files.readAllBytes(fb));
+
+    assertThat(Http.get(archive.dicomWeb() + "/studies/" + study, "application/dicom").statusCode())
+        .as("a study is never one application/dicom body").isEqualTo(406);
+    assertThat(Http.get(archive.dicomWeb() + "/studies/" + study,
+        "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50").statusCode())
+        .as("no transcoding yet").isEqualTo(406);
+    assertThat(Http.get(archive.dicomWeb() + "/studies/1.2.3.999", null).statusCode()).isEqualTo(404);
+    assertThat(Http.get(archive.dicomWeb() + "/studies/1.2.x", null).statusCode()).isEqualTo(400);
+  }
+
+  /** The bodies of a multipart/related response, split at its boundary. */
+  static java.util.List<byte[]> parts(HttpResponse<byte[]> response) {
+    String type = response.headers().firstValue("Content-Type").orElseThrow();
+    String boundary = type.replaceAll(".*boundary=\"?([^\";]+)\"?.*", "$1");
+    byte[] body = response.body();
+    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+    java.util.List<byte[]> parts = new java.util.ArrayList<>();
+    int at = indexOf(body, delimiter);
+    while (at >= 0) {
+      int start = at + delimiter.length;
+      if (body[start] == '-' && body[start + 1] == '-') break;
+      int headersEnd = indexOf(Arrays.copyOfRange(body, start, body.length), "\r\n\r\n".getBytes()) + start + 4;
+      int next = indexOf(Arrays.copyOfRange(body, headersEnd, body.length), ("\r\n--" + boundary).getBytes())
+          + headersEnd;
+      parts.add(Arrays.copyOfRange(body, headersEnd, next));
+      at = next + 2;
+    }
+    return parts;
+  }
+
+  @Test
   void stowToStudyUrlRejectsInstancesOfAnotherStudy() throws Exception {
     Uids uids = TestInstances.fresh();
     HttpResponse<String> response = stow("/studies/" + TestInstances.newUid(),

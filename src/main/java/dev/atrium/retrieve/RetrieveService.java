@@ -6,6 +6,7 @@ import dev.atrium.index.StoredInstance;
 import dev.atrium.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,21 @@ public final class RetrieveService {
     DicomUid.require(seriesUid, "SeriesInstanceUID");
     DicomUid.require(sopUid, "SOPInstanceUID");
     return locator.find(partition, studyUid, seriesUid, sopUid);
+  }
+
+  /** Streams the instances of a study, or of one series when {@code seriesUid} is not null. */
+  public void forEachInstance(String partition, String studyUid, String seriesUid,
+      InstanceLocator.InstanceConsumer consumer) throws IOException {
+    DicomUid.require(studyUid, "StudyInstanceUID");
+    if (seriesUid != null) DicomUid.require(seriesUid, "SeriesInstanceUID");
+    locator.forEach(partition, studyUid, seriesUid, consumer);
+  }
+
+  /** The transfer syntaxes the instances of a study or series are stored in. */
+  public List<String> storedSyntaxes(String partition, String studyUid, String seriesUid) {
+    DicomUid.require(studyUid, "StudyInstanceUID");
+    if (seriesUid != null) DicomUid.require(seriesUid, "SeriesInstanceUID");
+    return locator.transferSyntaxes(partition, studyUid, seriesUid);
   }
 
   /** The stored PS3.10 bytes, unchanged. */

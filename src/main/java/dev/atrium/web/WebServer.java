@@ -45,8 +45,10 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", study + "/series", qido(query, QueryLevel.SERIES)),
         Route.of("GET", study + "/instances", qido(query, QueryLevel.INSTANCE)),
         Route.of("GET", series + "/instances", qido(query, QueryLevel.INSTANCE)),
-        Route.of("GET", study + "/series/(?<series>" + Route.UID + ")/instances/(?<instance>" + Route.UID + ")",
-            new InstanceEndpoint(retrieve, Partitions.DEFAULT)));
+        Route.of("GET", study, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.STUDY)),
+        Route.of("GET", series, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.SERIES)),
+        Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
+            new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.INSTANCE)));
     server.setHandler(new Router(routes, config.http().publicBaseUrl()));
   }
 
