@@ -10,7 +10,6 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
-import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +38,15 @@ import org.junit.jupiter.api.TestInstance;
  * packages with `npm ci`.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DicomWebClientTest {
+class DicomWebClientTest extends ArchiveTest {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.H2;
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
 
-  private Path dataDir;
-  private Path work;
-  private TestArchive archive;
   private final String tag = Long.toString(System.nanoTime() % 100000);
   private final String patientId = "NPM" + tag;
   /** Study A: two CT series (a1, a2 in one; a3 in the other). Study B: one MR instance. Same patient. */
@@ -61,9 +61,6 @@ class DicomWebClientTest {
   @BeforeAll
   void storeStudies() throws Exception {
     requireNode();
-    dataDir = Files.createTempDirectory("atrium-npm-data");
-    work = Files.createTempDirectory("atrium-npm-work");
-    archive = new TestArchive(TestDatabase.H2, dataDir);
     String studyA = TestInstances.newUid();
     String seriesA1 = TestInstances.newUid();
     a1 = new Uids(studyA, seriesA1, TestInstances.newUid());
@@ -89,13 +86,6 @@ class DicomWebClientTest {
         TagFromName.SeriesNumber, seriesNumber, TagFromName.AccessionNumber, "NPM-" + tag));
     storedBytes.put(u.sop(), Files.size(file));
     return file;
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (archive != null) archive.close();
-    TempFiles.delete(dataDir);
-    TempFiles.delete(work);
   }
 
   @Test

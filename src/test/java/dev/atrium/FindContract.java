@@ -14,7 +14,6 @@ import com.pixelmed.dicom.TransferSyntax;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.RawFindScu;
-import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
@@ -35,7 +34,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -46,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * character sets in and out, refusals with a reason, and C-CANCEL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FindContract {
+abstract class FindContract extends ArchiveTest {
   static final int SPECIFIC_CHARACTER_SET = 0x00080005;
   static final int LEVEL = 0x00080052;
   static final int PATIENT_NAME = 0x00100010;
@@ -66,21 +64,13 @@ abstract class FindContract {
   static final String GREEK_NAME = "Διονυσιος";
   static final String FRENCH_NAME = "Buc^Jérôme";
 
-  Path dataDir;
-  Path work;
-  TestArchive archive;
   // DOE^JOHN (FIND-P1): study A (series A1: 2 CT instances, series A2: 1 MR) and study B;
   // DOE^JANE (FIND-P2): study C; ROE^RICHARD (FIND-P3): study D with MANY instances in one series.
   Uids a1, a1b, a2, b, c, d;
   List<String> dSops = new ArrayList<>();
 
-  abstract TestDatabase database();
-
   @BeforeAll
-  void start() throws Exception {
-    dataDir = Files.createTempDirectory("atrium-data");
-    work = Files.createTempDirectory("atrium-work");
-    archive = new TestArchive(database(), dataDir);
+  void storeStudies() throws Exception {
 
     a1 = TestInstances.fresh();
     a1b = new Uids(a1.study(), a1.series(), TestInstances.newUid());
@@ -115,13 +105,6 @@ abstract class FindContract {
     Dcmtk.Result store = Dcmtk.run(300, command);
     assertThat(store.exitCode()).as(store.output()).isZero();
     assertThat(archive.instanceRows()).isEqualTo(5 + MANY + 3);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (archive != null) archive.close();
-    TempFiles.delete(dataDir);
-    TempFiles.delete(work);
   }
 
   // ---- Patient Root ----

@@ -9,7 +9,6 @@ import com.pixelmed.dicom.TagFromName;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
-import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,12 +31,9 @@ import org.junit.jupiter.api.TestInstance;
  * Each test's patient IDs are unique to this class's data, so results are exact.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class QueryContract {
+abstract class QueryContract extends ArchiveTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  Path dataDir;
-  Path work;
-  TestArchive archive;
   final String tag = Long.toString(System.nanoTime() % 100000);
   /** Study A: DOE^JOHN, 2015, CT (2 series, 3 instances); B: DOE^JANE, 2019, MR; C: SMITH^JOHANNA, 2021, CT+MR. */
   Uids a1;
@@ -48,13 +43,8 @@ abstract class QueryContract {
   Uids c1;
   Uids c2;
 
-  abstract TestDatabase database();
-
   @BeforeAll
   void storeStudies() throws Exception {
-    dataDir = Files.createTempDirectory("atrium-query-data");
-    work = Files.createTempDirectory("atrium-query-work");
-    archive = new TestArchive(database(), dataDir);
     String studyA = TestInstances.newUid();
     String seriesA1 = TestInstances.newUid();
     a1 = new Uids(studyA, seriesA1, TestInstances.newUid());
@@ -80,13 +70,6 @@ abstract class QueryContract {
     return TestInstances.ct(work, u, Map.<AttributeTag, String>of(TagFromName.PatientName, name,
         TagFromName.PatientID, patientId, TagFromName.StudyDate, date, TagFromName.AccessionNumber, accession,
         TagFromName.Modality, modality, TagFromName.SeriesNumber, modality.equals("CT") ? "1" : "2"));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (archive != null) archive.close();
-    TempFiles.delete(dataDir);
-    TempFiles.delete(work);
   }
 
   // ---- matching ----

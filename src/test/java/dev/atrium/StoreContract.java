@@ -18,12 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import dev.atrium.support.TempFiles;
 
 /**
  * The store funnel as clients see it, over real HTTP and real dcmtk: the same contract runs
@@ -31,26 +29,7 @@ import dev.atrium.support.TempFiles;
  * consistent: one blob per index row, nothing left in staging, health 200.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StoreContract {
-  Path dataDir;
-  Path work;
-  TestArchive archive;
-
-  abstract TestDatabase database();
-
-  @BeforeAll
-  void start() throws Exception {
-    dataDir = Files.createTempDirectory("atrium-data");
-    work = Files.createTempDirectory("atrium-work");
-    archive = new TestArchive(database(), dataDir);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (archive != null) archive.close();
-    TempFiles.delete(dataDir);
-    TempFiles.delete(work);
-  }
+abstract class StoreContract extends ArchiveTest {
 
   @AfterEach
   void archiveIsConsistent() throws Exception {
