@@ -2,9 +2,21 @@ package dev.atrium.health;
 
 import dev.atrium.index.Database;
 import dev.atrium.storage.BlobStore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Whether the archive can serve: the index answers and the store accepts writes. */
+/**
+ * Whether the archive can serve: the index answers and the store accepts writes. Each probe
+ * has a time limit: an index that hangs (locked, network partition) is down, and a health
+ * check that hangs would tell a load balancer nothing.
+ */
 public final class HealthCheck {
+  private static final long PROBE_SECONDS = 3;
+
   public record Result(String index, String store) {
     public boolean healthy() {
       return index.equals("UP") && store.equals("UP");
@@ -13,14 +25,25 @@ public final class HealthCheck {
 
   private final Database db;
   private final BlobStore blobs;
+  private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "health-probe");
+    t.setDaemon(true);
+    return t;
+  });
 
   public HealthCheck(Database db, BlobStore blobs) {
     this.db = db;
     this.blobs = blobs;
   }
 
-  public Result check() {
-    return new Result(probe(db::checkUsable), probe(blobs::checkWritable));
+  private Future<String> index;
+  private Future<String> store;
+
+  /** A probe still stuck from an earlier call is reported, not joined by another one. */
+  public synchronized Result check() {
+    if (index == null || index.isDone()) index = probes.submit(() -> probe(db::checkUsable));
+    if (store == null || store.isDone()) store = probes.submit(() -> probe(blobs::checkWritable));
+    return new Result(await(index), await(store));
   }
 
   private interface Probe {
@@ -33,6 +56,19 @@ public final class HealthCheck {
       return "UP";
     } catch (Exception e) {
       return "DOWN: " + e.getMessage();
+    }
+  }
+
+  private static String await(Future<String> probe) {
+    try {
+      return probe.get(PROBE_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return "DOWN: no answer within " + PROBE_SECONDS + " s";
+    } catch (ExecutionException e) {
+      return "DOWN: " + e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "DOWN: interrupted";
     }
   }
 }
