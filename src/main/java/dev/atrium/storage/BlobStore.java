@@ -2,6 +2,7 @@ package dev.atrium.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -10,8 +11,21 @@ import java.util.function.Predicate;
  */
 public interface BlobStore {
 
-  /** Starts a new blob; bytes go to a staging area until {@link BlobWriter#publish()}. */
-  BlobWriter create() throws IOException;
+  /**
+   * Starts a new blob; bytes go to a staging area until {@link #publishAll}. Blobs created with
+   * the same {@code group} (from {@link #newGroup()}) are placed together, so publishing them
+   * together costs one directory sync.
+   */
+  BlobWriter create(String group) throws IOException;
+
+  /** A placement group for blobs that will be published together. */
+  String newGroup();
+
+  /**
+   * Makes the blobs durable under their keys: waits for their data to be on disk, links them
+   * into their final place, and syncs each directory involved once.
+   */
+  void publishAll(List<? extends BlobWriter> writers) throws IOException;
 
   /** Opens a published blob for streaming. */
   InputStream open(String key) throws IOException;

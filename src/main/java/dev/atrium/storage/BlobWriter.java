@@ -7,7 +7,7 @@ import java.io.OutputStream;
 
 /**
  * One blob being written. Order of use: write {@link #output()}, read it back with
- * {@link #openStaged()} to inspect, {@link #publish()} (durable in its final place), commit
+ * {@link #openStaged()} to inspect, {@link BlobStore#publishAll} (durable in its final place), commit
  * the index, {@link #confirm()}. {@link #close()} before confirm undoes everything.
  */
 public interface BlobWriter extends Closeable {
@@ -23,12 +23,10 @@ public interface BlobWriter extends Closeable {
 
   /**
    * All bytes are written: start forcing them to disk in the background, so the wait overlaps
-   * whatever the caller does next (parsing, validating). {@link #publish()} waits for it.
+   * whatever the caller does next (parsing, validating). Publishing waits for it.
    */
   void startSync() throws IOException;
 
-  /** Makes the blob durable under its key: fsync, atomic link into place, fsync the directory. */
-  void publish() throws IOException;
 
   /** The index now references the blob: it stays when this writer is closed. */
   void confirm() throws IOException;

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,11 +55,27 @@ public final class FileSystemBlobStore implements BlobStore {
     Files.createDirectories(staging);
   }
 
+  /** The group is the key's first four hex digits: its two directory levels. */
   @Override
-  public BlobWriter create() throws IOException {
-    byte[] id = new byte[16];
+  public String newGroup() {
+    byte[] group = new byte[2];
+    RANDOM.nextBytes(group);
+    return HexFormat.of().formatHex(group);
+  }
+
+  @Override
+  public BlobWriter create(String group) throws IOException {
+    if (group == null || !group.matches("[0-9a-f]{4}")) throw new IllegalArgumentException("not a group: " + group);
+    byte[] id = new byte[14];
     RANDOM.nextBytes(id);
-    return new FileBlobWriter(HexFormat.of().formatHex(id));
+    return new FileBlobWriter(group + HexFormat.of().formatHex(id));
+  }
+
+  @Override
+  public void publishAll(List<? extends BlobWriter> writers) throws IOException {
+    Set<Path> directories = new LinkedHashSet<>();
+    for (BlobWriter writer : writers) directories.add(((FileBlobWriter) writer).link());
+    for (Path directory : directories) fsyncDirectory(directory);
   }
 
   @Override
@@ -113,7 +132,7 @@ public final class FileSystemBlobStore implements BlobStore {
     private final Path tmp;
     private final FileChannel channel;
     private final CountingOutput output;
-    private boolean published;
+    private boolean linked;
     private boolean confirmed;
     private Future<?> sync;
 
@@ -171,8 +190,8 @@ public final class FileSystemBlobStore implements BlobStore {
       }
     }
 
-    @Override
-    public void publish() throws IOException {
+    /** Data on disk, then the final name; returns the directory whose sync makes the name durable. */
+    Path link() throws IOException {
       output.flush();
       awaitSync();
       output.close();
@@ -184,8 +203,8 @@ public final class FileSystemBlobStore implements BlobStore {
         fsyncDirectory(dir.getParent().getParent());
       }
       Files.createLink(target, tmp);
-      fsyncDirectory(dir);
-      published = true;
+      linked = true;
+      return dir;
     }
 
     @Override
@@ -197,7 +216,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void close() throws IOException {
-      if (sync != null && !published) {
+      if (sync != null && !linked) {
         try {
           awaitSync(); // never close the channel under a running force
         } catch (IOException ignored) {
@@ -206,7 +225,7 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       output.close();
       if (confirmed) return;
-      if (published) Files.deleteIfExists(pathOf(key));
+      if (linked) Files.deleteIfExists(pathOf(key));
       Files.deleteIfExists(tmp);
     }
   }

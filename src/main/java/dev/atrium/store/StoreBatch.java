@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The instances of one STOW-RS request: each part is made durable as it arrives, and the parts
- * are indexed in transactions of up to {@link #MAX_PENDING}. Outcomes keep the parts' order.
- * Only headers are held between commits, never instance bytes.
+ * The instances of one STOW-RS request: each part is staged as it arrives (its data fsync runs
+ * while the next parts stream in), and up to {@link #MAX_PENDING} parts are published and
+ * indexed together. Outcomes keep the parts' order. Only headers are held between commits,
+ * never instance bytes.
  */
 public final class StoreBatch implements AutoCloseable {
   static final int MAX_PENDING = 32;
@@ -20,6 +21,8 @@ public final class StoreBatch implements AutoCloseable {
   private final List<StoreOutcome> outcomes = new ArrayList<>();
   private final List<Integer> pendingSlots = new ArrayList<>();
   private final List<StoreService.PendingInstance> pending = new ArrayList<>();
+  /** The blobs of one commit share a directory: one directory sync per commit. */
+  private String group;
 
   StoreBatch(StoreService service, String partition, String requiredStudyUid, DuplicatePolicy policy) {
     this.service = service;
@@ -30,7 +33,8 @@ public final class StoreBatch implements AutoCloseable {
 
   /** Reads one PS3.10 part to its end. */
   public void add(InputStream part10) throws IncompleteInputException {
-    Object prepared = service.prepareFile(part10, requiredStudyUid);
+    if (group == null) group = service.newGroup();
+    Object prepared = service.prepareFile(part10, requiredStudyUid, group);
     if (prepared instanceof StoreService.PendingInstance instance) {
       pendingSlots.add(outcomes.size());
       outcomes.add(null);
@@ -63,6 +67,7 @@ public final class StoreBatch implements AutoCloseable {
     for (int i = 0; i < committed.size(); i++) outcomes.set(pendingSlots.get(i), committed.get(i));
     pending.clear();
     pendingSlots.clear();
+    group = null;
   }
 
   /** Discards what was never committed (the request failed part-way). */

@@ -55,12 +55,16 @@ public final class StoreService {
    * STOW-RS: parts are made durable one by one as they stream in and indexed in batches, since
    * the response only goes out once every part is done (nothing is acknowledged earlier).
    */
+  String newGroup() {
+    return blobs.newGroup();
+  }
+
   public StoreBatch openBatch(String partition, String requiredStudyUid, DuplicatePolicy policy) {
     return new StoreBatch(this, partition, requiredStudyUid, policy);
   }
 
-  Object prepareFile(InputStream part10, String requiredStudyUid) throws IncompleteInputException {
-    return prepare(out -> copy(part10, out), header ->
+  Object prepareFile(InputStream part10, String requiredStudyUid, String group) throws IncompleteInputException {
+    return prepare(group, out -> copy(part10, out), header ->
         requiredStudyUid != null && !requiredStudyUid.equals(header.studyInstanceUid())
             ? new Rejection(StoreFailure.STUDY_MISMATCH, "the instance belongs to study "
                 + header.studyInstanceUid() + ", not to " + requiredStudyUid + " named in the request URL")
@@ -80,7 +84,7 @@ public final class StoreService {
           "the C-STORE request's Affected SOP Class/Instance UID is not a valid UID",
           new Uids(affectedSopClassUid, affectedSopInstanceUid, null, null));
     }
-    Object prepared = prepare(out -> {
+    Object prepared = prepare(blobs.newGroup(), out -> {
       Part10Writer.writeHeader(out, affectedSopClassUid, affectedSopInstanceUid, transferSyntaxUid, callingAeTitle);
       copy(dataSet, out);
     }, header -> {
@@ -110,14 +114,14 @@ public final class StoreService {
     Rejection check(DicomHeader header);
   }
 
-  /** A data set made durable in its final place, parsed and validated, not yet indexed. */
+  /** A data set staged (its fsync under way), parsed and validated; not yet published or indexed. */
   record PendingInstance(BlobWriter blob, DicomHeader header, Uids uids) {}
 
-  /** Stage → verify and parse → validate → publish. Returns a failed StoreOutcome or a PendingInstance. */
-  private Object prepare(Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
+  /** Stage → verify and parse → validate. Returns a failed StoreOutcome or a PendingInstance. */
+  private Object prepare(String group, Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
     BlobWriter blob = null;
     try {
-      blob = blobs.create();
+      blob = blobs.create(group);
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
       blob.startSync(); // the data fsync runs while the header is checked
       DicomHeader header;
@@ -132,7 +136,6 @@ public final class StoreService {
       if (invalid != null) return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, invalid, uids);
       Rejection rejection = requestCheck.check(header);
       if (rejection != null) return StoreOutcome.failed(rejection.failure(), rejection.message(), uids);
-      blob.publish();
       PendingInstance pending = new PendingInstance(blob, header, uids);
       blob = null; // handed over
       return pending;
@@ -147,8 +150,19 @@ public final class StoreService {
     }
   }
 
-  /** One index transaction for all; then each blob is kept (confirmed) or discarded. */
+  /**
+   * Publishes all blobs (data and names durable), then one index transaction for all; then each
+   * blob is kept (confirmed) or discarded. Nothing is reported stored before its commit.
+   */
   List<StoreOutcome> commitAll(String partition, DuplicatePolicy policy, List<PendingInstance> pending) {
+    try {
+      blobs.publishAll(pending.stream().map(PendingInstance::blob).toList());
+    } catch (IOException e) {
+      log.error("store: making {} instance(s) durable failed", pending.size(), e);
+      pending.forEach(p -> discard(p.blob()));
+      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
+          "the archive could not write the instance durably: " + e.getMessage(), p.uids())).toList();
+    }
     InstanceIndex.OnDuplicate onDuplicate =
         policy == DuplicatePolicy.OVERWRITE ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP;
     List<InstanceIndex.Entry> entries = pending.stream()
