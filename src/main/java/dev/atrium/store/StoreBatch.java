@@ -34,14 +34,14 @@ public final class StoreBatch implements AutoCloseable {
   /** Reads one PS3.10 part to its end. */
   public void add(InputStream part10) throws IncompleteInputException {
     if (group == null) group = service.newGroup();
-    Object prepared = service.prepareFile(part10, requiredStudyUid, group);
+    StoreService.Prepared prepared = service.prepareFile(part10, requiredStudyUid, group);
     if (prepared instanceof StoreService.PendingInstance instance) {
       pendingSlots.add(outcomes.size());
       outcomes.add(null);
       pending.add(instance);
       if (pending.size() >= MAX_PENDING) flush();
     } else {
-      outcomes.add((StoreOutcome) prepared);
+      outcomes.add(((StoreService.Refused) prepared).outcome());
     }
   }
 

@@ -51,19 +51,20 @@ public final class StoreService {
     }
   }
 
-  /**
-   * STOW-RS: parts are made durable one by one as they stream in and indexed in batches, since
-   * the response only goes out once every part is done (nothing is acknowledged earlier).
-   */
   String newGroup() {
     return blobs.newGroup();
   }
 
+  /**
+   * STOW-RS: parts are staged one by one as they stream in and made durable and indexed in
+   * batches, since the response only goes out once every part is done (nothing is acknowledged
+   * earlier).
+   */
   public StoreBatch openBatch(String partition, String requiredStudyUid, DuplicatePolicy policy) {
     return new StoreBatch(this, partition, requiredStudyUid, policy);
   }
 
-  Object prepareFile(InputStream part10, String requiredStudyUid, String group) throws IncompleteInputException {
+  Prepared prepareFile(InputStream part10, String requiredStudyUid, String group) throws IncompleteInputException {
     return prepare(group, out -> copy(part10, out), header ->
         requiredStudyUid != null && !requiredStudyUid.equals(header.studyInstanceUid())
             ? new Rejection(StoreFailure.STUDY_MISMATCH, "the instance belongs to study "
@@ -84,7 +85,7 @@ public final class StoreService {
           "the C-STORE request's Affected SOP Class/Instance UID is not a valid UID",
           new Uids(affectedSopClassUid, affectedSopInstanceUid, null, null));
     }
-    Object prepared = prepare(blobs.newGroup(), out -> {
+    Prepared prepared = prepare(blobs.newGroup(), out -> {
       Part10Writer.writeHeader(out, affectedSopClassUid, affectedSopInstanceUid, transferSyntaxUid, callingAeTitle);
       copy(dataSet, out);
     }, header -> {
@@ -100,7 +101,7 @@ public final class StoreService {
       return null;
     });
     return prepared instanceof PendingInstance pending
-        ? commitAll(partition, policy, List.of(pending)).get(0) : (StoreOutcome) prepared;
+        ? commitAll(partition, policy, List.of(pending)).get(0) : ((Refused) prepared).outcome();
   }
 
   private interface Writing {
@@ -114,11 +115,17 @@ public final class StoreService {
     Rejection check(DicomHeader header);
   }
 
-  /** A data set staged (its fsync under way), parsed and validated; not yet published or indexed. */
-  record PendingInstance(BlobWriter blob, DicomHeader header, Uids uids) {}
+  /** What staging one data set gave: an instance ready to publish and index, or a refusal. */
+  sealed interface Prepared permits PendingInstance, Refused {}
 
-  /** Stage → verify and parse → validate. Returns a failed StoreOutcome or a PendingInstance. */
-  private Object prepare(String group, Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
+  /** A data set staged (its fsync under way), parsed and validated; not yet published or indexed. */
+  record PendingInstance(BlobWriter blob, DicomHeader header, Uids uids) implements Prepared {}
+
+  /** Refused before anything was kept. */
+  record Refused(StoreOutcome outcome) implements Prepared {}
+
+  /** Stage → verify and parse → validate. */
+  private Prepared prepare(String group, Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
     BlobWriter blob = null;
     try {
       blob = blobs.create(group);
@@ -128,14 +135,14 @@ public final class StoreService {
       try {
         header = DicomHeaderReader.read(blob::openStaged, blob.size());
       } catch (DicomParseException e) {
-        return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, e.getMessage(), Uids.NONE);
+        return refused(StoreFailure.VALIDATION_FAILED, e.getMessage(), Uids.NONE);
       }
       Uids uids = new Uids(header.sopClassUid(), header.sopInstanceUid(), header.studyInstanceUid(),
           header.seriesInstanceUid());
       String invalid = validate(header);
-      if (invalid != null) return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED, invalid, uids);
+      if (invalid != null) return refused(StoreFailure.VALIDATION_FAILED, invalid, uids);
       Rejection rejection = requestCheck.check(header);
-      if (rejection != null) return StoreOutcome.failed(rejection.failure(), rejection.message(), uids);
+      if (rejection != null) return refused(rejection.failure(), rejection.message(), uids);
       PendingInstance pending = new PendingInstance(blob, header, uids);
       blob = null; // handed over
       return pending;
@@ -143,7 +150,7 @@ public final class StoreService {
       throw e;
     } catch (IOException e) {
       log.error("store: blob store failure", e);
-      return StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES, "the archive could not store the instance: "
+      return refused(StoreFailure.OUT_OF_RESOURCES, "the archive could not store the instance: "
           + e.getMessage(), Uids.NONE);
     } finally {
       discard(blob);
@@ -199,6 +206,10 @@ public final class StoreService {
     }
     if (replaced) reclaimer.reclaimSoon();
     return outcomes;
+  }
+
+  private static Refused refused(StoreFailure failure, String message, Uids uids) {
+    return new Refused(StoreOutcome.failed(failure, message, uids));
   }
 
   /** Removes a blob that will not be indexed (unless already confirmed, when this does nothing). */
