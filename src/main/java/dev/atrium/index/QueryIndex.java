@@ -45,7 +45,7 @@ public final class QueryIndex implements QueryStore {
     for (QueryAttribute a : attributes) fields.add(IndexColumns.of(a).returned());
     fields.add(pk(level));
 
-    Condition where = partitionOf(level).eq(partition);
+    Condition where = partitionOf(level, partition);
     for (Criterion criterion : criteria) where = where.and(IndexConditions.of(criterion));
     SelectLimitStep<Record> query = db.dsl().select(fields).from(tables(level)).where(where).orderBy(pk(level));
     var bounded = limit > 0 ? query.limit(limit).offset(offset) : offset > 0 ? query.offset(offset) : query;
@@ -81,12 +81,20 @@ public final class QueryIndex implements QueryStore {
     };
   }
 
-  private static Field<String> partitionOf(QueryLevel level) {
+  /**
+   * The partition on every joined table, not only the level's: the rows of one hierarchy share
+   * their partition, so this changes no result, but it lets a key of a level above use that
+   * table's unique index, whose first column is the partition (PatientID through uk_patient,
+   * StudyInstanceUID through uk_study, SeriesInstanceUID through uk_series) instead of a scan.
+   */
+  private static Condition partitionOf(QueryLevel level, String partition) {
     return switch (level) {
-      case PATIENT -> PATIENT.PARTITION_NAME;
-      case STUDY -> STUDY.PARTITION_NAME;
-      case SERIES -> SERIES.PARTITION_NAME;
-      case INSTANCE -> INSTANCE.PARTITION_NAME;
+      case PATIENT -> PATIENT.PARTITION_NAME.eq(partition);
+      case STUDY -> STUDY.PARTITION_NAME.eq(partition).and(PATIENT.PARTITION_NAME.eq(partition));
+      case SERIES -> SERIES.PARTITION_NAME.eq(partition).and(STUDY.PARTITION_NAME.eq(partition))
+          .and(PATIENT.PARTITION_NAME.eq(partition));
+      case INSTANCE -> INSTANCE.PARTITION_NAME.eq(partition).and(SERIES.PARTITION_NAME.eq(partition))
+          .and(STUDY.PARTITION_NAME.eq(partition)).and(PATIENT.PARTITION_NAME.eq(partition));
     };
   }
 
