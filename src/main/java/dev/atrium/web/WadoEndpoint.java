@@ -2,6 +2,7 @@ package dev.atrium.web;
 
 import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.RetrieveService;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +21,8 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 final class WadoEndpoint implements Route.Endpoint {
   private static final int BUFFER = 64 * 1024;
+  /** Part headers and small instances coalesce into few socket writes; memory stays bounded. */
+  private static final int SOCKET_BUFFER = 256 * 1024;
 
   enum Level { STUDY, SERIES, INSTANCE }
 
@@ -78,7 +81,8 @@ final class WadoEndpoint implements Route.Endpoint {
     private final byte[] buffer = new byte[BUFFER];
 
     Multipart(Exchange exchange) {
-      out = exchange.startBody(200, "multipart/related; type=\"" + StowEndpoint.DICOM + "\"; boundary=" + boundary);
+      out = new BufferedOutputStream(exchange.startBody(200,
+          "multipart/related; type=\"" + StowEndpoint.DICOM + "\"; boundary=" + boundary), SOCKET_BUFFER);
     }
 
     void part(StoredInstance instance) throws IOException {
