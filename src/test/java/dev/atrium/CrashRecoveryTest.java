@@ -304,8 +304,11 @@ class CrashRecoveryTest {
       walk.filter(Files::isRegularFile).filter(p -> !p.getParent().equals(blobs.resolve(".staging")))
           .forEach(p -> files.add(p.getFileName().toString()));
     }
+    Set<String> metadata = new HashSet<>();
+    files.removeIf(name -> name.endsWith(".json") && metadata.add(name.substring(0, name.length() - 5)));
     assertThat(files).as("blob files = blobs the index references (no orphans)")
         .isEqualTo(new HashSet<>(blobBySop.values()));
+    assertThat(blobBySop.values()).as("metadata sidecars only beside indexed blobs").containsAll(metadata);
     try (Stream<Path> staging = Files.list(blobs.resolve(".staging"))) {
       assertThat(staging.toList()).as("staging files left behind").isEmpty();
     }

@@ -35,6 +35,10 @@ abstract class StoreContract extends ArchiveTest {
   void archiveIsConsistent() throws Exception {
     assertThat(archive.stagingFiles()).as("staging files left behind").isEmpty();
     assertThat(archive.blobFiles()).as("one blob per indexed instance").hasSize(archive.instanceRows());
+    for (Path document : archive.metadataFiles()) {
+      String key = document.getFileName().toString().replace(".json", "");
+      assertThat(document.resolveSibling(key)).as("metadata document beside its blob (no orphan)").exists();
+    }
     assertThat(Http.get(archive.baseUrl() + "/health", null).statusCode()).isEqualTo(200);
   }
 
@@ -89,6 +93,47 @@ abstract class StoreContract extends ArchiveTest {
         .as("no transcoding yet").isEqualTo(406);
     assertThat(Http.get(archive.dicomWeb() + "/studies/1.2.3.999", null).statusCode()).isEqualTo(404);
     assertThat(Http.get(archive.dicomWeb() + "/studies/1.2.x", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void metadataIsTheStoredHeaderAsDicomJsonAndSurvivesLosingItsDocument() throws Exception {
+    String study = TestInstances.newUid();
+    Uids a = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
+    Uids b = new Uids(study, a.series(), TestInstances.newUid());
+    assertThat(stow("/studies", Multipart.body(TestInstances.ct(work, a), TestInstances.ct(work, b))).statusCode())
+        .isEqualTo(200);
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var keys = archive.index().dsl().select(dev.atrium.index.schema.Tables.INSTANCE.BLOB_KEY)
+        .from(dev.atrium.index.schema.Tables.INSTANCE)
+        .where(dev.atrium.index.schema.Tables.INSTANCE.SOP_INSTANCE_UID.in(a.sop(), b.sop()))
+        .fetch(dev.atrium.index.schema.Tables.INSTANCE.BLOB_KEY);
+    assertThat(archive.metadataFiles()).as("documents built at store time")
+        .extracting(f -> f.getFileName().toString().replace(".json", "")).containsAll(keys);
+
+    HttpResponse<String> response = Http.get(archive.dicomWeb() + "/studies/" + study + "/metadata", null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    var documents = mapper.readTree(response.body());
+    assertThat(documents).hasSize(2);
+    for (var doc : documents) {
+      String sop = doc.get("00080018").get("Value").get(0).asText();
+      assertThat(sop).isIn(a.sop(), b.sop());
+      assertThat(doc.get("00100010").get("Value").get(0).get("Alphabetic").asText()).isEqualTo("CompressedSamples^CT1");
+      assertThat(doc.get("00280010").get("Value").get(0).asInt()).as("Rows (US) as a number").isEqualTo(128);
+      assertThat(doc.get("7FE00010").get("BulkDataURI").asText()).isEqualTo(archive.dicomWeb() + "/studies/" + study
+          + "/series/" + a.series() + "/instances/" + sop + "/bulkdata/7FE00010");
+      assertThat(doc.has("00020010")).as("no File Meta Information").isFalse();
+    }
+
+    // The document is derived data: if it is lost it is rebuilt from the instance, the same.
+    String instanceUrl = archive.dicomWeb() + "/studies/" + study + "/series/" + a.series() + "/instances/" + a.sop();
+    String before = Http.get(instanceUrl + "/metadata", null).body();
+    for (Path document : archive.metadataFiles()) Files.delete(document);
+    HttpResponse<String> rebuilt = Http.get(instanceUrl + "/metadata", null);
+    assertThat(rebuilt.statusCode()).isEqualTo(200);
+    assertThat(mapper.readTree(rebuilt.body())).isEqualTo(mapper.readTree(before));
+    Http.get(archive.dicomWeb() + "/studies/" + study + "/metadata", null); // rebuilds b's too
+    assertThat(Http.get(archive.dicomWeb() + "/studies/1.2.3.999/metadata", null).statusCode()).isEqualTo(404);
+    assertThat(Http.get(instanceUrl + "/metadata", "image/png").statusCode()).isEqualTo(406);
   }
 
   /** The bodies of a multipart/related response, split at its boundary. */

@@ -38,4 +38,6 @@ public record DicomHeader(
     Integer rows,
     Integer columns,
     Integer bitsAllocated,
-    Integer numberOfFrames) {}
+    Integer numberOfFrames,
+    // the whole header as DICOM JSON (PS3.18 F.2), Pixel Data as a BulkDataURI; see DicomMetadata
+    byte[] metadataJson) {}

@@ -32,18 +32,20 @@ public final class DicomHeaderReader {
    * header with PixelMed, which would otherwise log and accept a truncated header.
    */
   public static DicomHeader read(Source source, long size) throws IOException, DicomParseException {
+    DicomStructure.Framing framing;
     try (InputStream in = source.open()) {
-      DicomStructure.verify(in, size);
+      framing = DicomStructure.verify(in, size);
     } catch (EOFException e) {
       throw new DicomParseException(e.getMessage() != null ? e.getMessage()
           : "the file ends in the middle of an element (truncated)", e);
     }
     try (InputStream in = source.open()) {
-      return read(in);
+      return read(in, framing);
     }
   }
 
-  static DicomHeader read(InputStream part10) throws IOException, DicomParseException {
+  static DicomHeader read(InputStream part10, DicomStructure.Framing framing)
+      throws IOException, DicomParseException {
     BufferedInputStream in = new BufferedInputStream(part10, 64 * 1024);
     requirePreamble(in);
     AttributeList list = new AttributeList();
@@ -57,7 +59,7 @@ public final class DicomHeaderReader {
       // A value length far larger than any real header element (PS3.5 7.1): refuse, don't die.
       throw new DicomParseException("an element before Pixel Data declares an implausibly large length", e);
     }
-    return toHeader(list);
+    return toHeader(list, framing);
   }
 
   /** PS3.10 7.1: 128-byte preamble then "DICM"; STOW-RS and our own DIMSE files always have it. */
@@ -70,7 +72,8 @@ public final class DicomHeaderReader {
     }
   }
 
-  private static DicomHeader toHeader(AttributeList l) throws DicomParseException {
+  private static DicomHeader toHeader(AttributeList l, DicomStructure.Framing framing)
+      throws DicomParseException, IOException {
     String ts = text(l, TagFromName.TransferSyntaxUID);
     if (ts == null) throw new DicomParseException("the File Meta Information has no Transfer Syntax UID (0002,0010)");
     return new DicomHeader(
@@ -100,7 +103,16 @@ public final class DicomHeaderReader {
         DicomValues.integer(text(l, TagFromName.Rows)),
         DicomValues.integer(text(l, TagFromName.Columns)),
         DicomValues.integer(text(l, TagFromName.BitsAllocated)),
-        DicomValues.integer(text(l, TagFromName.NumberOfFrames)));
+        DicomValues.integer(text(l, TagFromName.NumberOfFrames)),
+        DicomJsonEncoder.encode(l, pixelDataVr(framing, ts, DicomValues.integer(text(l, TagFromName.BitsAllocated)))));
+  }
+
+  /** Pixel Data's VR for the metadata: as encoded, or for implicit VR by PS3.5 8.2 / A.4. */
+  private static String pixelDataVr(DicomStructure.Framing framing, String ts, Integer bitsAllocated) {
+    if (framing.deflated()) return bitsAllocated != null ? (bitsAllocated > 8 ? "OW" : "OB") : null;
+    if (!framing.hasPixelData()) return null;
+    if (!framing.pixelDataVr().isEmpty()) return framing.pixelDataVr();
+    return bitsAllocated != null && bitsAllocated > 8 ? "OW" : "OB";
   }
 
   /** All values of a (possibly multi-valued) string attribute, backslash-joined as in DICOM. */

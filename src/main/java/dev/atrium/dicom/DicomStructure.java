@@ -29,15 +29,22 @@ final class DicomStructure {
   private long remaining;
   private boolean littleEndian = true;
   private boolean explicitVr = true;
+  /** The VR of top-level Pixel Data as encoded ("" for implicit VR), or null when absent. */
+  private String pixelDataVr;
 
   private DicomStructure(InputStream in, long size) {
     this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
     this.remaining = size;
   }
 
+  /** What the walk learned besides "well framed". */
+  record Framing(boolean hasPixelData, String pixelDataVr, boolean deflated) {}
+
   /** Throws with a message naming the element whose framing is broken. */
-  static void verify(InputStream part10, long size) throws IOException, DicomParseException {
-    new DicomStructure(part10, size).walk();
+  static Framing verify(InputStream part10, long size) throws IOException, DicomParseException {
+    DicomStructure walker = new DicomStructure(part10, size);
+    boolean deflated = walker.walk();
+    return new Framing(walker.pixelDataVr != null, walker.pixelDataVr, deflated);
   }
 
   /** The same check for a bare data set (a DIMSE identifier) in a little endian transfer syntax. */
@@ -48,17 +55,19 @@ final class DicomStructure {
     structure.walkDataSet();
   }
 
-  private void walk() throws IOException, DicomParseException {
+  /** True when the data set is deflated (and so was not walked). */
+  private boolean walk() throws IOException, DicomParseException {
     skip(128);
     byte[] magic = bytes(4);
     if (!new String(magic, StandardCharsets.US_ASCII).equals("DICM")) {
       throw new DicomParseException("not a DICOM PS3.10 file: no 128-byte preamble followed by 'DICM'");
     }
     String transferSyntax = walkMeta();
-    if (transferSyntax.equals(DEFLATED)) return;
+    if (transferSyntax.equals(DEFLATED)) return true;
     explicitVr = !transferSyntax.equals(SopClasses.IMPLICIT_VR_LITTLE_ENDIAN);
     littleEndian = !transferSyntax.equals("1.2.840.10008.1.2.2");
     walkDataSet();
+    return false;
   }
 
   private void walkDataSet() throws IOException, DicomParseException {
@@ -108,6 +117,7 @@ final class DicomStructure {
     } else {
       length = u32();
     }
+    if (tag == PIXEL_DATA && depth == 0) pixelDataVr = vr == null ? "" : vr;
     if (length == UNDEFINED) {
       // Undefined length: a sequence, encapsulated pixel data, or UN holding a sequence.
       if (explicitVr && !vr.equals("SQ") && !vr.equals("UN") && !(tag == PIXEL_DATA && vr.startsWith("O"))) {

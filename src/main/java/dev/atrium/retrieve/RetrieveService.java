@@ -1,11 +1,14 @@
 package dev.atrium.retrieve;
 
+import dev.atrium.dicom.DicomHeaderReader;
+import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,6 +46,27 @@ public final class RetrieveService {
     DicomUid.require(studyUid, "StudyInstanceUID");
     if (seriesUid != null) DicomUid.require(seriesUid, "SeriesInstanceUID");
     return locator.transferSyntaxes(partition, studyUid, seriesUid);
+  }
+
+  /**
+   * The instance's DICOM JSON as built at store time (its BulkDataURIs still carry the
+   * placeholder {@link dev.atrium.dicom.DicomJsonEncoder#INSTANCE_URL}). The document is derived
+   * data: when it is missing (lost in a crash, or stored before this existed) it is rebuilt from
+   * the instance and kept again.
+   */
+  public byte[] metadata(StoredInstance instance) throws IOException {
+    try (InputStream in = blobs.openMetadata(instance.blobKey())) {
+      return in.readAllBytes();
+    } catch (NoSuchFileException missing) {
+      byte[] document;
+      try {
+        document = DicomHeaderReader.read(() -> blobs.open(instance.blobKey()), instance.blobSize()).metadataJson();
+      } catch (DicomParseException e) {
+        throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
+      }
+      blobs.writeMetadata(instance.blobKey(), document);
+      return document;
+    }
   }
 
   /** The stored PS3.10 bytes, unchanged. */

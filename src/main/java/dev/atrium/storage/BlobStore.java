@@ -32,7 +32,16 @@ public interface BlobStore {
 
   long size(String key) throws IOException;
 
-  /** Removes a published blob; absent is not an error (deletion is retried after crashes). */
+  /**
+   * Keeps derived metadata (the instance's DICOM JSON) beside a published blob. Not synced: it
+   * can always be rebuilt from the blob, so a crash that loses it loses nothing.
+   */
+  void writeMetadata(String key, byte[] document) throws IOException;
+
+  /** The metadata document of a blob; NoSuchFileException when it is missing. */
+  InputStream openMetadata(String key) throws IOException;
+
+  /** Removes a published blob and its metadata; absent is not an error (deletion is retried after crashes). */
   void delete(String key) throws IOException;
 
   /**

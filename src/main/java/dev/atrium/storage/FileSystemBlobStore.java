@@ -90,7 +90,23 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public void delete(String key) throws IOException {
+    Files.deleteIfExists(metadataPathOf(key));
     Files.deleteIfExists(pathOf(key));
+  }
+
+  @Override
+  public void writeMetadata(String key, byte[] document) throws IOException {
+    Files.write(metadataPathOf(key), document);
+  }
+
+  @Override
+  public InputStream openMetadata(String key) throws IOException {
+    return Files.newInputStream(metadataPathOf(key));
+  }
+
+  private Path metadataPathOf(String key) {
+    Path blob = pathOf(key);
+    return blob.resolveSibling(key + ".json");
   }
 
   /** The only way a key becomes a path: it must be one of ours. */
@@ -106,8 +122,9 @@ public final class FileSystemBlobStore implements BlobStore {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
-        if (KEY.matcher(key).matches() && !committed.test(key) && Files.deleteIfExists(pathOf(key))) {
-          removed++;
+        if (KEY.matcher(key).matches() && !committed.test(key)) {
+          Files.deleteIfExists(metadataPathOf(key));
+          if (Files.deleteIfExists(pathOf(key))) removed++;
         }
         Files.deleteIfExists(entry);
       }
@@ -225,7 +242,7 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       output.close();
       if (confirmed) return;
-      if (linked) Files.deleteIfExists(pathOf(key));
+      if (linked) delete(key);
       Files.deleteIfExists(tmp);
     }
   }

@@ -164,6 +164,7 @@ public final class StoreService {
   List<StoreOutcome> commitAll(String partition, DuplicatePolicy policy, List<PendingInstance> pending) {
     try {
       blobs.publishAll(pending.stream().map(PendingInstance::blob).toList());
+      for (PendingInstance p : pending) blobs.writeMetadata(p.blob().key(), p.header().metadataJson());
     } catch (IOException e) {
       log.error("store: making {} instance(s) durable failed", pending.size(), e);
       pending.forEach(p -> discard(p.blob()));

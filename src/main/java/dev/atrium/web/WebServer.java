@@ -45,11 +45,19 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", study + "/series", qido(query, QueryLevel.SERIES)),
         Route.of("GET", study + "/instances", qido(query, QueryLevel.INSTANCE)),
         Route.of("GET", series + "/instances", qido(query, QueryLevel.INSTANCE)),
+        Route.of("GET", study + "/metadata", metadata(retrieve, WadoEndpoint.Level.STUDY)),
+        Route.of("GET", series + "/metadata", metadata(retrieve, WadoEndpoint.Level.SERIES)),
+        Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/metadata",
+            metadata(retrieve, WadoEndpoint.Level.INSTANCE)),
         Route.of("GET", study, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.STUDY)),
         Route.of("GET", series, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.INSTANCE)));
     server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+  }
+
+  private static MetadataEndpoint metadata(RetrieveService retrieve, WadoEndpoint.Level level) {
+    return new MetadataEndpoint(retrieve, Partitions.DEFAULT, level);
   }
 
   private static QidoEndpoint qido(QueryEngine query, QueryLevel level) {

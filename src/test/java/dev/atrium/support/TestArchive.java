@@ -62,12 +62,21 @@ public final class TestArchive implements AutoCloseable {
     return index().dsl().fetchCount(INSTANCE);
   }
 
-  /** Published blobs (excluding staging). */
+  /** Published blobs (excluding staging and metadata sidecars). */
   public List<Path> blobFiles() throws IOException {
+    return published(false);
+  }
+
+  /** Metadata sidecars (an instance's DICOM JSON beside its blob). */
+  public List<Path> metadataFiles() throws IOException {
+    return published(true);
+  }
+
+  private List<Path> published(boolean metadata) throws IOException {
     Path root = config.dataDir().resolve("blobs");
     try (Stream<Path> files = Files.walk(root)) {
       return files.filter(Files::isRegularFile).filter(p -> !p.getParent().getFileName().toString().equals(".staging"))
-          .toList();
+          .filter(p -> p.getFileName().toString().endsWith(".json") == metadata).toList();
     }
   }
 
