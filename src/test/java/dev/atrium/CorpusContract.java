@@ -99,6 +99,11 @@ abstract class CorpusContract {
       HttpResponse<byte[]> response = Http.getBytes(archive.dicomWeb() + "/studies/" + uids.get("0020,000d")
           + "/series/" + uids.get("0020,000e") + "/instances/" + uids.get("0008,0018"), "application/dicom");
       assertThat(response.statusCode()).as(file.toString()).isEqualTo(200);
+      HttpResponse<String> metadata = Http.get(archive.dicomWeb() + "/studies/" + uids.get("0020,000d")
+          + "/series/" + uids.get("0020,000e") + "/instances/" + uids.get("0008,0018") + "/metadata", null);
+      assertThat(metadata.statusCode()).as("metadata of " + file).isEqualTo(200);
+      assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(metadata.body()).get(0)
+          .get("00080018").get("Value").get(0).asText()).as("metadata of " + file).isEqualTo(uids.get("0008,0018"));
       String original = transferSyntaxOf(file);
       if (!acknowledged.get(file).isEmpty() && original != null && !isUncompressed(original)) {
         // A compressed file sent with its own syntax proposed is stored as it came: no transcoding.

@@ -12,8 +12,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An instance's metadata in the DICOM JSON Model (PS3.18 F.2), built once at store time. Large
@@ -24,6 +29,7 @@ public final class DicomJsonEncoder {
   /** Replaced by the instance's retrieve URL when a stored document is served. */
   public static final String INSTANCE_URL = "{{instance}}";
   private static final int INLINE_BINARY_LIMIT = 1024;
+  private static final Logger log = LoggerFactory.getLogger(DicomJsonEncoder.class);
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> BINARY = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
   private static final Set<String> INTEGERS = Set.of("SL", "SS", "UL", "US", "SV", "UV");
@@ -54,17 +60,12 @@ public final class DicomJsonEncoder {
       String vr = new String(a.getVR(), StandardCharsets.US_ASCII);
       json.writeObjectFieldStart(String.format("%04X%04X", tag.getGroup(), tag.getElement()));
       json.writeStringField("vr", vr);
-      try {
-        writeValue(json, a, vr, topLevel);
-      } catch (DicomException e) {
-        throw new IOException("cannot encode " + tag + ": " + e.getMessage(), e);
-      }
+      writeValue(json, a, vr, topLevel);
       json.writeEndObject();
     }
   }
 
-  private static void writeValue(JsonGenerator json, Attribute a, String vr, boolean topLevel)
-      throws IOException, DicomException {
+  private static void writeValue(JsonGenerator json, Attribute a, String vr, boolean topLevel) throws IOException {
     if (a instanceof SequenceAttribute sequence) {
       if (sequence.getNumberOfItems() == 0) return;
       json.writeArrayFieldStart("Value");
@@ -76,26 +77,58 @@ public final class DicomJsonEncoder {
       json.writeEndArray();
       return;
     }
-    if (BINARY.contains(vr)) {
-      if (a.getVL() == 0) return;
-      if (topLevel && a.getVL() > INLINE_BINARY_LIMIT) {
-        json.writeStringField("BulkDataURI", INSTANCE_URL + "/bulkdata/"
-            + String.format("%04X%04X", a.getTag().getGroup(), a.getTag().getElement()));
-      } else {
-        json.writeStringField("InlineBinary", java.util.Base64.getEncoder().encodeToString(a.getByteValues()));
-      }
+    Object value;
+    try {
+      value = extract(a, vr, topLevel);
+    } catch (DicomException | RuntimeException e) {
+      // A value the toolkit cannot read back (odd private data) must not cost the store: the
+      // attribute is listed with its VR and no value, and the file keeps the bytes.
+      log.debug("metadata: no value for {} ({}): {}", a.getTag(), vr, e.getMessage());
       return;
     }
-    if (a.getVM() == 0) return;
-    json.writeArrayFieldStart("Value");
-    if (INTEGERS.contains(vr)) {
-      for (long v : a.getLongValues()) json.writeNumber(v);
-    } else if (FLOATS.contains(vr)) {
-      for (double v : a.getDoubleValues()) writeDouble(json, v);
-    } else {
-      for (String v : a.getStringValues()) writeString(json, vr, v);
+    if (value instanceof String uri) {
+      json.writeStringField("BulkDataURI", uri);
+    } else if (value instanceof byte[] bytes) {
+      json.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(bytes));
+    } else if (value instanceof long[] longs) {
+      json.writeArrayFieldStart("Value");
+      for (long v : longs) json.writeNumber(v);
+      json.writeEndArray();
+    } else if (value instanceof double[] doubles) {
+      json.writeArrayFieldStart("Value");
+      for (double v : doubles) writeDouble(json, v);
+      json.writeEndArray();
+    } else if (value instanceof String[] strings) {
+      json.writeArrayFieldStart("Value");
+      for (String v : strings) writeString(json, vr, v);
+      json.writeEndArray();
     }
-    json.writeEndArray();
+  }
+
+  /** The value as a BulkDataURI (String), inline bytes, long[], double[] or String[]; null when empty. */
+  private static Object extract(Attribute a, String vr, boolean topLevel) throws DicomException {
+    if (BINARY.contains(vr)) {
+      if (a.getVL() == 0) return null;
+      if (topLevel && a.getVL() > INLINE_BINARY_LIMIT) {
+        return INSTANCE_URL + "/bulkdata/" + String.format("%04X%04X", a.getTag().getGroup(), a.getTag().getElement());
+      }
+      return littleEndianBytes(a);
+    }
+    if (a.getVM() == 0) return null;
+    if (INTEGERS.contains(vr)) return a.getLongValues();
+    if (FLOATS.contains(vr)) return a.getDoubleValues();
+    return a.getStringValues();
+  }
+
+  /** F.2.7: InlineBinary is the little endian value; PixelMed keeps OW as shorts. */
+  private static byte[] littleEndianBytes(Attribute a) throws DicomException {
+    if (a.getVR()[0] == 'O' && a.getVR()[1] == 'W') {
+      short[] words = a.getShortValues();
+      ByteBuffer bytes = ByteBuffer.allocate(words.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+      for (short w : words) bytes.putShort(w);
+      return bytes.array();
+    }
+    return a.getByteValues(false);
   }
 
   private static void writeString(JsonGenerator json, String vr, String value) throws IOException {
