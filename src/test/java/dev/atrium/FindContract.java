@@ -1,5 +1,6 @@
 package dev.atrium;
 
+import dev.atrium.support.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pixelmed.dicom.Attribute;
@@ -225,7 +226,7 @@ abstract class FindContract extends ArchiveTest {
       assertThat(found.matches).as(patient[0]).hasSize(1);
       assertThat(found.matches.get(0).get(SPECIFIC_CHARACTER_SET)).isEqualTo("ISO_IR 192");
       assertThat(found.matches.get(0).get(PATIENT_NAME)).isEqualTo(patient[1]);
-      assertThat(indexOf(found.raw.get(0), patient[1].getBytes(StandardCharsets.UTF_8))).as("UTF-8 bytes of the name")
+      assertThat(Bytes.indexOf(found.raw.get(0), patient[1].getBytes(StandardCharsets.UTF_8))).as("UTF-8 bytes of the name")
           .isPositive();
     }
   }
@@ -391,7 +392,7 @@ abstract class FindContract extends ArchiveTest {
       list.write(out, TransferSyntax.ExplicitVRLittleEndian, false, true);
     }
     // the query really is in that character set, not UTF-8
-    assertThat(indexOf(Files.readAllBytes(file), patientName.replace("*", "").getBytes(encoding))).isPositive();
+    assertThat(Bytes.indexOf(Files.readAllBytes(file), patientName.replace("*", "").getBytes(encoding))).isPositive();
     return file;
   }
 
@@ -416,12 +417,4 @@ abstract class FindContract extends ArchiveTest {
     return out.toByteArray();
   }
 
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    return -1;
-  }
 }

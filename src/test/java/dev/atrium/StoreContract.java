@@ -1,5 +1,6 @@
 package dev.atrium;
 
+import dev.atrium.support.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pixelmed.dicom.TagFromName;
@@ -63,7 +64,7 @@ abstract class StoreContract extends ArchiveTest {
     assertThat(retrieve(a, "application/dicom")).isEqualTo(Files.readAllBytes(fileA));
     assertThat(retrieve(b, "application/dicom")).isEqualTo(Files.readAllBytes(fileB));
     byte[] multipart = retrieve(a, "multipart/related; type=\"application/dicom\"");
-    assertThat(indexOf(multipart, Files.readAllBytes(fileA))).isPositive();
+    assertThat(Bytes.indexOf(multipart, Files.readAllBytes(fileA))).isPositive();
   }
 
   @Test
@@ -143,12 +144,12 @@ abstract class StoreContract extends ArchiveTest {
     byte[] body = response.body();
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
     java.util.List<byte[]> parts = new java.util.ArrayList<>();
-    int at = indexOf(body, delimiter);
+    int at = Bytes.indexOf(body, delimiter);
     while (at >= 0) {
       int start = at + delimiter.length;
       if (body[start] == '-' && body[start + 1] == '-') break;
-      int headersEnd = indexOf(Arrays.copyOfRange(body, start, body.length), "\r\n\r\n".getBytes()) + start + 4;
-      int next = indexOf(Arrays.copyOfRange(body, headersEnd, body.length), ("\r\n--" + boundary).getBytes())
+      int headersEnd = Bytes.indexOf(Arrays.copyOfRange(body, start, body.length), "\r\n\r\n".getBytes()) + start + 4;
+      int next = Bytes.indexOf(Arrays.copyOfRange(body, headersEnd, body.length), ("\r\n--" + boundary).getBytes())
           + headersEnd;
       parts.add(Arrays.copyOfRange(body, headersEnd, next));
       at = next + 2;
@@ -360,12 +361,4 @@ abstract class StoreContract extends ArchiveTest {
     return Arrays.copyOfRange(part10, 144 + groupLength, part10.length);
   }
 
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    return -1;
-  }
 }

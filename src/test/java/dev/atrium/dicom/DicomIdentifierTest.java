@@ -1,5 +1,6 @@
 package dev.atrium.dicom;
 
+import dev.atrium.support.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +62,7 @@ class DicomIdentifierTest {
     keys.put(0x00321032, new Key("PN", "")); // unsupported optional key: zero length
     for (String ts : new String[] {EXPLICIT, IMPLICIT}) {
       byte[] written = DicomIdentifier.write(ts, "STUDY", keys);
-      assertThat(indexOf(written, "Yamada^Tarou=山田^太郎=やまだ^たろう".getBytes(StandardCharsets.UTF_8))).as(ts)
+      assertThat(Bytes.indexOf(written, "Yamada^Tarou=山田^太郎=やまだ^たろう".getBytes(StandardCharsets.UTF_8))).as(ts)
           .isPositive();
       DicomIdentifier back = DicomIdentifier.read(new ByteArrayInputStream(written), ts);
       assertThat(back.specificCharacterSet()).isEqualTo("ISO_IR 192");
@@ -73,7 +74,7 @@ class DicomIdentifierTest {
     }
     // UI padded with NUL, not space; the PN element itself is even-length
     byte[] explicit = DicomIdentifier.write(EXPLICIT, "STUDY", Map.of(0x0020000D, new Key("UI", "1.2.3")));
-    assertThat(indexOf(explicit, new byte[] {'U', 'I', 6, 0, '1', '.', '2', '.', '3', 0})).isPositive();
+    assertThat(Bytes.indexOf(explicit, new byte[] {'U', 'I', 6, 0, '1', '.', '2', '.', '3', 0})).isPositive();
   }
 
   @Test
@@ -81,15 +82,6 @@ class DicomIdentifierTest {
     byte[] garbage = {0x10, 0x00, 0x10, 0x00, 'P', 'N', (byte) 0xff, 0x7f, 'x'};
     assertThatThrownBy(() -> DicomIdentifier.read(new ByteArrayInputStream(garbage), EXPLICIT))
         .isInstanceOf(DicomParseException.class);
-  }
-
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    return -1;
   }
 
   /** A hand-made little endian data set, so the reader is not tested against itself. */
