@@ -1,9 +1,11 @@
 package dev.atrium;
 
+import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dimse.DimseAdapter;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
+import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceIndex;
@@ -51,7 +53,8 @@ public final class Atrium implements AutoCloseable {
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db));
-      WebServer web = new WebServer(config, store, query, retrieve, new HealthCheck(db, blobs));
+      ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, new HealthCheck(db, blobs));
       DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();
       dimse.start();

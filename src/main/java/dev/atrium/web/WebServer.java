@@ -1,5 +1,6 @@
 package dev.atrium.web;
 
+import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.partition.Partitions;
@@ -22,7 +23,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerConnector connector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      HealthCheck health) {
+      ChangeFeedService changeFeed, HealthCheck health) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -37,6 +38,10 @@ public final class WebServer implements AutoCloseable {
     String series = study + "/series/(?<series>" + Route.UID + ")";
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("GET", "/dicom-web/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V1)),
+        Route.of("GET", "/dicom-web/v2/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V2)),
+        Route.of("GET", "/dicom-web(/v2)?/changefeed/latest",
+            changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.LATEST)),
         Route.of("POST", "/dicom-web/studies", stow),
         Route.of("POST", study, stow),
         Route.of("GET", "/dicom-web/studies", qido(query, QueryLevel.STUDY)),
@@ -54,6 +59,11 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.INSTANCE)));
     server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+  }
+
+  private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,
+      ChangeFeedEndpoint.Shape shape) {
+    return new ChangeFeedEndpoint(feed, retrieve, Partitions.DEFAULT, shape);
   }
 
   private static MetadataEndpoint metadata(RetrieveService retrieve, WadoEndpoint.Level level) {

@@ -1,0 +1,26 @@
+package dev.atrium.changefeed;
+
+import dev.atrium.index.ChangeFeedIndex;
+import java.util.List;
+
+/**
+ * The ordered, immutable record of changes. Sequence order is commit order (the storing
+ * transaction takes the sequence from a locked counter last), so a reader that remembers the last
+ * sequence it saw never misses an entry.
+ */
+public final class ChangeFeedService {
+  private final ChangeFeedIndex index;
+
+  public ChangeFeedService(ChangeFeedIndex index) {
+    this.index = index;
+  }
+
+  public List<ChangeFeedIndex.Row> read(String partition, ChangeFeedRequest request) {
+    return index.page(partition, request.afterSequence(), request.start(), request.end(), request.skip(),
+        request.limit());
+  }
+
+  public List<ChangeFeedIndex.Row> latest(String partition) {
+    return index.latest(partition);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.atrium.index;
+
+import static dev.atrium.index.schema.Tables.CHANGE_FEED;
+import static dev.atrium.index.schema.Tables.INSTANCE;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import org.jooq.Condition;
+import org.jooq.impl.DSL;
+
+/** Reads the change feed: rows in sequence order, which is commit order (see InstanceIndex). */
+public final class ChangeFeedIndex {
+  /** One change; {@code current} is where the instance's bytes are now, when it still exists. */
+  public record Row(long sequence, String studyUid, String seriesUid, String sopUid, String action, String state,
+      LocalDateTime timestamp, StoredInstance current) {}
+
+  private final Database db;
+
+  public ChangeFeedIndex(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Changes with a sequence above {@code afterSequence}, inside [start, end) when given, skipping
+   * {@code skip} of them, at most {@code limit}.
+   */
+  public List<Row> page(String partition, long afterSequence, LocalDateTime start, LocalDateTime end, int skip,
+      int limit) {
+    Condition where = CHANGE_FEED.PARTITION_NAME.eq(partition).and(CHANGE_FEED.SEQ.gt(afterSequence));
+    if (start != null) where = where.and(CHANGE_FEED.CREATED_AT.ge(start));
+    if (end != null) where = where.and(CHANGE_FEED.CREATED_AT.lt(end));
+    return db.dsl()
+        .select(CHANGE_FEED.SEQ, CHANGE_FEED.STUDY_INSTANCE_UID, CHANGE_FEED.SERIES_INSTANCE_UID,
+            CHANGE_FEED.SOP_INSTANCE_UID, CHANGE_FEED.ACTION, CHANGE_FEED.STATE, CHANGE_FEED.CREATED_AT,
+            INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
+        .from(CHANGE_FEED)
+        .leftJoin(INSTANCE).on(INSTANCE.PARTITION_NAME.eq(CHANGE_FEED.PARTITION_NAME),
+            INSTANCE.SOP_INSTANCE_UID.eq(CHANGE_FEED.SOP_INSTANCE_UID), CHANGE_FEED.STATE.eq("current"))
+        .where(where)
+        .orderBy(CHANGE_FEED.SEQ)
+        .limit(limit).offset(skip)
+        .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+            r.value10() == null ? null : new StoredInstance(r.value2(), r.value3(), r.value4(), r.value8(),
+                r.value9(), r.value10(), r.value11())));
+  }
+
+  /** The newest change, if any. */
+  public List<Row> latest(String partition) {
+    Long max = db.dsl().select(DSL.max(CHANGE_FEED.SEQ)).from(CHANGE_FEED)
+        .where(CHANGE_FEED.PARTITION_NAME.eq(partition)).fetchOne(0, Long.class);
+    return max == null ? List.of() : page(partition, max - 1, null, null, 0, 1);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.atrium.web;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.changefeed.ChangeFeedRequest;
+import dev.atrium.changefeed.ChangeFeedService;
+import dev.atrium.dicom.DicomJsonEncoder;
+import dev.atrium.index.ChangeFeedIndex;
+import dev.atrium.retrieve.RetrieveService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
+
+/** GET /changefeed (v1), /v2/changefeed and their /latest, in the Azure DICOM service's JSON shape. */
+final class ChangeFeedEndpoint implements Route.Endpoint {
+  enum Shape { V1, V2, LATEST }
+
+  private final ChangeFeedService feed;
+  private final RetrieveService retrieve;
+  private final String partition;
+  private final Shape shape;
+
+  ChangeFeedEndpoint(ChangeFeedService feed, RetrieveService retrieve, String partition, Shape shape) {
+    this.feed = feed;
+    this.retrieve = retrieve;
+    this.partition = partition;
+    this.shape = shape;
+  }
+
+  @Override
+  public void serve(Exchange exchange) throws Exception {
+    Fields q = Request.extractQueryParameters(exchange.request);
+    if (shape == Shape.LATEST) {
+      List<ChangeFeedIndex.Row> latest = feed.latest(partition);
+      if (latest.isEmpty()) throw new HttpProblem(404, "the change feed is empty");
+      try (JsonGenerator json = exchange.startJson(200, "application/json")) {
+        write(json, latest.get(0), bool(q.getValue("includeMetadata")), exchange.dicomWebBase());
+      }
+      return;
+    }
+    ChangeFeedRequest request;
+    try {
+      request = shape == Shape.V1
+          ? ChangeFeedRequest.v1(q.getValue("offset"), q.getValue("limit"), q.getValue("includeMetadata"))
+          : ChangeFeedRequest.v2(q.getValue("startTime"), q.getValue("endTime"), q.getValue("offset"),
+              q.getValue("limit"), q.getValue("includeMetadata"));
+    } catch (IllegalArgumentException e) {
+      throw new HttpProblem(400, e.getMessage());
+    }
+    List<ChangeFeedIndex.Row> rows = feed.read(partition, request);
+    try (JsonGenerator json = exchange.startJson(200, "application/json")) {
+      json.writeStartArray();
+      for (ChangeFeedIndex.Row row : rows) write(json, row, request.includeMetadata(), exchange.dicomWebBase());
+      json.writeEndArray();
+    }
+  }
+
+  private void write(JsonGenerator json, ChangeFeedIndex.Row row, boolean metadata, String base) throws IOException {
+    json.writeStartObject();
+    json.writeNumberField("Sequence", row.sequence());
+    json.writeStringField("StudyInstanceUid", row.studyUid());
+    json.writeStringField("SeriesInstanceUid", row.seriesUid());
+    json.writeStringField("SopInstanceUid", row.sopUid());
+    json.writeStringField("Action", row.action());
+    json.writeStringField("Timestamp", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+        row.timestamp().atOffset(ZoneOffset.UTC)));
+    json.writeStringField("State", row.state());
+    if (metadata && row.current() != null) {
+      String url = base + "/studies/" + row.studyUid() + "/series/" + row.seriesUid() + "/instances/" + row.sopUid();
+      json.writeFieldName("Metadata");
+      json.writeRawValue(new String(retrieve.metadata(row.current()), StandardCharsets.UTF_8)
+          .replace(DicomJsonEncoder.INSTANCE_URL, url));
+    }
+    json.writeEndObject();
+  }
+
+  private static boolean bool(String value) {
+    return "true".equalsIgnoreCase(value);
+  }
+}
