@@ -2,12 +2,14 @@ package dev.atrium;
 
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
+import dev.atrium.delete.DeleteService;
 import dev.atrium.dimse.DimseAdapter;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.GroupCommit;
+import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.QueryIndex;
@@ -54,7 +56,8 @@ public final class Atrium implements AutoCloseable {
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, new HealthCheck(db, blobs));
+      DeleteService delete = new DeleteService(new InstanceDeletion(db), reclaimer);
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
       DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();
       dimse.start();

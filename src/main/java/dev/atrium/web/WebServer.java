@@ -2,6 +2,7 @@ package dev.atrium.web;
 
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
+import dev.atrium.delete.DeleteService;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.partition.Partitions;
 import dev.atrium.query.QueryEngine;
@@ -23,7 +24,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerConnector connector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      ChangeFeedService changeFeed, HealthCheck health) {
+      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -54,6 +55,10 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series + "/metadata", metadata(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/metadata",
             metadata(retrieve, WadoEndpoint.Level.INSTANCE)),
+        Route.of("DELETE", study, new DeleteEndpoint(delete, Partitions.DEFAULT)),
+        Route.of("DELETE", series, new DeleteEndpoint(delete, Partitions.DEFAULT)),
+        Route.of("DELETE", series + "/instances/(?<instance>" + Route.UID + ")",
+            new DeleteEndpoint(delete, Partitions.DEFAULT)),
         Route.of("GET", study, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.STUDY)),
         Route.of("GET", series, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",

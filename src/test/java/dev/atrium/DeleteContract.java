@@ -1,0 +1,95 @@
+package dev.atrium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.TagFromName;
+import dev.atrium.support.Http;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.TestInstances;
+import dev.atrium.support.TestInstances.Uids;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** DELETE of instances, series and studies: the index, the change feed and the files follow. */
+abstract class DeleteContract extends ArchiveTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  @Test
+  void deletingAnInstanceThenASeriesThenTheStudy() throws Exception {
+    String study = TestInstances.newUid();
+    Uids ct1 = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
+    Uids ct2 = new Uids(study, ct1.series(), TestInstances.newUid());
+    Uids mr = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
+    Path[] files = {instance(ct1, "CT"), instance(ct2, "CT"), instance(mr, "MR")};
+    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE, Multipart.body(files)).statusCode())
+        .isEqualTo(200);
+    int blobsBefore = archive.blobFiles().size();
+
+    assertThat(delete("/studies/" + study + "/series/" + ct1.series() + "/instances/" + ct1.sop())).isEqualTo(204);
+    assertThat(Http.get(url(ct1), null).statusCode()).isEqualTo(404);
+    JsonNode s = studyQido(study);
+    assertThat(s.get("00201208").get("Value").get(0).asInt()).isEqualTo(2);
+    assertThat(s.get("00201206").get("Value").get(0).asInt()).isEqualTo(2);
+    JsonNode latest = JSON.readTree(Http.get(archive.dicomWeb() + "/changefeed/latest", null).body());
+    assertThat(latest.get("Action").asText()).isEqualTo("delete");
+    assertThat(latest.get("SopInstanceUid").asText()).isEqualTo(ct1.sop());
+    assertThat(latest.get("SeriesInstanceUid").asText()).isEqualTo(ct1.series());
+    JsonNode created = JSON.readTree(Http.get(archive.dicomWeb() + "/changefeed?offset=0&limit=100", null).body());
+    for (JsonNode entry : created) {
+      if (entry.get("SopInstanceUid").asText().equals(ct1.sop())) {
+        assertThat(entry.get("State").asText()).as("every entry of a deleted instance").isEqualTo("deleted");
+      }
+    }
+
+    assertThat(delete("/studies/" + study + "/series/" + ct1.series())).isEqualTo(204);
+    s = studyQido(study);
+    assertThat(s.get("00201206").get("Value").get(0).asInt()).isEqualTo(1);
+    assertThat(s.get("00080061").get("Value")).extracting(JsonNode::asText).containsExactly("MR");
+
+    assertThat(delete("/studies/" + study)).isEqualTo(204);
+    assertThat(Http.get(archive.dicomWeb() + "/studies?StudyInstanceUID=" + study, null).body()).isEqualTo("[]");
+    assertThat(Http.get(url(mr), null).statusCode()).isEqualTo(404);
+    waitForFiles(blobsBefore - 3);
+    assertThat(archive.blobFiles()).hasSize(archive.instanceRows());
+  }
+
+  @Test
+  void nothingToDeleteIs404AndABadUidIs400() throws Exception {
+    assertThat(delete("/studies/1.2.3.4.5.6")).isEqualTo(404);
+    assertThat(delete("/studies/1.2.3/series/1.2.4/instances/1.2.5")).isEqualTo(404);
+    assertThat(delete("/studies/1.02.3")).isEqualTo(400);
+    assertThat(delete("/studies/1.2.3/series/abc")).isEqualTo(400);
+  }
+
+  private Path instance(Uids uids, String modality) throws Exception {
+    return TestInstances.ct(work, uids, Map.<AttributeTag, String>of(TagFromName.Modality, modality));
+  }
+
+  private String url(Uids u) {
+    return archive.dicomWeb() + "/studies/" + u.study() + "/series/" + u.series() + "/instances/" + u.sop();
+  }
+
+  private JsonNode studyQido(String study) throws Exception {
+    return JSON.readTree(Http.get(archive.dicomWeb() + "/studies?StudyInstanceUID=" + study, null).body()).get(0);
+  }
+
+  private int delete(String path) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create(archive.dicomWeb() + path)).DELETE().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** Files go after the commit, in the background: poll for a bounded time. */
+  private void waitForFiles(int expected) throws Exception {
+    for (int i = 0; i < 100 && archive.blobFiles().size() != expected; i++) Thread.sleep(50);
+    assertThat(archive.blobFiles()).hasSize(expected);
+  }
+}
