@@ -56,7 +56,7 @@ public final class Atrium implements AutoCloseable {
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
-      DeleteService delete = new DeleteService(new InstanceDeletion(db), reclaimer);
+      DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
       WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
       DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();

@@ -63,6 +63,73 @@ abstract class DeleteContract extends ArchiveTest {
   }
 
   @Test
+  void deletesRacingStoresOfTheSameStudyLeaveAConsistentArchive() throws Exception {
+    String study = TestInstances.newUid();
+    String series = TestInstances.newUid();
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      files.add(TestInstances.ct(work, new Uids(study, i % 2 == 0 ? series : study + ".9" + i % 3,
+          TestInstances.newUid())));
+    }
+    java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    var stores = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      for (Path file : files) {
+        try {
+          HttpResponse<String> r = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+              Multipart.body(file));
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          JSON.readTree(r.body()).get("00081199").get("Value")
+              .forEach(ref -> acknowledged.add(ref.get("00081155").get("Value").get(0).asText()));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    int deletes = 0;
+    while (!stores.isDone()) {
+      int status = delete("/studies/" + study);
+      assertThat(status).isIn(204, 404);
+      if (status == 204) deletes++;
+      Thread.sleep(15);
+    }
+    stores.join();
+    assertThat(acknowledged).hasSize(files.size());
+
+    // Counts match rows; nothing empty is left; every acknowledged instance is present or deleted later.
+    var dsl = archive.index().dsl();
+    var I = dev.atrium.index.schema.Tables.INSTANCE;
+    var SE = dev.atrium.index.schema.Tables.SERIES;
+    var ST = dev.atrium.index.schema.Tables.STUDY;
+    for (var row : dsl.selectFrom(SE).fetch()) {
+      assertThat(dsl.fetchCount(I, I.SERIES_PK.eq(row.getPk()))).as("series count")
+          .isEqualTo(row.getNumberOfInstances()).isPositive();
+    }
+    for (var row : dsl.selectFrom(ST).fetch()) {
+      int instances = dsl.fetchCount(I.join(SE).on(SE.PK.eq(I.SERIES_PK)), SE.STUDY_PK.eq(row.getPk()));
+      assertThat(instances).as("study instance count").isEqualTo(row.getNumberOfInstances()).isPositive();
+      assertThat(dsl.fetchCount(SE, SE.STUDY_PK.eq(row.getPk()))).as("study series count")
+          .isEqualTo(row.getNumberOfSeries());
+    }
+    java.util.Set<String> present = new java.util.HashSet<>(dsl.select(I.SOP_INSTANCE_UID).from(I)
+        .fetch(I.SOP_INSTANCE_UID));
+    JsonNode feed = JSON.readTree(Http.get(archive.dicomWeb() + "/changefeed?offset=0&limit=100", null).body());
+    java.util.Map<String, String> lastAction = new java.util.HashMap<>();
+    long after = 0;
+    while (feed.size() > 0) {
+      for (JsonNode e : feed) {
+        lastAction.put(e.get("SopInstanceUid").asText(), e.get("Action").asText());
+        after = e.get("Sequence").asLong();
+      }
+      feed = JSON.readTree(Http.get(archive.dicomWeb() + "/changefeed?offset=" + after + "&limit=100", null).body());
+    }
+    for (String sop : acknowledged) {
+      assertThat(present.contains(sop) ? "create" : "delete").as(sop).isEqualTo(lastAction.get(sop));
+    }
+    waitForFiles(archive.instanceRows());
+    assertThat(deletes).as("the race happened").isPositive();
+  }
+
+  @Test
   void nothingToDeleteIs404AndABadUidIs400() throws Exception {
     assertThat(delete("/studies/1.2.3.4.5.6")).isEqualTo(404);
     assertThat(delete("/studies/1.2.3/series/1.2.4/instances/1.2.5")).isEqualTo(404);

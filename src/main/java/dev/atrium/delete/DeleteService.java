@@ -1,6 +1,7 @@
 package dev.atrium.delete;
 
 import dev.atrium.dicom.DicomUid;
+import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.store.BlobReclaimer;
 
@@ -10,10 +11,13 @@ import dev.atrium.store.BlobReclaimer;
  */
 public final class DeleteService {
   private final InstanceDeletion deletion;
+  private final GroupCommit writer;
   private final BlobReclaimer reclaimer;
 
-  public DeleteService(InstanceDeletion deletion, BlobReclaimer reclaimer) {
+  /** Deletes run on the stores' index writer, so a delete never interleaves with a store. */
+  public DeleteService(InstanceDeletion deletion, GroupCommit writer, BlobReclaimer reclaimer) {
     this.deletion = deletion;
+    this.writer = writer;
     this.reclaimer = reclaimer;
   }
 
@@ -22,7 +26,7 @@ public final class DeleteService {
     DicomUid.require(studyUid, "StudyInstanceUID");
     if (seriesUid != null) DicomUid.require(seriesUid, "SeriesInstanceUID");
     if (sopUid != null) DicomUid.require(sopUid, "SOPInstanceUID");
-    int deleted = deletion.delete(partition, studyUid, seriesUid, sopUid);
+    int deleted = writer.exclusive(() -> deletion.delete(partition, studyUid, seriesUid, sopUid));
     if (deleted > 0) reclaimer.reclaimSoon();
     return deleted;
   }

@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,11 @@ public final class GroupCommit implements AutoCloseable {
 
   private record Submission(List<InstanceIndex.Entry> entries, CompletableFuture<List<IndexOutcome>> result) {}
 
+  /** Another write (a delete) that must not interleave with stores: run alone by the writer. */
+  private record Exclusive(Supplier<?> work, CompletableFuture<Object> result) {}
+
   private final InstanceIndex index;
-  private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile boolean closed;
 
@@ -50,13 +54,40 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} on the writer thread, between store transactions. Under H2 a delete that
+   * commits while a store attaches a new series to the same study could leave that series
+   * pointing at the deleted study (its foreign-key check does not serialise with the delete);
+   * one writer makes that interleaving impossible.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T exclusive(Supplier<T> work) {
+    if (closed) throw new DataAccessException("the index writer is closed");
+    Exclusive task = new Exclusive(work, new CompletableFuture<>());
+    queue.add(task);
+    try {
+      return (T) task.result().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new DataAccessException("index write failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DataAccessException("interrupted waiting for the index writer", e);
+    }
+  }
+
   private void run() {
     List<Submission> group = new ArrayList<>();
     while (!closed) {
       try {
-        group.add(queue.take());
+        Object first = queue.take();
+        if (first instanceof Exclusive task) {
+          runAlone(task);
+          continue;
+        }
+        group.add((Submission) first);
         int entries = group.get(0).entries().size();
-        for (Submission next; entries < MAX_ENTRIES && (next = queue.poll()) != null; ) {
+        while (entries < MAX_ENTRIES && queue.peek() instanceof Submission) {
+          Submission next = (Submission) queue.poll();
           group.add(next);
           entries += next.entries().size();
         }
@@ -66,6 +97,14 @@ public final class GroupCommit implements AutoCloseable {
       } finally {
         group.clear();
       }
+    }
+  }
+
+  private static void runAlone(Exclusive task) {
+    try {
+      task.result().complete(task.work().get());
+    } catch (RuntimeException e) {
+      task.result().completeExceptionally(e);
     }
   }
 
@@ -101,8 +140,10 @@ public final class GroupCommit implements AutoCloseable {
   public void close() {
     closed = true;
     writer.interrupt();
-    for (Submission s; (s = queue.poll()) != null; ) {
-      s.result().completeExceptionally(new DataAccessException("the index writer is closed"));
+    for (Object s; (s = queue.poll()) != null; ) {
+      var closedError = new DataAccessException("the index writer is closed");
+      if (s instanceof Submission submission) submission.result().completeExceptionally(closedError);
+      else ((Exclusive) s).result().completeExceptionally(closedError);
     }
   }
 }
