@@ -125,6 +125,17 @@ abstract class StoreContract extends ArchiveTest {
       assertThat(doc.has("00020010")).as("no File Meta Information").isFalse();
     }
 
+    // Its BulkDataURI resolves: the Pixel Data value's bytes, straight from the stored file.
+    String pixelUri = documents.get(0).get("7FE00010").get("BulkDataURI").asText();
+    HttpResponse<byte[]> pixels = Http.getBytes(pixelUri, null);
+    assertThat(pixels.statusCode()).isEqualTo(200);
+    String pixelSop = documents.get(0).get("00080018").get("Value").get(0).asText();
+    byte[] stored = retrieve(pixelSop.equals(a.sop()) ? a : b, "application/dicom");
+    assertThat(parts(pixels)).containsExactly(Arrays.copyOfRange(stored, stored.length - 128 * 128 * 2,
+        stored.length));
+    assertThat(Http.get(pixelUri.replace("7FE00010", "7FE00008"), null).statusCode()).as("absent").isEqualTo(404);
+    assertThat(Http.get(pixelUri.replace("7FE00010", "pixels"), null).statusCode()).isEqualTo(400);
+
     // The document is derived data: if it is lost it is rebuilt from the instance, the same.
     String instanceUrl = archive.dicomWeb() + "/studies/" + study + "/series/" + a.series() + "/instances/" + a.sop();
     String before = Http.get(instanceUrl + "/metadata", null).body();

@@ -44,6 +44,14 @@ public final class DicomHeaderReader {
     }
   }
 
+  /** Where the value of a top-level element lies in a stored PS3.10 file (for /bulkdata). */
+  public static DicomStructure.ValueLocation locateValue(Source source, long size, int tag)
+      throws IOException, DicomParseException {
+    try (InputStream in = source.open()) {
+      return DicomStructure.locate(in, size, tag);
+    }
+  }
+
   static DicomHeader read(InputStream part10, DicomStructure.Framing framing)
       throws IOException, DicomParseException {
     BufferedInputStream in = new BufferedInputStream(part10, 64 * 1024);

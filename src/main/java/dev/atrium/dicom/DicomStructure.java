@@ -14,7 +14,7 @@ import java.util.Set;
  * catches truncated files and lengths that lie before any parser allocates a value buffer.
  * Deflated data sets (whose inflated size is unknown up front) are left to the parser.
  */
-final class DicomStructure {
+public final class DicomStructure {
   private static final long UNDEFINED = 0xFFFFFFFFL;
   private static final int ITEM = 0xFFFEE000;
   private static final int ITEM_DELIMITER = 0xFFFEE00D;
@@ -31,10 +31,25 @@ final class DicomStructure {
   private boolean explicitVr = true;
   /** The VR of top-level Pixel Data as encoded ("" for implicit VR), or null when absent. */
   private String pixelDataVr;
+  private final long size;
+  private int wantedTag = -1;
+  private ValueLocation found;
 
   private DicomStructure(InputStream in, long size) {
     this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
     this.remaining = size;
+    this.size = size;
+  }
+
+  /** Where a top-level value lies in the file; length -1 when it is undefined (encapsulated). */
+  public record ValueLocation(long offset, long length, boolean deflated) {}
+
+  /** Finds a top-level element's value in a PS3.10 file; null when the element is absent. */
+  static ValueLocation locate(InputStream part10, long size, int tag) throws IOException, DicomParseException {
+    DicomStructure walker = new DicomStructure(part10, size);
+    walker.wantedTag = tag;
+    if (walker.walk()) return new ValueLocation(-1, -1, true);
+    return walker.found;
   }
 
   /** What the walk learned besides "well framed". */
@@ -118,6 +133,8 @@ final class DicomStructure {
       length = u32();
     }
     if (tag == PIXEL_DATA && depth == 0) pixelDataVr = vr == null ? "" : vr;
+    if (tag == wantedTag && depth == 0) found = new ValueLocation(size - remaining, length == UNDEFINED ? -1 : length,
+        false);
     if (length == UNDEFINED) {
       // Undefined length: a sequence, encapsulated pixel data, or UN holding a sequence.
       if (explicitVr && !vr.equals("SQ") && !vr.equals("UN") && !(tag == PIXEL_DATA && vr.startsWith("O"))) {

@@ -2,6 +2,7 @@ package dev.atrium.retrieve;
 
 import dev.atrium.dicom.DicomHeaderReader;
 import dev.atrium.dicom.DicomParseException;
+import dev.atrium.dicom.DicomStructure;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.StoredInstance;
@@ -66,6 +67,19 @@ public final class RetrieveService {
       }
       blobs.writeMetadata(instance.blobKey(), document);
       return document;
+    }
+  }
+
+  /**
+   * Where a top-level element's value lies in the stored file, for /bulkdata; empty when the
+   * instance has no such element.
+   */
+  public Optional<DicomStructure.ValueLocation> bulkData(StoredInstance instance, int tag) throws IOException {
+    try {
+      return Optional.ofNullable(DicomHeaderReader.locateValue(() -> blobs.open(instance.blobKey()),
+          instance.blobSize(), tag));
+    } catch (DicomParseException e) {
+      throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
     }
   }
 

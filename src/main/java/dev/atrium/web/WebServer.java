@@ -55,6 +55,8 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series + "/metadata", metadata(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/metadata",
             metadata(retrieve, WadoEndpoint.Level.INSTANCE)),
+        Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/bulkdata/(?<tag>[^/]+)",
+            new BulkDataEndpoint(retrieve, Partitions.DEFAULT)),
         Route.of("DELETE", study, new DeleteEndpoint(delete, Partitions.DEFAULT)),
         Route.of("DELETE", series, new DeleteEndpoint(delete, Partitions.DEFAULT)),
         Route.of("DELETE", series + "/instances/(?<instance>" + Route.UID + ")",
