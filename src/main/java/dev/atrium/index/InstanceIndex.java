@@ -40,10 +40,6 @@ public final class InstanceIndex {
   /** One instance to index: where it goes, its header, where its bytes are, what a duplicate does. */
   public record Entry(String partition, DicomHeader header, String blobKey, long blobSize, OnDuplicate onDuplicate) {}
 
-  public IndexOutcome store(String partition, DicomHeader h, String blobKey, long blobSize, OnDuplicate onDuplicate) {
-    return storeAll(List.of(new Entry(partition, h, blobKey, blobSize, onDuplicate))).get(0);
-  }
-
   /** All in one transaction (one commit, one flush to disk); outcomes in the same order. */
   public List<IndexOutcome> storeAll(List<Entry> entries) {
     return Transactions.withRetry(db.dsl(), tx -> {

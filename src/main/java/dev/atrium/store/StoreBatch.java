@@ -50,11 +50,6 @@ public final class StoreBatch implements AutoCloseable {
     outcomes.add(outcome);
   }
 
-  /** Parts stored so far (committed or awaiting their commit). */
-  public long accepted() {
-    return outcomes.stream().filter(o -> o == null || o.succeeded()).count();
-  }
-
   /** Indexes what is pending and returns every part's outcome, in order. */
   public List<StoreOutcome> finish() {
     flush();

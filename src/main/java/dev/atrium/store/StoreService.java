@@ -42,15 +42,6 @@ public final class StoreService {
     this.reclaimer = reclaimer;
   }
 
-  /** A PS3.10 file, as a STOW-RS part carries it. {@code requiredStudyUid} is the study in the URL, or null. */
-  public StoreOutcome storeFile(String partition, InputStream part10, String requiredStudyUid, DuplicatePolicy policy)
-      throws IncompleteInputException {
-    try (StoreBatch batch = openBatch(partition, requiredStudyUid, policy)) {
-      batch.add(part10);
-      return batch.finish().get(0);
-    }
-  }
-
   String newGroup() {
     return blobs.newGroup();
   }
