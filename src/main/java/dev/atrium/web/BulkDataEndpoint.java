@@ -18,11 +18,9 @@ final class BulkDataEndpoint implements Route.Endpoint {
   private static final int BUFFER = 64 * 1024;
 
   private final RetrieveService retrieve;
-  private final String partition;
 
-  BulkDataEndpoint(RetrieveService retrieve, String partition) {
+  BulkDataEndpoint(RetrieveService retrieve) {
     this.retrieve = retrieve;
-    this.partition = partition;
   }
 
   @Override
@@ -32,7 +30,7 @@ final class BulkDataEndpoint implements Route.Endpoint {
       throw new HttpProblem(400, "bulk data is addressed by an 8-digit hexadecimal tag, not '" + tagText + "'");
     }
     int tag = (int) Long.parseLong(tagText, 16);
-    StoredInstance instance = retrieve.findInstance(partition, exchange.pathParam("study"),
+    StoredInstance instance = retrieve.findInstance(exchange.partition(), exchange.pathParam("study"),
             exchange.pathParam("series"), exchange.pathParam("instance"))
         .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
     DicomStructure.ValueLocation value = retrieve.bulkData(instance, tag)

@@ -20,13 +20,11 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
 
   private final ChangeFeedService feed;
   private final RetrieveService retrieve;
-  private final String partition;
   private final Shape shape;
 
-  ChangeFeedEndpoint(ChangeFeedService feed, RetrieveService retrieve, String partition, Shape shape) {
+  ChangeFeedEndpoint(ChangeFeedService feed, RetrieveService retrieve, Shape shape) {
     this.feed = feed;
     this.retrieve = retrieve;
-    this.partition = partition;
     this.shape = shape;
   }
 
@@ -34,7 +32,7 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
   public void serve(Exchange exchange) throws Exception {
     Fields q = Request.extractQueryParameters(exchange.request);
     if (shape == Shape.LATEST) {
-      List<ChangeFeedIndex.Row> latest = feed.latest(partition);
+      List<ChangeFeedIndex.Row> latest = feed.latest(exchange.partition());
       if (latest.isEmpty()) throw new HttpProblem(404, "the change feed is empty");
       try (JsonGenerator json = exchange.startJson(200, "application/json")) {
         write(json, latest.get(0), bool(q.getValue("includeMetadata")), exchange.dicomWebBase());
@@ -50,7 +48,7 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
     } catch (IllegalArgumentException e) {
       throw new HttpProblem(400, e.getMessage());
     }
-    List<ChangeFeedIndex.Row> rows = feed.read(partition, request);
+    List<ChangeFeedIndex.Row> rows = feed.read(exchange.partition(), request);
     try (JsonGenerator json = exchange.startJson(200, "application/json")) {
       json.writeStartArray();
       for (ChangeFeedIndex.Row row : rows) write(json, row, request.includeMetadata(), exchange.dicomWebBase());

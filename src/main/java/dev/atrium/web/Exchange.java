@@ -19,12 +19,26 @@ final class Exchange {
   final Response response;
   private final Matcher path;
   private final String baseUrl;
+  private final String partition;
+  private final String partitionPrefix;
 
-  Exchange(Request request, Response response, Matcher path, String baseUrl) {
+  /**
+   * {@code partitionPrefix} is "" for the default partition, or "/partitions/{name}" when the
+   * request came in under one; RetrieveURLs keep it so a client stays in its partition.
+   */
+  Exchange(Request request, Response response, Matcher path, String baseUrl, String partition,
+      String partitionPrefix) {
     this.request = request;
     this.response = response;
     this.path = path;
     this.baseUrl = baseUrl;
+    this.partition = partition;
+    this.partitionPrefix = partitionPrefix;
+  }
+
+  /** The data partition the request addresses: the default one, or /dicom-web/partitions/{name}/…. */
+  String partition() {
+    return partition;
   }
 
   /** A named capture of the route's path pattern, or null when the pattern has none by that name. */
@@ -38,7 +52,7 @@ final class Exchange {
 
   /** Public URL of the DICOMweb root, for RetrieveURL values. */
   String dicomWebBase() {
-    return baseUrl + "/dicom-web";
+    return baseUrl + "/dicom-web" + partitionPrefix;
   }
 
   InputStream body() {

@@ -16,12 +16,10 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 final class MetadataEndpoint implements Route.Endpoint {
   private final RetrieveService retrieve;
-  private final String partition;
   private final WadoEndpoint.Level level;
 
-  MetadataEndpoint(RetrieveService retrieve, String partition, WadoEndpoint.Level level) {
+  MetadataEndpoint(RetrieveService retrieve, WadoEndpoint.Level level) {
     this.retrieve = retrieve;
-    this.partition = partition;
     this.level = level;
   }
 
@@ -32,7 +30,7 @@ final class MetadataEndpoint implements Route.Endpoint {
     String series = exchange.pathParam("series");
     String base = exchange.dicomWebBase();
     if (level == WadoEndpoint.Level.INSTANCE) {
-      StoredInstance instance = retrieve.findInstance(partition, study, series, exchange.pathParam("instance"))
+      StoredInstance instance = retrieve.findInstance(exchange.partition(), study, series, exchange.pathParam("instance"))
           .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
       try (OutputStream out = exchange.startBody(200, "application/dicom+json")) {
         out.write('[');
@@ -41,13 +39,13 @@ final class MetadataEndpoint implements Route.Endpoint {
       }
       return;
     }
-    if (retrieve.storedSyntaxes(partition, study, series).isEmpty()) {
+    if (retrieve.storedSyntaxes(exchange.partition(), study, series).isEmpty()) {
       throw new HttpProblem(404, "no such " + level.name().toLowerCase() + " in this archive");
     }
     try (OutputStream out = exchange.startBody(200, "application/dicom+json")) {
       out.write('[');
       boolean[] first = {true};
-      retrieve.forEachInstance(partition, study, series, instance -> {
+      retrieve.forEachInstance(exchange.partition(), study, series, instance -> {
         if (!first[0]) out.write(',');
         first[0] = false;
         write(out, instance, base);

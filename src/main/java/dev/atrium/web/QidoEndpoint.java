@@ -51,12 +51,10 @@ final class QidoEndpoint implements Route.Endpoint {
   private enum Format { JSON, XML }
 
   private final QueryEngine engine;
-  private final String partition;
   private final QueryLevel level;
 
-  QidoEndpoint(QueryEngine engine, String partition, QueryLevel level) {
+  QidoEndpoint(QueryEngine engine, QueryLevel level) {
     this.engine = engine;
-    this.partition = partition;
     this.level = level;
   }
 
@@ -81,7 +79,7 @@ final class QidoEndpoint implements Route.Endpoint {
     if (level != QueryLevel.STUDY) returned.add(QueryAttributes.SERIES_INSTANCE_UID);
     if (level == QueryLevel.INSTANCE) returned.add(QueryAttributes.SOP_INSTANCE_UID);
 
-    QueryRequest request = new QueryRequest(partition, level, keys, parameters.fuzzy(), returned,
+    QueryRequest request = new QueryRequest(exchange.partition(), level, keys, parameters.fuzzy(), returned,
         parameters.offset(), parameters.limit());
     ResultWriter writer = format == Format.JSON ? new JsonResults(exchange) : new XmlResults(exchange);
     try {

@@ -2,12 +2,14 @@ package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.atrium.dicom.DicomUid;
+import dev.atrium.partition.Partitions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
@@ -24,6 +26,7 @@ final class Router extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
 
   private static final long MAX_DRAIN_BYTES = 32L << 20;
+  private static final Pattern PARTITIONED = Pattern.compile("/dicom-web/partitions/([^/]*)(/.*)");
 
   private final List<Route> routes;
   private final String publicBaseUrl;
@@ -40,12 +43,22 @@ final class Router extends Handler.Abstract {
     String path = request.getHttpURI().getPath();
     boolean pathKnown = false;
     try {
+      // PS3.18 says nothing of tenants; the Azure DICOM service's data partitions put every
+      // DICOMweb path also under /dicom-web/partitions/{name}/, which the routes see stripped.
+      String partition = Partitions.DEFAULT;
+      String partitionPrefix = "";
+      Matcher partitioned = PARTITIONED.matcher(path);
+      if (partitioned.matches()) {
+        partition = Partitions.require(partitioned.group(1));
+        partitionPrefix = "/partitions/" + partition;
+        path = "/dicom-web" + partitioned.group(2);
+      }
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
         if (!matcher.matches()) continue;
         pathKnown = true;
         if (!route.method().equals(request.getMethod())) continue;
-        route.endpoint().serve(new Exchange(request, response, matcher, baseUrl(request)));
+        route.endpoint().serve(new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix));
         callback.succeeded();
         return true;
       }
@@ -53,7 +66,7 @@ final class Router extends Handler.Abstract {
           : new HttpProblem(404, "no resource at " + path);
     } catch (HttpProblem problem) {
       writeProblem(request, response, callback, problem.status(), problem.getMessage());
-    } catch (DicomUid.InvalidUidException invalid) {
+    } catch (DicomUid.InvalidUidException | Partitions.InvalidPartitionException invalid) {
       writeProblem(request, response, callback, 400, invalid.getMessage());
     } catch (EofException gone) {
       log.debug("client went away: {} {}", request.getMethod(), path);

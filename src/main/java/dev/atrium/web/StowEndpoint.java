@@ -23,12 +23,10 @@ final class StowEndpoint implements Route.Endpoint {
   static final String DICOM = "application/dicom";
 
   private final StoreService store;
-  private final String partition;
   private final DuplicatePolicy duplicatePolicy;
 
-  StowEndpoint(StoreService store, String partition, DuplicatePolicy duplicatePolicy) {
+  StowEndpoint(StoreService store, DuplicatePolicy duplicatePolicy) {
     this.store = store;
-    this.partition = partition;
     this.duplicatePolicy = duplicatePolicy;
   }
 
@@ -40,7 +38,7 @@ final class StowEndpoint implements Route.Endpoint {
 
     MultipartRelatedReader reader = new MultipartRelatedReader(exchange.body(), boundary);
     List<StoreOutcome> outcomes;
-    try (StoreBatch batch = store.openBatch(partition, studyUid, duplicatePolicy)) {
+    try (StoreBatch batch = store.openBatch(exchange.partition(), studyUid, duplicatePolicy)) {
       int number = 0;
       try {
         for (MultipartRelatedReader.Part part; (part = reader.next()) != null; ) addPart(batch, part, ++number);

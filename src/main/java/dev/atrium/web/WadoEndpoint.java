@@ -29,12 +29,10 @@ final class WadoEndpoint implements Route.Endpoint {
   private enum Packaging { MULTIPART, SINGLE }
 
   private final RetrieveService retrieve;
-  private final String partition;
   private final Level level;
 
-  WadoEndpoint(RetrieveService retrieve, String partition, Level level) {
+  WadoEndpoint(RetrieveService retrieve, Level level) {
     this.retrieve = retrieve;
-    this.partition = partition;
     this.level = level;
   }
 
@@ -44,7 +42,7 @@ final class WadoEndpoint implements Route.Endpoint {
     String series = exchange.pathParam("series");
     String accept = exchange.header(HttpHeader.ACCEPT);
     if (level == Level.INSTANCE) {
-      StoredInstance instance = retrieve.findInstance(partition, study, series, exchange.pathParam("instance"))
+      StoredInstance instance = retrieve.findInstance(exchange.partition(), study, series, exchange.pathParam("instance"))
           .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
       if (negotiate(accept, List.of(instance.transferSyntaxUid())) == Packaging.SINGLE) {
         exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
@@ -59,14 +57,14 @@ final class WadoEndpoint implements Route.Endpoint {
       }
       return;
     }
-    List<String> syntaxes = retrieve.storedSyntaxes(partition, study, series);
+    List<String> syntaxes = retrieve.storedSyntaxes(exchange.partition(), study, series);
     if (syntaxes.isEmpty()) throw new HttpProblem(404, "no such " + level.name().toLowerCase() + " in this archive");
     if (negotiate(accept, syntaxes) == Packaging.SINGLE) {
       throw new HttpProblem(406, "a " + level.name().toLowerCase() + " is returned as multipart/related; "
           + "type=\"application/dicom\", not as a single application/dicom body");
     }
     try (Multipart out = new Multipart(exchange)) {
-      retrieve.forEachInstance(partition, study, series, out::part);
+      retrieve.forEachInstance(exchange.partition(), study, series, out::part);
     }
   }
 

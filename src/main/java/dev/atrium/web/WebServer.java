@@ -4,7 +4,6 @@ import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.health.HealthCheck;
-import dev.atrium.partition.Partitions;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
 import dev.atrium.retrieve.RetrieveService;
@@ -35,7 +34,7 @@ public final class WebServer implements AutoCloseable {
     server.setRequestLog(new AccessLog());
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
-    StowEndpoint stow = new StowEndpoint(store, Partitions.DEFAULT, config.store().duplicatePolicyStow());
+    StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow());
     String series = study + "/series/(?<series>" + Route.UID + ")";
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
@@ -56,29 +55,29 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/metadata",
             metadata(retrieve, WadoEndpoint.Level.INSTANCE)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/bulkdata/(?<tag>[^/]+)",
-            new BulkDataEndpoint(retrieve, Partitions.DEFAULT)),
-        Route.of("DELETE", study, new DeleteEndpoint(delete, Partitions.DEFAULT)),
-        Route.of("DELETE", series, new DeleteEndpoint(delete, Partitions.DEFAULT)),
+            new BulkDataEndpoint(retrieve)),
+        Route.of("DELETE", study, new DeleteEndpoint(delete)),
+        Route.of("DELETE", series, new DeleteEndpoint(delete)),
         Route.of("DELETE", series + "/instances/(?<instance>" + Route.UID + ")",
-            new DeleteEndpoint(delete, Partitions.DEFAULT)),
-        Route.of("GET", study, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.STUDY)),
-        Route.of("GET", series, new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.SERIES)),
+            new DeleteEndpoint(delete)),
+        Route.of("GET", study, new WadoEndpoint(retrieve, WadoEndpoint.Level.STUDY)),
+        Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
-            new WadoEndpoint(retrieve, Partitions.DEFAULT, WadoEndpoint.Level.INSTANCE)));
+            new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
     server.setHandler(new Router(routes, config.http().publicBaseUrl()));
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,
       ChangeFeedEndpoint.Shape shape) {
-    return new ChangeFeedEndpoint(feed, retrieve, Partitions.DEFAULT, shape);
+    return new ChangeFeedEndpoint(feed, retrieve, shape);
   }
 
   private static MetadataEndpoint metadata(RetrieveService retrieve, WadoEndpoint.Level level) {
-    return new MetadataEndpoint(retrieve, Partitions.DEFAULT, level);
+    return new MetadataEndpoint(retrieve, level);
   }
 
   private static QidoEndpoint qido(QueryEngine query, QueryLevel level) {
-    return new QidoEndpoint(query, Partitions.DEFAULT, level);
+    return new QidoEndpoint(query, level);
   }
 
   public void start() throws Exception {
