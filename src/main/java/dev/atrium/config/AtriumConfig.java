@@ -9,7 +9,7 @@ import java.util.Map;
 /** The whole configuration, immutable once loaded. */
 public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
-    Map<String, RemoteAe> moveDestinations) {
+    Map<String, RemoteAe> moveDestinations, FhirSettings fhir) {
 
   public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads) {}
 
@@ -64,7 +64,8 @@ public record AtriumConfig(
             r.positiveInt("dimse.maxAssociations"), r.positiveInt("dimse.idleTimeoutSeconds")),
         new Db(r.text("db.url"), r.text("db.user"), r.text("db.password"), r.positiveInt("db.poolSize")),
         new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse")),
-        Collections.unmodifiableMap(destinations));
+        Collections.unmodifiableMap(destinations),
+        FhirSettings.read(r, root));
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */
@@ -72,15 +73,18 @@ public record AtriumConfig(
     return new AtriumConfig(newDataDir, aeTitle,
         new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads),
         new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds),
-        db, store, moveDestinations);
+        db, store, moveDestinations, fhir);
   }
 
   public AtriumConfig withDb(Db newDb) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, fhir);
   }
 
   public AtriumConfig withStore(Store newStore) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, fhir);
   }
 
+  public AtriumConfig withFhir(FhirSettings newFhir) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newFhir);
+  }
 }
