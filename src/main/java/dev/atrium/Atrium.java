@@ -4,10 +4,12 @@ import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.dimse.DimseAdapter;
+import dev.atrium.fhir.FhirSync;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
+import dev.atrium.index.FhirSyncIndex;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
@@ -33,8 +35,11 @@ public final class Atrium implements AutoCloseable {
   private final GroupCommit groupCommit;
   private final WebServer web;
   private final DimseAdapter dimse;
+  private final FhirSync fhirSync;
 
-  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse) {
+  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
+      FhirSync fhirSync) {
+    this.fhirSync = fhirSync;
     this.db = db;
     this.reclaimer = reclaimer;
     this.groupCommit = groupCommit;
@@ -57,14 +62,17 @@ public final class Atrium implements AutoCloseable {
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
+      FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
+          fhirSync);
       DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();
       dimse.start();
+      fhirSync.start(web.port());
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
-      return new Atrium(db, reclaimer, groupCommit, web, dimse);
+      return new Atrium(db, reclaimer, groupCommit, web, dimse, fhirSync);
     } catch (Exception | Error e) {
       db.close();
       throw e;
@@ -81,6 +89,7 @@ public final class Atrium implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    fhirSync.close();
     dimse.close();
     web.close();
     groupCommit.close();

@@ -3,6 +3,7 @@ package dev.atrium.web;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
+import dev.atrium.fhir.FhirSync;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
@@ -23,7 +24,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerConnector connector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health) {
+      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, FhirSync fhirSync) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -38,6 +39,8 @@ public final class WebServer implements AutoCloseable {
     String series = study + "/series/(?<series>" + Route.UID + ")";
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("GET", "/fhir-sync", new FhirSyncEndpoint(fhirSync, false)),
+        Route.of("GET", "/fhir-sync/errors", new FhirSyncEndpoint(fhirSync, true)),
         Route.of("GET", "/dicom-web/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V1)),
         Route.of("GET", "/dicom-web/v2/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V2)),
         Route.of("GET", "/dicom-web(/v2)?/changefeed/latest",
