@@ -24,14 +24,15 @@ final class FhirFailure extends RuntimeException {
 
   static FhirFailure of(RuntimeException e) {
     if (e instanceof FhirFailure f) return f;
+    // Before the status check: HAPI reports a refused connection as a 500 without a response.
+    if (e instanceof FhirClientConnectionException) {
+      return new FhirFailure(Kind.TRANSIENT, 0, "FHIR server unreachable: " + e.getMessage(), e);
+    }
     if (e instanceof BaseServerResponseException response) {
       int status = response.getStatusCode();
       Kind kind = status >= 500 || status == 429 || status == 401 || status == 403 || status == 408 ? Kind.TRANSIENT
           : status == 409 || status == 412 ? Kind.CONFLICT : Kind.PERMANENT;
       return new FhirFailure(kind, status, "FHIR server answered " + status + ": " + response.getMessage(), e);
-    }
-    if (e instanceof FhirClientConnectionException) {
-      return new FhirFailure(Kind.TRANSIENT, 0, "FHIR server unreachable: " + e.getMessage(), e);
     }
     // An unexpected client failure: keep the changes and retry rather than drop them.
     return new FhirFailure(Kind.TRANSIENT, 0, "FHIR call failed: " + e, e);

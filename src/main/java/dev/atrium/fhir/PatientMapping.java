@@ -10,12 +10,13 @@ final class PatientMapping {
   private PatientMapping() {}
 
   /**
-   * Patient ID with Issuer of Patient ID (0010,0021) as the identifier's system when present;
-   * without an issuer the identifier has no system.
+   * Patient ID with Issuer of Patient ID (0010,0021) as the identifier's system when present (an
+   * OID as urn:oid:, FHIR systems being URIs); without an issuer the identifier has no system.
    */
   static Identifier identifier(InstanceFacts f) {
     Identifier id = new Identifier().setValue(f.patientId());
-    if (f.issuerOfPatientId() != null) id.setSystem(f.issuerOfPatientId());
+    String issuer = f.issuerOfPatientId();
+    if (issuer != null) id.setSystem(issuer.matches("[0-2](\\.(0|[1-9][0-9]*))+") ? "urn:oid:" + issuer : issuer);
     return id;
   }
 

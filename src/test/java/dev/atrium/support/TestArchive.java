@@ -20,13 +20,18 @@ public final class TestArchive implements AutoCloseable {
   private Database inspector;
 
   public TestArchive(TestDatabase database, Path dataDir) throws Exception {
-    this(database, dataDir, null);
+    this(database, dataDir, (AtriumConfig.Store) null);
   }
 
   public TestArchive(TestDatabase database, Path dataDir, AtriumConfig.Store store) throws Exception {
+    this(database, dataDir, config -> store == null ? config : config.withStore(store));
+  }
+
+  /** With settings changed from the defaults by {@code configure}. */
+  public TestArchive(TestDatabase database, Path dataDir, java.util.function.UnaryOperator<AtriumConfig> configure)
+      throws Exception {
     AtriumConfig defaults = ConfigLoader.load(Map.of());
-    AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db()));
-    this.config = store == null ? config : config.withStore(store);
+    this.config = configure.apply(defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db())));
     this.atrium = Atrium.start(this.config);
   }
 
