@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Endpoint;
@@ -54,8 +55,10 @@ import org.junit.jupiter.api.TestInstance;
 abstract class FhirSyncContract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final String ISSUER = "fhir-issuer";
   private static final String CT_IMAGE_STORAGE = "urn:oid:1.2.840.10008.5.1.4.1.1.2";
 
+  private MockOAuth2Server oauth;
   private FhirTestServer fhirServer;
   private IGenericClient fhir;
   private TestArchive archive;
@@ -68,7 +71,9 @@ abstract class FhirSyncContract {
   void start() throws Exception {
     dataDir = Files.createTempDirectory("atrium-data");
     work = Files.createTempDirectory("atrium-work");
-    fhirServer = new FhirTestServer();
+    oauth = new MockOAuth2Server();
+    oauth.start();
+    fhirServer = new FhirTestServer(oauth.jwksUrl(ISSUER).url());
     fhir = fhirServer.client();
     archive = syncingArchive(dataDir, OnLastInstanceDeleted.ENTERED_IN_ERROR);
   }
@@ -79,14 +84,29 @@ abstract class FhirSyncContract {
       if (archive != null) archive.close();
     } finally {
       if (fhirServer != null) fhirServer.close();
+      if (oauth != null) oauth.shutdown();
       TempFiles.delete(dataDir);
       TempFiles.delete(work);
     }
   }
 
+  /**
+   * An archive syncing to the test FHIR server: with OAuth2 client credentials from the test
+   * issuer (the main archive), or with HTTP Basic (the one that deletes ImagingStudies).
+   */
   private TestArchive syncingArchive(Path dir, OnLastInstanceDeleted onLastDeleted) throws Exception {
+    FhirSettings.Auth auth = onLastDeleted == OnLastInstanceDeleted.DELETE
+        ? new FhirSettings.Auth(FhirSettings.AuthType.BASIC, FhirTestServer.USER, FhirTestServer.PASSWORD, "", "", "",
+            "")
+        : new FhirSettings.Auth(FhirSettings.AuthType.OAUTH2_CLIENT_CREDENTIALS, "", "",
+            oauth.tokenEndpointUrl(ISSUER).toString(), "atrium-sync", "client-secret", "fhir");
     return new TestArchive(database(), dir, config -> config.withFhir(new FhirSettings(true, fhirServer.baseUrl(), "",
-        config.fhir().auth(), 20, 100, onLastDeleted, Map.of())));
+        auth, 20, 100, onLastDeleted, Map.of())));
+  }
+
+  @Test
+  void theFhirServerRefusesRequestsWithoutCredentials() throws Exception {
+    assertThat(Http.get(fhirServer.baseUrl() + "/Patient", null).statusCode()).isEqualTo(401);
   }
 
   @Test

@@ -16,12 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bearer tokens from an OAuth2 client-credentials grant (RFC 6749 4.4), fetched when needed and
  * again shortly before they expire, or after the FHIR server answered 401.
  */
 final class OAuth2ClientCredentials implements IClientInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(OAuth2ClientCredentials.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration EARLY = Duration.ofSeconds(30);
 
@@ -70,7 +73,9 @@ final class OAuth2ClientCredentials implements IClientInterceptor {
         throw FhirFailure.transientFailure("token endpoint " + auth.tokenUrl() + " sent no access_token");
       }
       token = accessToken;
-      expires = Instant.now().plusSeconds(body.path("expires_in").asLong(300));
+      long seconds = body.path("expires_in").asLong(300);
+      expires = Instant.now().plusSeconds(seconds);
+      log.info("FHIR access token from {}, valid for {} s", auth.tokenUrl(), seconds);
     } catch (IOException e) {
       throw FhirFailure.transientFailure("token endpoint " + auth.tokenUrl() + " unreachable: " + e.getMessage());
     } catch (InterruptedException e) {
