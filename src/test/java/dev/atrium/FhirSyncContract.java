@@ -222,6 +222,45 @@ abstract class FhirSyncContract {
   }
 
   @Test
+  void anotherFhirWriterEditingTheImagingStudyDuringIngestLosesNothingAndNeitherDoWe() throws Exception {
+    Uids first = TestInstances.fresh();
+    Map<AttributeTag, String> patient = Map.of(TagFromName.PatientID, "PID-" + first.study());
+    stow(instance(first, patient));
+    awaitSynced();
+    List<String> expected = new ArrayList<>(List.of(first.sop()));
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      Uids u = new Uids(first.study(), first.series(), TestInstances.newUid());
+      expected.add(u.sop());
+      files.add(instance(u, patient));
+    }
+    // The other writer adds notes with If-Match too, re-reading when the sync got there first.
+    var notes = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      for (int n = 0; n < 12; n++) {
+        for (int attempt = 0; ; attempt++) {
+          ImagingStudy s = single("ImagingStudy?identifier=urn:oid:" + first.study(), ImagingStudy.class);
+          s.addNote(new Annotation().setText("note " + n));
+          try {
+            fhir.update().resource(s).withId(s.getIdElement().toUnqualified()).execute();
+            break;
+          } catch (ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException
+              | ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException conflict) {
+            assertThat(attempt).as("note " + n + " conflicts").isLessThan(100);
+          }
+        }
+      }
+    });
+    for (Path file : files) stow(file);
+    notes.join();
+    awaitSynced();
+
+    ImagingStudy s = single("ImagingStudy?identifier=urn:oid:" + first.study(), ImagingStudy.class);
+    assertThat(series(s, first.series()).getInstance()).extracting(ImagingStudySeriesInstanceComponent::getUid)
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(s.getNote()).extracting(Annotation::getText).hasSize(12);
+  }
+
+  @Test
   void withDeleteConfiguredTheLastInstanceTakesTheImagingStudyAlong() throws Exception {
     Path otherData = Files.createTempDirectory("atrium-data");
     try (TestArchive other = syncingArchive(otherData, OnLastInstanceDeleted.DELETE)) {

@@ -166,7 +166,7 @@ public final class FhirSync implements AutoCloseable {
     synchronized (wake) {
       wake.notifyAll();
     }
-    worker.join(70_000);
+    worker.join(15_000); // a FHIR call still in flight then ends with its socket timeout (daemon thread)
     log.info("FHIR sync stopped");
   }
 }
