@@ -11,6 +11,14 @@ public interface DimseServiceRegistry {
     /** Chosen transfer syntax UID, or null if none acceptable; return null for unknown abstract syntaxes. */
     String negotiate(String abstractSyntaxUid, List<String> proposedTransferSyntaxes);
 
+    /**
+     * Whether the association requestor may take the SCP role for {@code sopClassUid} (SCP/SCU Role Selection,
+     * PS3.7 D.3.3.4), so that we send it requests of that class: the storage classes of C-GET (PS3.4 C.4.3).
+     */
+    default boolean acceptRequestorScpRole(String sopClassUid) {
+        return false;
+    }
+
     /** The handler for a request command; null → the layer answers with status 0x0211 (unrecognized operation). */
     DimseRequestHandler handlerFor(int commandField, String affectedOrRequestedSopClassUid);
 
