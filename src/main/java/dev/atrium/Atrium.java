@@ -58,7 +58,7 @@ public final class Atrium implements AutoCloseable {
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
       WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
-      DimseAdapter dimse = new DimseAdapter(config, store, query);
+      DimseAdapter dimse = new DimseAdapter(config, store, query, retrieve);
       web.start();
       dimse.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
