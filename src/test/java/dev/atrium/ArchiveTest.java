@@ -5,6 +5,7 @@ import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -18,11 +19,16 @@ abstract class ArchiveTest {
 
   abstract TestDatabase database();
 
+  /** ATRIUM_* settings for the archive (as environment variables), on top of the defaults. */
+  Map<String, String> environment() {
+    return Map.of();
+  }
+
   @BeforeAll
   void startArchive() throws Exception {
     dataDir = Files.createTempDirectory("atrium-data");
     work = Files.createTempDirectory("atrium-work");
-    archive = new TestArchive(database(), dataDir);
+    archive = TestArchive.withEnvironment(database(), dataDir, environment());
   }
 
   @AfterAll

@@ -24,7 +24,18 @@ public final class TestArchive implements AutoCloseable {
   }
 
   public TestArchive(TestDatabase database, Path dataDir, AtriumConfig.Store store) throws Exception {
-    AtriumConfig defaults = ConfigLoader.load(Map.of());
+    this(database, dataDir, store, Map.of());
+  }
+
+  /** With ATRIUM_* settings given as environment variables (e.g. ATRIUM_MOVE_DESTINATIONS). */
+  public static TestArchive withEnvironment(TestDatabase database, Path dataDir, Map<String, String> environment)
+      throws Exception {
+    return new TestArchive(database, dataDir, null, environment);
+  }
+
+  private TestArchive(TestDatabase database, Path dataDir, AtriumConfig.Store store, Map<String, String> environment)
+      throws Exception {
+    AtriumConfig defaults = ConfigLoader.load(environment);
     AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db()));
     this.config = store == null ? config : config.withStore(store);
     this.atrium = Atrium.start(this.config);

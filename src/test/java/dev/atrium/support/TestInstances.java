@@ -36,7 +36,8 @@ public final class TestInstances {
     return copyWith(Corpus.testFile("CT_small.dcm"), dir, uids, values);
   }
 
-  private static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values)
+  /** A copy of any file with new UIDs and other attribute values (tag → value, written as text). */
+  public static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values)
       throws Exception {
     AttributeList list = new AttributeList();
     list.read(source.toFile());
