@@ -6,7 +6,6 @@ import static dev.atrium.query.QueryAttributes.STUDY_INSTANCE_UID;
 
 import dev.atrium.dicom.DicomIdentifier;
 import dev.atrium.dicom.DicomIdentifier.Key;
-import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
@@ -54,18 +53,8 @@ final class FindScp implements DimseRequestHandler {
 
   @Override
   public void handle(DimseExchange exchange, CommandSet request, InputStream dataSet) throws Exception {
-    Translation query;
-    try {
-      if (dataSet == null) throw new Refusal(CommandSet.STATUS_CANNOT_UNDERSTAND, "C-FIND-RQ without an identifier", 0);
-      DicomIdentifier identifier = DicomIdentifier.read(dataSet, exchange.transferSyntaxUid());
-      query = translate(identifier, InformationModel.isPatientRoot(request.sopClassUid()));
-    } catch (DicomParseException e) {
-      InformationModel.refuse(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
-      return;
-    } catch (Refusal r) {
-      InformationModel.refuse(exchange, request, r.status, r.getMessage(), r.offendingTag);
-      return;
-    }
+    Translation query = InformationModel.readIdentifier(exchange, request, dataSet, FindScp::translate);
+    if (query == null) return;
 
     Responder responder = new Responder(exchange, request, query);
     try {

@@ -2,11 +2,14 @@ package dev.atrium.dimse;
 
 import static dev.atrium.query.QueryAttributes.QUERY_RETRIEVE_LEVEL;
 
+import dev.atrium.dicom.DicomIdentifier;
+import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.query.QueryLevel;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * What the Patient Root and Study Root Query/Retrieve Information Models (PS3.4 C.6.1, C.6.2) share across
@@ -42,6 +45,29 @@ final class InformationModel {
   /** Single Value Matching (PS3.4 C.2.2.2.1): a value, no wildcard, not a list. */
   static boolean isSingleValue(String value) {
     return !value.isBlank() && value.chars().noneMatch(c -> c == '*' || c == '?' || c == '\\');
+  }
+
+  /** Turns an identifier into what a service needs, or refuses it. */
+  interface Translator<T> {
+    T translate(DicomIdentifier identifier, boolean patientRoot) throws Refusal;
+  }
+
+  /**
+   * Reads the request's identifier in the context's transfer syntax and translates it by the request's model;
+   * when it cannot be read (C000) or does not fit the model, answers the request and returns null.
+   */
+  static <T> T readIdentifier(DimseExchange exchange, CommandSet request, InputStream dataSet,
+      Translator<T> translator) throws IOException {
+    try {
+      if (dataSet == null) throw new Refusal(CommandSet.STATUS_CANNOT_UNDERSTAND, "request without an identifier", 0);
+      DicomIdentifier identifier = DicomIdentifier.read(dataSet, exchange.transferSyntaxUid());
+      return translator.translate(identifier, isPatientRoot(request.sopClassUid()));
+    } catch (DicomParseException e) {
+      refuse(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
+    } catch (Refusal r) {
+      refuse(exchange, request, r.status, r.getMessage(), r.offendingTag);
+    }
+    return null;
   }
 
   /** The final response naming what was wrong: Error Comment, and Offending Element when one is known. */

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The sub-operation counts of a C-MOVE or C-GET and the responses that carry them (PS3.7 9.1.4.1, 9.1.3.1;
- * statuses PS3.4 C.4.2.1.5, C.4.3.1.4).
+ * statuses PS3.4 C.4.2.1.4, C.4.3.1.4).
  */
 final class RetrieveCounts {
   static final int STATUS_UNABLE_TO_PERFORM_SUB_OPERATIONS = 0xA702;

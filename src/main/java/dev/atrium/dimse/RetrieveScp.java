@@ -1,7 +1,5 @@
 package dev.atrium.dimse;
 
-import dev.atrium.dicom.DicomIdentifier;
-import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
@@ -35,18 +33,16 @@ abstract class RetrieveScp implements DimseRequestHandler {
     List<StoredInstance> instances;
     try {
       refuseEarly(request);
-      if (dataSet == null) throw new Refusal(CommandSet.STATUS_CANNOT_UNDERSTAND, "request without an identifier", 0);
-      DicomIdentifier identifier = DicomIdentifier.read(dataSet, exchange.transferSyntaxUid());
-      RetrieveKeys.Translation keys = RetrieveKeys.translate(identifier,
-          InformationModel.isPatientRoot(request.sopClassUid()));
-      instances = retrieve.select(Partitions.DEFAULT, keys.selection());
-    } catch (DicomParseException e) {
-      InformationModel.refuse(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
-      return;
     } catch (Refusal r) {
       InformationModel.refuse(exchange, request, r.status, r.getMessage(), r.offendingTag);
       return;
-    } catch (IllegalArgumentException e) { // a key the retrieve path refused (PatientID too long)
+    }
+    RetrieveKeys.Translation keys = InformationModel.readIdentifier(exchange, request, dataSet,
+        RetrieveKeys::translate);
+    if (keys == null) return;
+    try {
+      instances = retrieve.select(Partitions.DEFAULT, keys.selection());
+    } catch (IllegalArgumentException e) { // a key the retrieve path refused (a Patient ID too long)
       InformationModel.refuse(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
           e.getMessage(), 0);
       return;

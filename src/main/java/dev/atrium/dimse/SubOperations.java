@@ -75,9 +75,9 @@ final class SubOperations {
           next = prepare(todo, destination, buffer);
           continue;
         }
-        int messageId = destination.nextMessageId();
+        int messageId;
         try (current) {
-          destination.sendRequest(current.sending().context().id(), storeRequest(current, messageId, request,
+          messageId = destination.sendRequest(current.sending().context().id(), storeRequest(current, request,
               originatorOrNull), current.sending().writer());
         } catch (IOException e) {
           if (destination == exchange) throw e;
@@ -128,12 +128,10 @@ final class SubOperations {
     return new Prepared(instance, dataSet, sending.get(), null);
   }
 
-  private static CommandSet storeRequest(Prepared prepared, int messageId, CommandSet request,
-      MoveOriginator originatorOrNull) {
+  private static CommandSet storeRequest(Prepared prepared, CommandSet request, MoveOriginator originatorOrNull) {
     CommandSet rq = new CommandSet()
         .setUI(CommandSet.AFFECTED_SOP_CLASS_UID, prepared.instance().sopClassUid())
         .setUS(CommandSet.COMMAND_FIELD, CommandSet.C_STORE_RQ)
-        .setUS(CommandSet.MESSAGE_ID, messageId)
         .setUS(CommandSet.PRIORITY, request.getInt(CommandSet.PRIORITY, CommandSet.PRIORITY_MEDIUM))
         .setUI(CommandSet.AFFECTED_SOP_INSTANCE_UID, prepared.instance().sopInstanceUid());
     if (originatorOrNull != null) {

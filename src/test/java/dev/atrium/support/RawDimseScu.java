@@ -149,7 +149,8 @@ public final class RawDimseScu implements AutoCloseable {
     return pdu.array();
   }
 
-  private static byte[] associateRq(String calledAe, String sopClass) {
+  /** An A-ASSOCIATE-RQ PDU proposing {@code sopClass} in implicit VR little endian as context 1. */
+  public static byte[] associateRq(String calledAe, String sopClass) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.writeBytes(new byte[] {0, 1, 0, 0});
     body.writeBytes(String.format("%-16s%-16s", calledAe, "RAWSCU").getBytes(StandardCharsets.US_ASCII));

@@ -56,7 +56,6 @@ final class Association implements Runnable, DimseExchange {
     private AssociationInfo info;
     private final Map<Integer, Accepted> contexts = new HashMap<>();
     private int requests;
-    private int lastMessageId; // of our own requests (C-GET sub-operations)
     private volatile boolean closing; // set by server shutdown
 
     // state of the request being handled
@@ -301,20 +300,14 @@ final class Association implements Runnable, DimseExchange {
     }
 
     @Override
-    public int nextMessageId() {
-        lastMessageId = lastMessageId % 0xFFFF + 1;
-        return lastMessageId;
-    }
-
-    @Override
-    public void sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull)
+    public int sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull)
             throws IOException {
         if (current == null || finalSent) throw new IllegalStateException("requests go out only while handling one");
         Accepted context = contexts.get(presentationContextId);
         if (context == null || !context.ourRequests())
             throw new IllegalArgumentException("no context " + presentationContextId + " in which we are SCU");
         if (currentDataSet != null) currentDataSet.drain();
-        channel.send(presentationContextId, request, dataSetOrNull);
+        return channel.sendRequest(presentationContextId, request, dataSetOrNull);
     }
 
     /**

@@ -33,7 +33,6 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
     private final PduWriter pdus;
     private final DimseChannel channel;
     private final Map<Integer, AcceptedContext> accepted;
-    private int lastMessageId;
     private boolean ended;
 
     private ClientAssociation(Socket socket, PduWriter pdus, DimseChannel channel, Map<Integer, AcceptedContext> accepted) {
@@ -95,18 +94,12 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
     }
 
     @Override
-    public int nextMessageId() {
-        lastMessageId = lastMessageId % 0xFFFF + 1;
-        return lastMessageId;
-    }
-
-    @Override
-    public void sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull)
+    public int sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull)
             throws IOException {
         if (!accepted.containsKey(presentationContextId))
             throw new IllegalArgumentException("presentation context " + presentationContextId + " was not accepted");
         requireOpen();
-        channel.send(presentationContextId, request, dataSetOrNull);
+        return channel.sendRequest(presentationContextId, request, dataSetOrNull);
     }
 
     /** The acceptor may send nothing but responses to us (it is SCP on every context we proposed). */

@@ -19,6 +19,7 @@ final class DimseChannel {
     private final OutputStream out;
     private final byte[] fragmentBuffer;
     private boolean broken;
+    private int lastMessageId; // of our own requests
 
     /** @param peerMaxPduLength the peer's maximum PDU length (PS3.8 D.1; 0 = unlimited); we never send larger */
     DimseChannel(PduReader reader, OutputStream out, long peerMaxPduLength) {
@@ -98,6 +99,15 @@ final class DimseChannel {
         }
         out.flush();
         broken = false;
+    }
+
+    /**
+     * Sends a request of ours, numbered: Message IDs are unique among ours (PS3.7 9.1.1.1), 1 to 65535 then again.
+     */
+    int sendRequest(int pcId, CommandSet request, DataSetWriter dataSetOrNull) throws IOException {
+        lastMessageId = lastMessageId % 0xFFFF + 1;
+        send(pcId, request.setUS(CommandSet.MESSAGE_ID, lastMessageId), dataSetOrNull);
+        return lastMessageId;
     }
 
     boolean broken() {

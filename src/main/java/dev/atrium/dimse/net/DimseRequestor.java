@@ -16,11 +16,11 @@ public interface DimseRequestor {
      */
     List<AcceptedContext> requestContexts(String abstractSyntaxUid);
 
-    /** A Message ID not yet used by our side of the association (PS3.7 9.1.1.1: unique among ours). */
-    int nextMessageId();
-
-    /** Sends a request on an accepted context; Command Data Set Type is set from {@code dataSetOrNull}. */
-    void sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull) throws IOException;
+    /**
+     * Sends a request on an accepted context and returns the Message ID it was given (unique among ours,
+     * PS3.7 9.1.1.1); Command Data Set Type is set from {@code dataSetOrNull}.
+     */
+    int sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull) throws IOException;
 
     /** Blocks until the response to {@code messageId} arrives; a data set it carries is read and discarded. */
     CommandSet awaitResponse(int messageId) throws IOException;
