@@ -12,7 +12,9 @@ import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.PartitionIndex;
 import dev.atrium.index.QueryIndex;
+import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.storage.BlobStore;
@@ -57,7 +59,8 @@ public final class Atrium implements AutoCloseable {
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
+          new PartitionService(new PartitionIndex(db)));
       DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();
       dimse.start();

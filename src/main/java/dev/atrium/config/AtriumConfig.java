@@ -4,16 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The whole configuration, immutable once loaded. */
 public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
-    Map<String, RemoteAe> moveDestinations) {
+    Map<String, RemoteAe> moveDestinations, Security security) {
 
   public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads) {}
 
-  public record Dimse(String bindAddress, int port, int maxPduLength, int maxAssociations, int idleTimeoutSeconds) {}
+  /**
+   * {@code remoteAes}: calling AEs allowed to associate (empty: any); {@code calledAePartitions}:
+   * further called AE titles we answer to, each serving one data partition.
+   */
+  public record Dimse(String bindAddress, int port, int maxPduLength, int maxAssociations, int idleTimeoutSeconds,
+      Map<String, KnownAe> remoteAes, Map<String, String> calledAePartitions) {}
+
+  /** A remote AE allowed to associate: from which hosts (address or CIDR) and for which services. */
+  public record KnownAe(String aeTitle, List<String> hosts, Set<String> services) {}
+
+  /**
+   * HTTP bearer-token authentication. {@code roles}: role name (a value of the {@code rolesClaim}
+   * claim) to action names.
+   */
+  public record Security(boolean enabled, String issuer, String audience, String jwksUrl, String rolesClaim,
+      int clockSkewSeconds, List<String> algorithms, Map<String, List<String>> roles) {}
 
   /** url empty: embedded H2 under dataDir. */
   public record Db(String url, String user, String password, int poolSize) {
@@ -55,32 +72,45 @@ public record AtriumConfig(
         destinations.put(ae, RemoteAe.parse(ae, entry.substring(at + 1).trim()));
       }
     }
+    Security security = SecurityConfigReader.security(r, root.path("security"));
+    // Open (no authentication) means a laptop: listen on loopback unless an address is configured.
+    String defaultBind = security.enabled() ? "0.0.0.0" : "127.0.0.1";
     return new AtriumConfig(
         Path.of(r.text("dataDir")),
         r.aeTitle("aeTitle"),
-        new Http(r.text("http.bindAddress"), r.port("http.port"), r.text("http.publicBaseUrl"),
+        new Http(r.textOr("http.bindAddress", defaultBind), r.port("http.port"), r.text("http.publicBaseUrl"),
             r.positiveInt("http.maxThreads")),
-        new Dimse(r.text("dimse.bindAddress"), r.port("dimse.port"), r.positiveInt("dimse.maxPduLength"),
-            r.positiveInt("dimse.maxAssociations"), r.positiveInt("dimse.idleTimeoutSeconds")),
+        new Dimse(r.textOr("dimse.bindAddress", defaultBind), r.port("dimse.port"),
+            r.positiveInt("dimse.maxPduLength"), r.positiveInt("dimse.maxAssociations"),
+            r.positiveInt("dimse.idleTimeoutSeconds"), SecurityConfigReader.remoteAes(r, root.path("dimse")),
+            SecurityConfigReader.calledAePartitions(r, root.path("dimse"))),
         new Db(r.text("db.url"), r.text("db.user"), r.text("db.password"), r.positiveInt("db.poolSize")),
         new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse")),
-        Collections.unmodifiableMap(destinations));
+        Collections.unmodifiableMap(destinations), security);
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */
   public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort) {
     return new AtriumConfig(newDataDir, aeTitle,
         new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads),
-        new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds),
-        db, store, moveDestinations);
+        new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
+            dimse.remoteAes, dimse.calledAePartitions),
+        db, store, moveDestinations, security);
   }
 
   public AtriumConfig withDb(Db newDb) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security);
   }
 
   public AtriumConfig withStore(Store newStore) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security);
   }
 
+  public AtriumConfig withSecurity(Security newSecurity) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity);
+  }
+
+  public AtriumConfig withDimse(Dimse newDimse) {
+    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security);
+  }
 }

@@ -10,6 +10,7 @@ import dev.atrium.dimse.net.DimseServerSettings;
 import dev.atrium.dimse.net.DimseServiceRegistry;
 import dev.atrium.dimse.net.EchoHandler;
 import dev.atrium.query.QueryEngine;
+import dev.atrium.security.AeAccessControl;
 import dev.atrium.store.StoreService;
 import java.io.IOException;
 import java.util.List;
@@ -19,14 +20,19 @@ import java.util.List;
  * serves each request. Handlers only translate DIMSE into calls of the capability packages.
  */
 public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
+  private static final int STATUS_NOT_AUTHORIZED = 0x0124;
   private final DimseServer server;
   private final StoreScp storeScp;
   private final FindScp findScp;
+  private final CalledAePartitions partitions;
+  private final AeAccessControl access;
 
   public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries) {
     AtriumConfig.Dimse dimse = config.dimse();
-    this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse());
-    this.findScp = new FindScp(queries);
+    this.partitions = new CalledAePartitions(dimse.calledAePartitions());
+    this.access = new AeAccessControl(dimse.remoteAes());
+    this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions);
+    this.findScp = new FindScp(queries, partitions);
     this.server = new DimseServer(new DimseServerSettings(dimse.bindAddress(), dimse.port(), config.aeTitle(),
         dimse.maxPduLength(), dimse.maxAssociations(), dimse.idleTimeoutSeconds() * 1000), this);
   }
@@ -40,8 +46,14 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   }
 
   @Override
+  public boolean answersCalledAeTitle(String calledAeTitle) {
+    return partitions.serves(calledAeTitle);
+  }
+
+  /** PS3.8 7.1.1.9: an AE we do not know, or a known one from the wrong host, is not recognized. */
+  @Override
   public boolean acceptAssociation(AssociationInfo association) {
-    return true; // any calling AE until access control is configured
+    return access.admits(association.callingAeTitle(), association.remote().getAddress());
   }
 
   /**
@@ -64,10 +76,29 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   @Override
   public DimseRequestHandler handlerFor(int commandField, String sopClassUid) {
     return switch (commandField) {
-      case CommandSet.C_ECHO_RQ -> EchoHandler.INSTANCE;
-      case CommandSet.C_STORE_RQ -> storeScp;
-      case CommandSet.C_FIND_RQ -> FindScp.isFind(sopClassUid) ? findScp : null;
+      case CommandSet.C_ECHO_RQ -> guarded("echo", EchoHandler.INSTANCE);
+      case CommandSet.C_STORE_RQ -> guarded("store", storeScp);
+      case CommandSet.C_FIND_RQ -> FindScp.isFind(sopClassUid) ? guarded("find", findScp) : null;
       default -> null;
+    };
+  }
+
+  /**
+   * The handler, behind the calling AE's service permission: a known AE asking for a service it
+   * was not given gets PS3.7 C.5 status 0124 (Refused: not authorized).
+   */
+  private DimseRequestHandler guarded(String service, DimseRequestHandler handler) {
+    if (access.open()) return handler;
+    return (exchange, request, dataSet) -> {
+      String caller = exchange.association().callingAeTitle();
+      if (access.allows(caller, service)) {
+        handler.handle(exchange, request, dataSet);
+        return;
+      }
+      CommandSet refusal = CommandSet.responseTo(request, request.commandField() | 0x8000, STATUS_NOT_AUTHORIZED);
+      String comment = caller + " may not use " + service;
+      refusal.setLO(CommandSet.ERROR_COMMENT, comment.length() > 64 ? comment.substring(0, 64) : comment);
+      exchange.sendResponse(refusal, null);
     };
   }
 

@@ -44,8 +44,10 @@ final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
 
   private final QueryEngine engine;
+  private final CalledAePartitions partitions;
 
-  FindScp(QueryEngine engine) {
+  FindScp(QueryEngine engine, CalledAePartitions partitions) {
+    this.partitions = partitions;
     this.engine = engine;
   }
 
@@ -70,7 +72,7 @@ final class FindScp implements DimseRequestHandler {
 
     Responder responder = new Responder(exchange, request, query);
     try {
-      engine.find(query.request, responder);
+      engine.find(query.request.inPartition(partitions.of(exchange)), responder);
     } catch (InvalidQueryException e) {
       finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(), 0);
       return;

@@ -6,7 +6,6 @@ import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
 import dev.atrium.store.StoreOutcome;
 import dev.atrium.store.StoreService;
-import dev.atrium.partition.Partitions;
 import java.io.InputStream;
 
 /**
@@ -19,14 +18,17 @@ final class StoreScp implements DimseRequestHandler {
   private final StoreService store;
   private final DuplicatePolicy duplicatePolicy;
 
-  StoreScp(StoreService store, DuplicatePolicy duplicatePolicy) {
+  private final CalledAePartitions partitions;
+
+  StoreScp(StoreService store, DuplicatePolicy duplicatePolicy, CalledAePartitions partitions) {
     this.store = store;
+    this.partitions = partitions;
     this.duplicatePolicy = duplicatePolicy;
   }
 
   @Override
   public void handle(DimseExchange exchange, CommandSet request, InputStream dataSet) throws Exception {
-    StoreOutcome outcome = store.storeDataSet(Partitions.DEFAULT, dataSet, exchange.transferSyntaxUid(),
+    StoreOutcome outcome = store.storeDataSet(partitions.of(exchange), dataSet, exchange.transferSyntaxUid(),
         request.getString(CommandSet.AFFECTED_SOP_CLASS_UID), request.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID),
         exchange.association().callingAeTitle(), duplicatePolicy);
     int status = outcome.succeeded() ? CommandSet.STATUS_SUCCESS : outcome.failure().dimseStatus();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.regex.Matcher;
+import dev.atrium.security.Principal;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -21,19 +22,26 @@ final class Exchange {
   private final String baseUrl;
   private final String partition;
   private final String partitionPrefix;
+  private final Principal principal;
 
   /**
    * {@code partitionPrefix} is "" for the default partition, or "/partitions/{name}" when the
    * request came in under one; RetrieveURLs keep it so a client stays in its partition.
    */
   Exchange(Request request, Response response, Matcher path, String baseUrl, String partition,
-      String partitionPrefix) {
+      String partitionPrefix, Principal principal) {
+    this.principal = principal;
     this.request = request;
     this.response = response;
     this.path = path;
     this.baseUrl = baseUrl;
     this.partition = partition;
     this.partitionPrefix = partitionPrefix;
+  }
+
+  /** Who is calling (for the audit trail); {@link Principal#ANONYMOUS} when security is off. */
+  Principal principal() {
+    return principal;
   }
 
   /** The data partition the request addresses: the default one, or /dicom-web/partitions/{name}/…. */

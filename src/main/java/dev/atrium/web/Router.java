@@ -3,6 +3,10 @@ package dev.atrium.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.partition.Partitions;
+import dev.atrium.security.Authenticator;
+import dev.atrium.security.HttpAccessPolicy;
+import dev.atrium.security.InvalidTokenException;
+import dev.atrium.security.Principal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +34,11 @@ final class Router extends Handler.Abstract {
 
   private final List<Route> routes;
   private final String publicBaseUrl;
+  private final Authenticator authenticator;
 
-  Router(List<Route> routes, String publicBaseUrl) {
+  Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator) {
     this.routes = routes;
+    this.authenticator = authenticator;
     this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null
         : publicBaseUrl.replaceAll("/+$", "");
   }
@@ -53,17 +59,22 @@ final class Router extends Handler.Abstract {
         partitionPrefix = "/partitions/" + partition;
         path = "/dicom-web" + partitioned.group(2);
       }
+      // Authentication before routing: an unauthenticated caller learns nothing, not even which paths exist.
+      Principal principal = authorize(request, path, partition);
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
         if (!matcher.matches()) continue;
         pathKnown = true;
         if (!route.method().equals(request.getMethod())) continue;
-        route.endpoint().serve(new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix));
+        route.endpoint().serve(new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix,
+            principal));
         callback.succeeded();
         return true;
       }
       throw pathKnown ? new HttpProblem(405, request.getMethod() + " is not supported on " + path)
           : new HttpProblem(404, "no resource at " + path);
+    } catch (Unauthorized unauthorized) {
+      writeProblem(request, response, callback, unauthorized.status, unauthorized.getMessage(), unauthorized.challenge);
     } catch (HttpProblem problem) {
       writeProblem(request, response, callback, problem.status(), problem.getMessage());
     } catch (DicomUid.InvalidUidException | Partitions.InvalidPartitionException invalid) {
@@ -78,6 +89,50 @@ final class Router extends Handler.Abstract {
     return true;
   }
 
+  /**
+   * The caller, checked against the action the request needs (RFC 6750 3: 401 with a Bearer
+   * challenge for a missing or bad token, 403 insufficient_scope for a good token without the
+   * action on this partition).
+   */
+  private Principal authorize(Request request, String path, String partition) throws Unauthorized {
+    HttpAccessPolicy.Requirement needed = HttpAccessPolicy.requirement(request.getMethod(), path);
+    if (needed == null || !authenticator.enabled()) return Principal.ANONYMOUS;
+    Principal principal;
+    try {
+      principal = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    } catch (Authenticator.MissingTokenException missing) {
+      throw new Unauthorized(401, "Bearer realm=\"atrium\"", missing.getMessage());
+    } catch (InvalidTokenException invalid) {
+      throw new Unauthorized(401, "Bearer realm=\"atrium\", error=\"invalid_token\", error_description=\""
+          + quoted(invalid.getMessage()) + "\"", "invalid token: " + invalid.getMessage());
+    }
+    String scope = needed.archiveWide() ? null : partition;
+    if (!principal.may(needed.action(), scope)) {
+      String message = principal.name() + " may not " + needed.action().configName()
+          + (scope == null ? " archive-wide resources" : " in partition " + scope);
+      throw new Unauthorized(403, "Bearer realm=\"atrium\", error=\"insufficient_scope\", error_description=\""
+          + quoted(message) + "\"", message);
+    }
+    return principal;
+  }
+
+  /** RFC 6750 3: error_description is a quoted string of printable ASCII without '"' or '\\'. */
+  private static String quoted(String text) {
+    return text.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "'");
+  }
+
+  /** A 401 or 403 with its WWW-Authenticate challenge. */
+  private static final class Unauthorized extends Exception {
+    final int status;
+    final String challenge;
+
+    Unauthorized(int status, String challenge, String message) {
+      super(message);
+      this.status = status;
+      this.challenge = challenge;
+    }
+  }
+
   private String baseUrl(Request request) {
     if (publicBaseUrl != null) return publicBaseUrl;
     HttpURI uri = request.getHttpURI();
@@ -85,6 +140,11 @@ final class Router extends Handler.Abstract {
   }
 
   static void writeProblem(Request request, Response response, Callback callback, int status, String message) {
+    writeProblem(request, response, callback, status, message, null);
+  }
+
+  private static void writeProblem(Request request, Response response, Callback callback, int status, String message,
+      String wwwAuthenticate) {
     if (response.isCommitted()) {
       // Headers are gone; the only honest signal left is to abort the response.
       callback.failed(new IllegalStateException(message));
@@ -92,6 +152,7 @@ final class Router extends Handler.Abstract {
     }
     try {
       response.reset();
+      if (wwwAuthenticate != null) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
       if (!drainBody(request)) response.getHeaders().put(HttpHeader.CONNECTION, "close");
       ByteArrayOutputStream body = new ByteArrayOutputStream(256);
       try (JsonGenerator json = Exchange.JSON.createGenerator(body)) {

@@ -4,9 +4,11 @@ import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.health.HealthCheck;
+import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
 import dev.atrium.retrieve.RetrieveService;
+import dev.atrium.security.Authenticator;
 import dev.atrium.store.StoreService;
 import java.util.List;
 import org.eclipse.jetty.server.Server;
@@ -23,7 +25,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerConnector connector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health) {
+      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -38,6 +40,7 @@ public final class WebServer implements AutoCloseable {
     String series = study + "/series/(?<series>" + Route.UID + ")";
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("GET", "/dicom-web/partitions", new PartitionsEndpoint(partitions)),
         Route.of("GET", "/dicom-web/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V1)),
         Route.of("GET", "/dicom-web/v2/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V2)),
         Route.of("GET", "/dicom-web(/v2)?/changefeed/latest",
@@ -64,7 +67,7 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
-    server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+    server.setHandler(new Router(routes, config.http().publicBaseUrl(), new Authenticator(config.security())));
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,

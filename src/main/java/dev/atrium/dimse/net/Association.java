@@ -134,7 +134,7 @@ final class Association implements Runnable, DimseExchange {
             pdus.associateRj(1, 1, 2);
             return "application context " + rq.applicationContext();
         }
-        if (!settings.aeTitle().equals(rq.calledAeTitle())) {
+        if (!settings.aeTitle().equals(rq.calledAeTitle()) && !services.answersCalledAeTitle(rq.calledAeTitle())) {
             pdus.associateRj(1, 1, 7);
             return "called AE title " + rq.calledAeTitle();
         }
