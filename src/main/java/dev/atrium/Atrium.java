@@ -82,6 +82,16 @@ public final class Atrium implements AutoCloseable {
     return dimse.port();
   }
 
+  /** -1 when TLS is not configured. */
+  public int httpsPort() {
+    return web.httpsPort();
+  }
+
+  /** -1 when TLS is not configured. */
+  public int dimseTlsPort() {
+    return dimse.tlsPort();
+  }
+
   @Override
   public void close() throws Exception {
     dimse.close();

@@ -77,8 +77,7 @@ abstract class PartitionContract {
   }
 
   private static AtriumConfig.Dimse withCalledAe(AtriumConfig.Dimse d) {
-    return new AtriumConfig.Dimse(d.bindAddress(), d.port(), d.maxPduLength(), d.maxAssociations(),
-        d.idleTimeoutSeconds(), d.remoteAes(), Map.of(CARDIO_AE, "cardiology"));
+    return d.withAccess(d.remoteAes(), Map.of(CARDIO_AE, "cardiology"));
   }
 
   @AfterAll

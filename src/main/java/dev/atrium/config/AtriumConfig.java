@@ -11,16 +11,38 @@ import java.util.Set;
 /** The whole configuration, immutable once loaded. */
 public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
-    Map<String, RemoteAe> moveDestinations, Security security) {
+    Map<String, RemoteAe> moveDestinations, Security security, Tls tls) {
 
-  public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads) {}
+  /** {@code tlsPort}: HTTPS, served when {@link Tls#configured()}. */
+  public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads, int tlsPort) {}
+
+  /**
+   * Key material for HTTPS and DICOM TLS: a PKCS#12 or JKS key store, or a PEM certificate chain
+   * with its PKCS#8 PEM private key; {@code trustedCertificates} (PEM) sign the client
+   * certificates DICOM TLS accepts.
+   */
+  public record Tls(String keyStore, String keyStorePassword, String certificateChain, String privateKey,
+      String trustedCertificates) {
+    public boolean configured() {
+      return !keyStore.isBlank() || !certificateChain.isBlank();
+    }
+  }
+
+  /** DICOM TLS client authentication (PS3.15 B.1): none, want (checked when sent) or need. */
+  public enum ClientAuth { NONE, WANT, NEED }
 
   /**
    * {@code remoteAes}: calling AEs allowed to associate (empty: any); {@code calledAePartitions}:
    * further called AE titles we answer to, each serving one data partition.
    */
   public record Dimse(String bindAddress, int port, int maxPduLength, int maxAssociations, int idleTimeoutSeconds,
-      Map<String, KnownAe> remoteAes, Map<String, String> calledAePartitions) {}
+      Map<String, KnownAe> remoteAes, Map<String, String> calledAePartitions, int tlsPort, ClientAuth tlsClientAuth) {
+
+    public Dimse withAccess(Map<String, KnownAe> newRemoteAes, Map<String, String> newCalledAePartitions) {
+      return new Dimse(bindAddress, port, maxPduLength, maxAssociations, idleTimeoutSeconds, newRemoteAes,
+          newCalledAePartitions, tlsPort, tlsClientAuth);
+    }
+  }
 
   /** A remote AE allowed to associate: from which hosts (address or CIDR) and for which services. */
   public record KnownAe(String aeTitle, List<String> hosts, Set<String> services) {}
@@ -79,38 +101,50 @@ public record AtriumConfig(
         Path.of(r.text("dataDir")),
         r.aeTitle("aeTitle"),
         new Http(r.textOr("http.bindAddress", defaultBind), r.port("http.port"), r.text("http.publicBaseUrl"),
-            r.positiveInt("http.maxThreads")),
+            r.positiveInt("http.maxThreads"), r.port("http.tlsPort")),
         new Dimse(r.textOr("dimse.bindAddress", defaultBind), r.port("dimse.port"),
             r.positiveInt("dimse.maxPduLength"), r.positiveInt("dimse.maxAssociations"),
             r.positiveInt("dimse.idleTimeoutSeconds"), SecurityConfigReader.remoteAes(r, root.path("dimse")),
-            SecurityConfigReader.calledAePartitions(r, root.path("dimse"))),
+            SecurityConfigReader.calledAePartitions(r, root.path("dimse")), r.port("dimse.tlsPort"),
+            SecurityConfigReader.clientAuth(r.textOr("dimse.tlsClientAuth", "want"))),
         new Db(r.text("db.url"), r.text("db.user"), r.text("db.password"), r.positiveInt("db.poolSize")),
         new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse")),
-        Collections.unmodifiableMap(destinations), security);
+        Collections.unmodifiableMap(destinations), security,
+        new Tls(r.textOr("tls.keyStore", ""), r.textOr("tls.keyStorePassword", ""), r.textOr("tls.certificateChain", ""),
+            r.textOr("tls.privateKey", ""), r.textOr("tls.trustedCertificates", "")));
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */
   public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort) {
+    return withEndpoints(newDataDir, httpPort, dimsePort, http.tlsPort, dimse.tlsPort);
+  }
+
+  /** Also the TLS ports (0: ephemeral, as in tests). */
+  public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort, int httpsPort, int dimseTlsPort) {
     return new AtriumConfig(newDataDir, aeTitle,
-        new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads),
+        new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads, httpsPort),
         new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
-            dimse.remoteAes, dimse.calledAePartitions),
-        db, store, moveDestinations, security);
+            dimse.remoteAes, dimse.calledAePartitions, dimseTlsPort, dimse.tlsClientAuth),
+        db, store, moveDestinations, security, tls);
   }
 
   public AtriumConfig withDb(Db newDb) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security, tls);
   }
 
   public AtriumConfig withStore(Store newStore) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security, tls);
   }
 
   public AtriumConfig withSecurity(Security newSecurity) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity, tls);
+  }
+
+  public AtriumConfig withTls(Tls newTls) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, newTls);
   }
 
   public AtriumConfig withDimse(Dimse newDimse) {
-    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security);
+    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security, tls);
   }
 }

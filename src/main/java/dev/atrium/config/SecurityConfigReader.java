@@ -55,6 +55,14 @@ final class SecurityConfigReader {
     return Collections.unmodifiableMap(known);
   }
 
+  static AtriumConfig.ClientAuth clientAuth(String value) {
+    try {
+      return AtriumConfig.ClientAuth.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("dimse.tlsClientAuth must be none, want or need, not '" + value + "'");
+    }
+  }
+
   static Map<String, String> calledAePartitions(ConfigReader r, JsonNode dimse) {
     Map<String, String> partitions = new LinkedHashMap<>();
     dimse.path("calledAePartitions").fields().forEachRemaining(e -> partitions.put(e.getKey(), e.getValue().asText()));

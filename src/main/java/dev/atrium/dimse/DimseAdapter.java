@@ -11,6 +11,9 @@ import dev.atrium.dimse.net.DimseServiceRegistry;
 import dev.atrium.dimse.net.EchoHandler;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.security.AeAccessControl;
+import dev.atrium.security.TlsContexts;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import dev.atrium.store.StoreService;
 import java.io.IOException;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.List;
 public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   private static final int STATUS_NOT_AUTHORIZED = 0x0124;
   private final DimseServer server;
+  private final DimseServer tlsServer;
   private final StoreScp storeScp;
   private final FindScp findScp;
   private final CalledAePartitions partitions;
@@ -33,16 +37,36 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     this.access = new AeAccessControl(dimse.remoteAes());
     this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions);
     this.findScp = new FindScp(queries, partitions);
-    this.server = new DimseServer(new DimseServerSettings(dimse.bindAddress(), dimse.port(), config.aeTitle(),
-        dimse.maxPduLength(), dimse.maxAssociations(), dimse.idleTimeoutSeconds() * 1000), this);
+    this.server = new DimseServer(settings(config, dimse.port()), this);
+    SSLContext tls = TlsContexts.create(config.tls());
+    if (tls == null) {
+      this.tlsServer = null;
+    } else {
+      SSLParameters parameters = TlsContexts.parameters(tls);
+      parameters.setNeedClientAuth(dimse.tlsClientAuth() == AtriumConfig.ClientAuth.NEED);
+      if (dimse.tlsClientAuth() == AtriumConfig.ClientAuth.WANT) parameters.setWantClientAuth(true);
+      this.tlsServer = new DimseServer(settings(config, dimse.tlsPort()), this, tls, parameters);
+    }
+  }
+
+  private static DimseServerSettings settings(AtriumConfig config, int port) {
+    AtriumConfig.Dimse dimse = config.dimse();
+    return new DimseServerSettings(dimse.bindAddress(), port, config.aeTitle(), dimse.maxPduLength(),
+        dimse.maxAssociations(), dimse.idleTimeoutSeconds() * 1000);
   }
 
   public void start() throws IOException {
     server.start();
+    if (tlsServer != null) tlsServer.start();
   }
 
   public int port() {
     return server.port();
+  }
+
+  /** The DICOM TLS port, or -1 when TLS is not configured. */
+  public int tlsPort() {
+    return tlsServer == null ? -1 : tlsServer.port();
   }
 
   @Override
@@ -105,5 +129,6 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (tlsServer != null) tlsServer.close();
   }
 }

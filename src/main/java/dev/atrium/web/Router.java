@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -153,7 +154,10 @@ final class Router extends Handler.Abstract {
     try {
       response.reset();
       if (wwwAuthenticate != null) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
-      if (!drainBody(request)) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      // HTTP/2 has no Connection header (RFC 9113 8.2.2): there the stream reset does the same.
+      if (!drainBody(request) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       ByteArrayOutputStream body = new ByteArrayOutputStream(256);
       try (JsonGenerator json = Exchange.JSON.createGenerator(body)) {
         json.writeStartObject();

@@ -9,6 +9,8 @@ import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.security.Authenticator;
+import dev.atrium.security.TlsContexts;
+import javax.net.ssl.SSLContext;
 import dev.atrium.store.StoreService;
 import java.util.List;
 import org.eclipse.jetty.server.Server;
@@ -23,6 +25,7 @@ public final class WebServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector httpsConnector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
       ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions) {
@@ -33,6 +36,9 @@ public final class WebServer implements AutoCloseable {
     connector.setHost(config.http().bindAddress());
     connector.setPort(config.http().port());
     server.addConnector(connector);
+    SSLContext tls = TlsContexts.create(config.tls());
+    httpsConnector = tls == null ? null : HttpsConnector.create(server, tls, config.http());
+    if (httpsConnector != null) server.addConnector(httpsConnector);
     server.setRequestLog(new AccessLog());
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
@@ -86,6 +92,12 @@ public final class WebServer implements AutoCloseable {
   public void start() throws Exception {
     server.start();
     log.info("HTTP listening on {}:{} (DICOMweb at /dicom-web)", connector.getHost(), port());
+    if (httpsConnector != null) log.info("HTTPS listening on {}:{}", httpsConnector.getHost(), httpsPort());
+  }
+
+  /** The HTTPS port, or -1 when TLS is not configured. */
+  public int httpsPort() {
+    return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
   }
 
   public int port() {

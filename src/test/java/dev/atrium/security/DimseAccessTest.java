@@ -37,8 +37,7 @@ class DimseAccessTest {
         "ELSEWHERE", new AtriumConfig.KnownAe("ELSEWHERE", List.of("10.9.9.0/24"), Set.of("echo", "store")));
     archive = new TestArchive(TestDatabase.H2, dataDir, config -> {
       AtriumConfig.Dimse d = config.dimse();
-      return config.withDimse(new AtriumConfig.Dimse(d.bindAddress(), d.port(), d.maxPduLength(),
-          d.maxAssociations(), d.idleTimeoutSeconds(), known, d.calledAePartitions()));
+      return config.withDimse(d.withAccess(known, d.calledAePartitions()));
     });
     instance = TestInstances.ct(work, TestInstances.fresh());
   }

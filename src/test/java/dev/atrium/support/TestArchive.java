@@ -53,6 +53,14 @@ public final class TestArchive implements AutoCloseable {
     return atrium.dimsePort();
   }
 
+  public int httpsPort() {
+    return atrium.httpsPort();
+  }
+
+  public int dimseTlsPort() {
+    return atrium.dimseTlsPort();
+  }
+
   public String aeTitle() {
     return config.aeTitle();
   }
