@@ -11,7 +11,7 @@ import java.util.Set;
 /** The whole configuration, immutable once loaded. */
 public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
-    Map<String, RemoteAe> moveDestinations, Security security, Tls tls) {
+    Map<String, RemoteAe> moveDestinations, Security security, Tls tls, Audit audit) {
 
   /** {@code tlsPort}: HTTPS, served when {@link Tls#configured()}. */
   public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads, int tlsPort) {}
@@ -27,6 +27,14 @@ public record AtriumConfig(
       return !keyStore.isBlank() || !certificateChain.isBlank();
     }
   }
+
+  /**
+   * The audit trail: a local append-only file under {@code directory} (empty: dataDir/audit), sent
+   * on to syslog when {@code syslogHost} is set ({@code syslogProtocol} tls, tcp or udp;
+   * {@code syslogTrustedCertificates}: PEM CA of the collector, empty = the JVM's trust store).
+   */
+  public record Audit(boolean enabled, String directory, String sourceId, String syslogHost, int syslogPort,
+      String syslogProtocol, String syslogTrustedCertificates) {}
 
   /** DICOM TLS client authentication (PS3.15 B.1): none, want (checked when sent) or need. */
   public enum ClientAuth { NONE, WANT, NEED }
@@ -111,7 +119,11 @@ public record AtriumConfig(
         new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse")),
         Collections.unmodifiableMap(destinations), security,
         new Tls(r.textOr("tls.keyStore", ""), r.textOr("tls.keyStorePassword", ""), r.textOr("tls.certificateChain", ""),
-            r.textOr("tls.privateKey", ""), r.textOr("tls.trustedCertificates", "")));
+            r.textOr("tls.privateKey", ""), r.textOr("tls.trustedCertificates", "")),
+        new Audit(Boolean.parseBoolean(r.textOr("audit.enabled", "true")), r.textOr("audit.directory", ""),
+            r.textOr("audit.sourceId", r.aeTitle("aeTitle")), r.textOr("audit.syslog.host", ""),
+            r.port("audit.syslog.port"), r.textOr("audit.syslog.protocol", "tls"),
+            r.textOr("audit.syslog.trustedCertificates", "")));
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */
@@ -125,26 +137,30 @@ public record AtriumConfig(
         new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads, httpsPort),
         new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
             dimse.remoteAes, dimse.calledAePartitions, dimseTlsPort, dimse.tlsClientAuth),
-        db, store, moveDestinations, security, tls);
+        db, store, moveDestinations, security, tls, audit);
   }
 
   public AtriumConfig withDb(Db newDb) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security, tls);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security, tls, audit);
   }
 
   public AtriumConfig withStore(Store newStore) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security, tls);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security, tls, audit);
   }
 
   public AtriumConfig withSecurity(Security newSecurity) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity, tls);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity, tls, audit);
   }
 
   public AtriumConfig withTls(Tls newTls) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, newTls);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, newTls, audit);
+  }
+
+  public AtriumConfig withAudit(Audit newAudit) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, newAudit);
   }
 
   public AtriumConfig withDimse(Dimse newDimse) {
-    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security, tls);
+    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security, tls, audit);
   }
 }

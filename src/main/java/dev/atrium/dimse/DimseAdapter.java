@@ -1,5 +1,6 @@
 package dev.atrium.dimse;
 
+import dev.atrium.audit.AuditTrail;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.dimse.net.AssociationInfo;
@@ -30,13 +31,15 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   private final FindScp findScp;
   private final CalledAePartitions partitions;
   private final AeAccessControl access;
+  private final DimseAudit audit;
 
-  public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries) {
+  public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries, AuditTrail auditTrail) {
+    this.audit = new DimseAudit(auditTrail);
     AtriumConfig.Dimse dimse = config.dimse();
     this.partitions = new CalledAePartitions(dimse.calledAePartitions());
     this.access = new AeAccessControl(dimse.remoteAes());
-    this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions);
-    this.findScp = new FindScp(queries, partitions);
+    this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions, audit);
+    this.findScp = new FindScp(queries, partitions, audit);
     this.server = new DimseServer(settings(config, dimse.port()), this);
     SSLContext tls = TlsContexts.create(config.tls());
     if (tls == null) {
@@ -77,7 +80,9 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   /** PS3.8 7.1.1.9: an AE we do not know, or a known one from the wrong host, is not recognized. */
   @Override
   public boolean acceptAssociation(AssociationInfo association) {
-    return access.admits(association.callingAeTitle(), association.remote().getAddress());
+    boolean admitted = access.admits(association.callingAeTitle(), association.remote().getAddress());
+    if (!admitted) audit.associationRejected(association, "calling AE title not recognized from this address");
+    return admitted;
   }
 
   /**
@@ -119,6 +124,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
         handler.handle(exchange, request, dataSet);
         return;
       }
+      audit.serviceRefused(exchange, service);
       CommandSet refusal = CommandSet.responseTo(request, request.commandField() | 0x8000, STATUS_NOT_AUTHORIZED);
       String comment = caller + " may not use " + service;
       refusal.setLO(CommandSet.ERROR_COMMENT, comment.length() > 64 ? comment.substring(0, 64) : comment);

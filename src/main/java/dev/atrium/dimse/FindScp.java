@@ -46,8 +46,11 @@ final class FindScp implements DimseRequestHandler {
   private final QueryEngine engine;
   private final CalledAePartitions partitions;
 
-  FindScp(QueryEngine engine, CalledAePartitions partitions) {
+  private final DimseAudit audit;
+
+  FindScp(QueryEngine engine, CalledAePartitions partitions, DimseAudit audit) {
     this.partitions = partitions;
+    this.audit = audit;
     this.engine = engine;
   }
 
@@ -71,6 +74,7 @@ final class FindScp implements DimseRequestHandler {
     }
 
     Responder responder = new Responder(exchange, request, query);
+    audit.queried(exchange, partitions.of(exchange), query.level + " " + query.request.matchKeys());
     try {
       engine.find(query.request.inPartition(partitions.of(exchange)), responder);
     } catch (InvalidQueryException e) {

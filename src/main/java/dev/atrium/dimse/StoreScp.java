@@ -20,8 +20,11 @@ final class StoreScp implements DimseRequestHandler {
 
   private final CalledAePartitions partitions;
 
-  StoreScp(StoreService store, DuplicatePolicy duplicatePolicy, CalledAePartitions partitions) {
+  private final DimseAudit audit;
+
+  StoreScp(StoreService store, DuplicatePolicy duplicatePolicy, CalledAePartitions partitions, DimseAudit audit) {
     this.store = store;
+    this.audit = audit;
     this.partitions = partitions;
     this.duplicatePolicy = duplicatePolicy;
   }
@@ -32,6 +35,7 @@ final class StoreScp implements DimseRequestHandler {
         request.getString(CommandSet.AFFECTED_SOP_CLASS_UID), request.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID),
         exchange.association().callingAeTitle(), duplicatePolicy);
     int status = outcome.succeeded() ? CommandSet.STATUS_SUCCESS : outcome.failure().dimseStatus();
+    audit.stored(exchange, partitions.of(exchange), outcome.studyInstanceUid(), outcome.succeeded(), outcome.message());
     CommandSet response = CommandSet.responseTo(request, CommandSet.C_STORE_RSP, status);
     if (!outcome.succeeded()) {
       String comment = outcome.message();

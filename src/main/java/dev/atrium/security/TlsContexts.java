@@ -52,23 +52,34 @@ public final class TlsContexts {
       KeyStore keys = tls.keyStore().isBlank() ? pemKeyStore(tls, password) : loadKeyStore(tls.keyStore(), password);
       KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keyManagers.init(keys, password);
-      TrustManagerFactory trustManagers = null;
-      if (!tls.trustedCertificates().isBlank()) {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        int n = 0;
-        for (Certificate certificate : certificates(tls.trustedCertificates())) {
-          trusted.setCertificateEntry("trusted-" + n++, certificate);
-        }
-        trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trusted);
-      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), trustManagers == null ? null : trustManagers.getTrustManagers(), null);
+      context.init(keyManagers.getKeyManagers(),
+          tls.trustedCertificates().isBlank() ? null : trustManagers(tls.trustedCertificates()), null);
       return context;
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new ConfigException("tls: " + e.getMessage());
     }
+  }
+
+  /** A client context trusting the PEM CA certificates given, or the JVM's trust store when none are. */
+  public static SSLContext client(String trustedCertificates) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustedCertificates.isBlank() ? null : trustManagers(trustedCertificates), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException("TLS trust " + trustedCertificates + ": " + e.getMessage());
+    }
+  }
+
+  private static javax.net.ssl.TrustManager[] trustManagers(String pemFile) throws IOException, GeneralSecurityException {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    int n = 0;
+    for (Certificate certificate : certificates(pemFile)) trusted.setCertificateEntry("trusted-" + n++, certificate);
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trusted);
+    return factory.getTrustManagers();
   }
 
   /** The BCP 195 protocols and the suites of {@link #CIPHER_SUITES} this JVM supports. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import dev.atrium.security.Principal;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,6 +25,7 @@ final class Exchange {
   private final String partition;
   private final String partitionPrefix;
   private final Principal principal;
+  private final Set<String> auditedStudies = new LinkedHashSet<>();
 
   /**
    * {@code partitionPrefix} is "" for the default partition, or "/partitions/{name}" when the
@@ -42,6 +45,15 @@ final class Exchange {
   /** Who is calling (for the audit trail); {@link Principal#ANONYMOUS} when security is off. */
   Principal principal() {
     return principal;
+  }
+
+  /** Studies this request touched, beyond the one in its path: what the audit record names. */
+  void auditStudy(String studyUid) {
+    auditedStudies.add(studyUid);
+  }
+
+  Set<String> auditedStudies() {
+    return auditedStudies;
   }
 
   /** The data partition the request addresses: the default one, or /dicom-web/partitions/{name}/…. */

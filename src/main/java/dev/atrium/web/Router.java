@@ -1,6 +1,7 @@
 package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.audit.AuditTrail;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.partition.Partitions;
 import dev.atrium.security.Authenticator;
@@ -36,10 +37,12 @@ final class Router extends Handler.Abstract {
   private final List<Route> routes;
   private final String publicBaseUrl;
   private final Authenticator authenticator;
+  private final HttpAudit audit;
 
-  Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator) {
+  Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator, AuditTrail audit) {
     this.routes = routes;
     this.authenticator = authenticator;
+    this.audit = new HttpAudit(audit);
     this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null
         : publicBaseUrl.replaceAll("/+$", "");
   }
@@ -49,6 +52,8 @@ final class Router extends Handler.Abstract {
     // The raw path: Jetty's decoded path drops ";params", which would let "1.2.3;DROP" pass as 1.2.3.
     String path = request.getHttpURI().getPath();
     boolean pathKnown = false;
+    Exchange exchange = null;
+    int status = 500;
     try {
       // PS3.18 says nothing of tenants; the Azure DICOM service's data partitions put every
       // DICOMweb path also under /dicom-web/partitions/{name}/, which the routes see stripped.
@@ -67,18 +72,22 @@ final class Router extends Handler.Abstract {
         if (!matcher.matches()) continue;
         pathKnown = true;
         if (!route.method().equals(request.getMethod())) continue;
-        route.endpoint().serve(new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix,
-            principal));
+        exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal);
+        route.endpoint().serve(exchange);
+        status = response.getStatus();
         callback.succeeded();
         return true;
       }
       throw pathKnown ? new HttpProblem(405, request.getMethod() + " is not supported on " + path)
           : new HttpProblem(404, "no resource at " + path);
     } catch (Unauthorized unauthorized) {
+      status = unauthorized.status;
       writeProblem(request, response, callback, unauthorized.status, unauthorized.getMessage(), unauthorized.challenge);
     } catch (HttpProblem problem) {
+      status = problem.status();
       writeProblem(request, response, callback, problem.status(), problem.getMessage());
     } catch (DicomUid.InvalidUidException | Partitions.InvalidPartitionException invalid) {
+      status = 400;
       writeProblem(request, response, callback, 400, invalid.getMessage());
     } catch (EofException gone) {
       log.debug("client went away: {} {}", request.getMethod(), path);
@@ -86,6 +95,8 @@ final class Router extends Handler.Abstract {
     } catch (Exception | Error e) {
       log.error("{} {} failed", request.getMethod(), path, e);
       writeProblem(request, response, callback, 500, "internal error; see the archive's log");
+    } finally {
+      if (exchange != null) audit.served(request, path, exchange, status);
     }
     return true;
   }
@@ -99,18 +110,23 @@ final class Router extends Handler.Abstract {
     HttpAccessPolicy.Requirement needed = HttpAccessPolicy.requirement(request.getMethod(), path);
     if (needed == null || !authenticator.enabled()) return Principal.ANONYMOUS;
     Principal principal;
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     try {
-      principal = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+      principal = authenticator.authenticate(authorization);
     } catch (Authenticator.MissingTokenException missing) {
+      audit.tokenRejected(request, false, missing.getMessage());
       throw new Unauthorized(401, "Bearer realm=\"atrium\"", missing.getMessage());
     } catch (InvalidTokenException invalid) {
+      audit.tokenRejected(request, true, invalid.getMessage());
       throw new Unauthorized(401, "Bearer realm=\"atrium\", error=\"invalid_token\", error_description=\""
           + quoted(invalid.getMessage()) + "\"", "invalid token: " + invalid.getMessage());
     }
+    audit.authenticated(principal, authorization, request);
     String scope = needed.archiveWide() ? null : partition;
     if (!principal.may(needed.action(), scope)) {
       String message = principal.name() + " may not " + needed.action().configName()
           + (scope == null ? " archive-wide resources" : " in partition " + scope);
+      audit.forbidden(principal, request, partition, message);
       throw new Unauthorized(403, "Bearer realm=\"atrium\", error=\"insufficient_scope\", error_description=\""
           + quoted(message) + "\"", message);
     }

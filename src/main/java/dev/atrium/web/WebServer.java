@@ -1,5 +1,6 @@
 package dev.atrium.web;
 
+import dev.atrium.audit.AuditTrail;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
@@ -28,7 +29,8 @@ public final class WebServer implements AutoCloseable {
   private final ServerConnector httpsConnector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions) {
+      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions,
+      AuditTrail audit) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -73,7 +75,8 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
-    server.setHandler(new Router(routes, config.http().publicBaseUrl(), new Authenticator(config.security())));
+    server.setHandler(new Router(routes, config.http().publicBaseUrl(), new Authenticator(config.security()),
+        audit));
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,

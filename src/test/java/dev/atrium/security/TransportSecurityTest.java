@@ -8,6 +8,7 @@ import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
+import dev.atrium.support.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,17 +26,17 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransportSecurityTest {
   private Path dataDir;
+  private TestPki testPki;
   private Path pki;
   private TestArchive archive;
 
   @BeforeAll
   void start() throws Exception {
     dataDir = Files.createTempDirectory("atrium-tls");
-    pki = Files.createTempDirectory("atrium-pki");
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
-        "-subj", "/CN=Atrium Test CA");
-    issue("server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    issue("modality", "/CN=MODALITY", "extendedKeyUsage=clientAuth\n");
+    testPki = new TestPki();
+    pki = testPki.dir;
+    testPki.issueServer("server");
+    testPki.issueClient("modality", "MODALITY");
     AtriumConfig.Tls tls = new AtriumConfig.Tls("", "", pki.resolve("server.pem").toString(),
         pki.resolve("server.key").toString(), pki.resolve("ca.pem").toString());
     archive = new TestArchive(TestDatabase.H2, dataDir, config -> {
@@ -51,7 +52,7 @@ class TransportSecurityTest {
   void stop() throws Exception {
     if (archive != null) archive.close();
     TempFiles.delete(dataDir);
-    TempFiles.delete(pki);
+    if (testPki != null) testPki.close();
   }
 
   @Test
@@ -107,20 +108,5 @@ class TransportSecurityTest {
         String.valueOf(archive.dimseTlsPort())));
     command.addAll(List.of(files));
     return Dcmtk.run(60, command);
-  }
-
-  private void issue(String name, String subject, String extensions) throws Exception {
-    Files.writeString(pki.resolve(name + ".ext"), extensions);
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", subject);
-    openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-        name + ".pem", "-days", "1", "-extfile", name + ".ext");
-  }
-
-  private void openssl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(pki.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor()).as("openssl %s: %s", args[0], output).isZero();
   }
 }
