@@ -13,8 +13,19 @@ public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
     Map<String, RemoteAe> moveDestinations, Security security, Tls tls, Audit audit) {
 
-  /** {@code tlsPort}: HTTPS, served when {@link Tls#configured()}. */
-  public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads, int tlsPort) {}
+  /**
+   * {@code tlsPort}: HTTPS, served when {@link Tls#configured()}. Limits: request headers
+   * ({@code maxHeaderBytes}, beyond: 431), request bodies ({@code maxRequestBytes}, beyond: 413),
+   * and how long a connection may sit without sending or taking bytes ({@code idleTimeoutSeconds}).
+   */
+  public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads, int tlsPort,
+      int maxHeaderBytes, long maxRequestBytes, int idleTimeoutSeconds) {
+
+    public Http withLimits(int newMaxHeaderBytes, long newMaxRequestBytes, int newIdleTimeoutSeconds) {
+      return new Http(bindAddress, port, publicBaseUrl, maxThreads, tlsPort, newMaxHeaderBytes, newMaxRequestBytes,
+          newIdleTimeoutSeconds);
+    }
+  }
 
   /**
    * Key material for HTTPS and DICOM TLS: a PKCS#12 or JKS key store, or a PEM certificate chain
@@ -109,7 +120,8 @@ public record AtriumConfig(
         Path.of(r.text("dataDir")),
         r.aeTitle("aeTitle"),
         new Http(r.textOr("http.bindAddress", defaultBind), r.port("http.port"), r.text("http.publicBaseUrl"),
-            r.positiveInt("http.maxThreads"), r.port("http.tlsPort")),
+            r.positiveInt("http.maxThreads"), r.port("http.tlsPort"), r.positiveInt("http.maxHeaderBytes"),
+            r.positiveLong("http.maxRequestBytes"), r.positiveInt("http.idleTimeoutSeconds")),
         new Dimse(r.textOr("dimse.bindAddress", defaultBind), r.port("dimse.port"),
             r.positiveInt("dimse.maxPduLength"), r.positiveInt("dimse.maxAssociations"),
             r.positiveInt("dimse.idleTimeoutSeconds"), SecurityConfigReader.remoteAes(r, root.path("dimse")),
@@ -134,7 +146,8 @@ public record AtriumConfig(
   /** Also the TLS ports (0: ephemeral, as in tests). */
   public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort, int httpsPort, int dimseTlsPort) {
     return new AtriumConfig(newDataDir, aeTitle,
-        new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads, httpsPort),
+        new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads, httpsPort, http.maxHeaderBytes,
+            http.maxRequestBytes, http.idleTimeoutSeconds),
         new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
             dimse.remoteAes, dimse.calledAePartitions, dimseTlsPort, dimse.tlsClientAuth),
         db, store, moveDestinations, security, tls, audit);
@@ -158,6 +171,10 @@ public record AtriumConfig(
 
   public AtriumConfig withAudit(Audit newAudit) {
     return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, newAudit);
+  }
+
+  public AtriumConfig withHttp(Http newHttp) {
+    return new AtriumConfig(dataDir, aeTitle, newHttp, dimse, db, store, moveDestinations, security, tls, audit);
   }
 
   public AtriumConfig withDimse(Dimse newDimse) {

@@ -37,6 +37,17 @@ final class ConfigReader {
     return items;
   }
 
+  long positiveLong(String path) {
+    String value = text(path);
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n > 0) return n;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(path + " must be a positive integer, not '" + value + "'");
+  }
+
   int positiveInt(String path) {
     String value = text(path);
     try {

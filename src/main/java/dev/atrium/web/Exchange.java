@@ -25,6 +25,7 @@ final class Exchange {
   private final String partition;
   private final String partitionPrefix;
   private final Principal principal;
+  private final long maxRequestBytes;
   private final Set<String> auditedStudies = new LinkedHashSet<>();
 
   /**
@@ -32,7 +33,8 @@ final class Exchange {
    * request came in under one; RetrieveURLs keep it so a client stays in its partition.
    */
   Exchange(Request request, Response response, Matcher path, String baseUrl, String partition,
-      String partitionPrefix, Principal principal) {
+      String partitionPrefix, Principal principal, long maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
     this.principal = principal;
     this.request = request;
     this.response = response;
@@ -75,8 +77,9 @@ final class Exchange {
     return baseUrl + "/dicom-web" + partitionPrefix;
   }
 
+  /** The request body; reading past the size limit throws a 413 (a chunked body declares no length). */
   InputStream body() {
-    return Content.Source.asInputStream(request);
+    return new LimitedInputStream(Content.Source.asInputStream(request), maxRequestBytes);
   }
 
   OutputStream startBody(int status, String contentType) {

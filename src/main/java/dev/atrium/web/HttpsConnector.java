@@ -26,6 +26,8 @@ final class HttpsConnector {
     factory.setCipherComparator(HTTP2Cipher.COMPARATOR);
 
     HttpConfiguration config = new HttpConfiguration();
+    config.setRequestHeaderSize(http.maxHeaderBytes());
+    config.setSendServerVersion(false);
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     secure.setSniHostCheck(false); // clients may address the archive by IP; the certificate check is theirs
     config.addCustomizer(secure);
@@ -37,6 +39,7 @@ final class HttpsConnector {
         alpn, h2, http11);
     connector.setHost(http.bindAddress());
     connector.setPort(http.tlsPort());
+    connector.setIdleTimeout(http.idleTimeoutSeconds() * 1000L);
     return connector;
   }
 }

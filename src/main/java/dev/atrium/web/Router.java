@@ -39,7 +39,11 @@ final class Router extends Handler.Abstract {
   private final Authenticator authenticator;
   private final HttpAudit audit;
 
-  Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator, AuditTrail audit) {
+  private final long maxRequestBytes;
+
+  Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator, AuditTrail audit,
+      long maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
     this.routes = routes;
     this.authenticator = authenticator;
     this.audit = new HttpAudit(audit);
@@ -67,12 +71,18 @@ final class Router extends Handler.Abstract {
       }
       // Authentication before routing: an unauthenticated caller learns nothing, not even which paths exist.
       Principal principal = authorize(request, path, partition);
+      long declared = request.getLength();
+      if (declared > maxRequestBytes) {
+        throw new HttpProblem(413, "the request body of " + declared + " bytes exceeds the limit of "
+            + maxRequestBytes + " (http.maxRequestBytes)");
+      }
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
         if (!matcher.matches()) continue;
         pathKnown = true;
         if (!route.method().equals(request.getMethod())) continue;
-        exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal);
+        exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal,
+            maxRequestBytes);
         route.endpoint().serve(exchange);
         status = response.getStatus();
         callback.succeeded();

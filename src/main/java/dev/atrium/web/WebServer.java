@@ -14,6 +14,8 @@ import dev.atrium.security.TlsContexts;
 import javax.net.ssl.SSLContext;
 import dev.atrium.store.StoreService;
 import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -34,7 +36,11 @@ public final class WebServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
-    connector = new ServerConnector(server);
+    HttpConfiguration httpConfig = new HttpConfiguration();
+    httpConfig.setRequestHeaderSize(config.http().maxHeaderBytes());
+    httpConfig.setSendServerVersion(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+    connector.setIdleTimeout(config.http().idleTimeoutSeconds() * 1000L);
     connector.setHost(config.http().bindAddress());
     connector.setPort(config.http().port());
     server.addConnector(connector);
@@ -76,7 +82,7 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
     server.setHandler(new Router(routes, config.http().publicBaseUrl(), new Authenticator(config.security()),
-        audit));
+        audit, config.http().maxRequestBytes()));
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,
