@@ -80,6 +80,12 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   /** PS3.8 7.1.1.9: an AE we do not know, or a known one from the wrong host, is not recognized. */
   @Override
   public boolean acceptAssociation(AssociationInfo association) {
+    // A DICOM TLS peer that proved an identity with its certificate may only call itself by that name.
+    String certified = association.peerCertificateName();
+    if (certified != null && !certified.equals(association.callingAeTitle())) {
+      audit.associationRejected(association, "client certificate names " + certified + ", not the calling AE");
+      return false;
+    }
     boolean admitted = access.admits(association.callingAeTitle(), association.remote().getAddress());
     if (!admitted) audit.associationRejected(association, "calling AE title not recognized from this address");
     return admitted;

@@ -89,6 +89,17 @@ class TransportSecurityTest {
   }
 
   @Test
+  void aClientCertificateMapsToItsAeTitle() throws Exception {
+    // The certificate says MODALITY: calling as another AE over that TLS session is refused.
+    List<String> command = new ArrayList<>(List.of("echoscu", "-v", "-aet", "IMPOSTOR", "-aec", archive.aeTitle(),
+        "+tls", pki.resolve("modality.key").toString(), pki.resolve("modality.pem").toString(), "+cf",
+        pki.resolve("ca.pem").toString(), "127.0.0.1", String.valueOf(archive.dimseTlsPort())));
+    Dcmtk.Result impostor = Dcmtk.run(60, command);
+    assertThat(impostor.exitCode()).isNotZero();
+    assertThat(impostor.output()).contains("Calling AE Title Not Recognized");
+  }
+
+  @Test
   void dicomTlsWithoutAClientCertificateIsRefusedWhenOneIsNeeded() throws Exception {
     Dcmtk.Result echo = dcmtkTls("echoscu", false);
     assertThat(echo.exitCode()).as(echo.output()).isNotZero();

@@ -84,7 +84,7 @@ final class Association implements Runnable, DimseExchange {
             pdus = new PduWriter(out);
             AssociateRequest rq = AssociateRequest.parse(reader.readAssociateRequest());
             info = new AssociationInfo(id, rq.callingAeTitle(), rq.calledAeTitle(),
-                    (InetSocketAddress) socket.getRemoteSocketAddress());
+                    (InetSocketAddress) socket.getRemoteSocketAddress(), PeerCertificates.commonName(socket));
             String rejection = negotiate(rq, pdus);
             if (rejection != null) {
                 outcome = "rejected (" + rejection + ")";
