@@ -1,5 +1,6 @@
 package dev.atrium;
 
+import dev.atrium.config.AtriumConfig;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
@@ -24,11 +25,16 @@ abstract class ArchiveTest {
     return Map.of();
   }
 
+  /** The archive's configuration as the test wants it, after the environment. */
+  AtriumConfig configure(AtriumConfig config) {
+    return config;
+  }
+
   @BeforeAll
   void startArchive() throws Exception {
     dataDir = Files.createTempDirectory("atrium-data");
     work = Files.createTempDirectory("atrium-work");
-    archive = TestArchive.withEnvironment(database(), dataDir, environment());
+    archive = TestArchive.create(database(), dataDir, environment(), this::configure);
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
+import dev.atrium.config.AtriumConfig;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
@@ -56,10 +57,11 @@ abstract class MoveGetContract extends ArchiveTest {
   // MG-P1: study A (A1: 3 CT, A2: 2 MR), explicit VR LE.
   // MG-P2: study C (C1: 2 CT JPEG lossless, C2: 1 MR RLE, C3: 1 CT JPEG-LS, C4: 1 CT explicit VR LE).
   // MG-P3: study D (1 CT implicit VR LE). MG-P4: study X (X1: 1, X2: 3) for the delete; MG-P5: study Y (6) for cancel.
+  // P: 1 CT of a patient also called MG-P1, stored through PARTITION_AE into partition "mgpart".
   List<Uids> a1 = new ArrayList<>(), a2 = new ArrayList<>(), c1 = new ArrayList<>(), c2 = new ArrayList<>(),
       c3 = new ArrayList<>(), c4 = new ArrayList<>(), d = new ArrayList<>(), x1 = new ArrayList<>(),
-      x2 = new ArrayList<>(), y = new ArrayList<>();
-  /** storescu's proposal option → the files to send with it. */
+      x2 = new ArrayList<>(), y = new ArrayList<>(), p = new ArrayList<>();
+  /** storescu's proposal option (or the partition's called AE) → the files to send with it. */
   final Map<String, List<Path>> toStore = new LinkedHashMap<>();
   /** SOP Instance UID → the transfer syntax it must be stored (and retrieved) in. */
   final Map<String, String> syntaxOf = new HashMap<>();
@@ -78,6 +80,14 @@ abstract class MoveGetContract extends ArchiveTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Instances C-STOREd to this called AE live in their own partition; MOVE and GET through it see only those. */
+  static final String PARTITION_AE = "MG_PART";
+
+  @Override
+  AtriumConfig configure(AtriumConfig config) {
+    return config.withDimse(config.dimse().withAccess(config.dimse().remoteAes(), Map.of(PARTITION_AE, "mgpart")));
   }
 
   @BeforeAll
@@ -99,10 +109,12 @@ abstract class MoveGetContract extends ArchiveTest {
     series(x1, ct, xStudy, 1, 1, "MG-P4", null);
     series(x2, ct, xStudy, 2, 3, "MG-P4", null);
     series(y, ct, TestInstances.fresh(), 1, 6, "MG-P5", null);
+    series(p, ct, TestInstances.fresh(), 1, 1, "MG-P1", null); // same Patient ID, other partition
     // storescu proposes the syntax it is told to, so each kind goes in its own run (as CorpusContract does)
     for (Map.Entry<String, List<Path>> group : toStore.entrySet()) {
-      List<String> command = new ArrayList<>(List.of("storescu", "-aec", archive.aeTitle()));
-      if (!group.getKey().isEmpty()) command.add(group.getKey());
+      boolean partition = group.getKey().equals(PARTITION_AE);
+      List<String> command = new ArrayList<>(List.of("storescu", "-aec", partition ? PARTITION_AE : archive.aeTitle()));
+      if (!group.getKey().isEmpty() && !partition) command.add(group.getKey());
       command.addAll(List.of("127.0.0.1", String.valueOf(archive.dimsePort())));
       group.getValue().forEach(f -> command.add(f.toString()));
       Dcmtk.Result store = Dcmtk.run(300, command);
@@ -163,7 +175,7 @@ abstract class MoveGetContract extends ArchiveTest {
         case "dcmcjpls" -> "-xt";
         default -> "-xi";
       };
-      toStore.computeIfAbsent(proposal, p -> new ArrayList<>()).add(file);
+      toStore.computeIfAbsent(into == p ? PARTITION_AE : proposal, k -> new ArrayList<>()).add(file);
     }
   }
 
@@ -231,11 +243,22 @@ abstract class MoveGetContract extends ArchiveTest {
     // getscu does not read the final response's identifier, the Failed SOP Instance UID List that PS3.4 C.4.3.1.3
     // asks for, and so reports a failed release afterwards; the raw SCU of the C-MOVE tests reads that list.)
     Path into = Files.createTempDirectory(work, "get");
-    Dcmtk.Result result = Dcmtk.run(120, getscu(into, List.of("-S", "-k", "QueryRetrieveLevel=STUDY",
+    Dcmtk.Result result = Dcmtk.run(120, getscu(archive.aeTitle(), into, List.of("-S", "-k", "QueryRetrieveLevel=STUDY",
         "-k", "StudyInstanceUID=" + c1.get(0).study())));
     assertThat(result.output()).contains("Received C-GET Response (Warning: SubOperationsCompleteOneOrMoreFailures)")
         .contains("Number of Completed Suboperations : 1").contains("Number of Failed Suboperations    : 4");
     assertThat(receivedUids(into)).containsExactlyInAnyOrderElementsOf(sops(c4));
+  }
+
+  @Test
+  void moveAndGetThroughAPartitionsCalledAeSeeOnlyThatPartition() throws Exception {
+    String partitionWado = archive.dicomWeb() + "/partitions/mgpart";
+    List<String> patient = List.of("-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID=MG-P1");
+    moveAndCompare(archive.aeTitle(), archive.dicomWeb(), patient, concat(a1, a2));
+    moveAndCompare(PARTITION_AE, partitionWado, patient, p);
+    List<String> study = List.of("-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + p.get(0).study());
+    getAndCompare(PARTITION_AE, partitionWado, study, p);
+    moveAndCompare(archive.aeTitle(), archive.dicomWeb(), study, List.of());
   }
 
   // ---- refusals and failures ----
@@ -380,41 +403,55 @@ abstract class MoveGetContract extends ArchiveTest {
 
   /** movescu to the all-syntaxes storescp; the instances arrive, each data set exactly as stored. */
   private void moveAndCompare(List<String> options, List<Uids> expected) throws Exception {
+    moveAndCompare(archive.aeTitle(), archive.dicomWeb(), options, expected);
+  }
+
+  /** Through {@code calledAe}, comparing with what {@code wado} (that partition's DICOMweb root) serves. */
+  private void moveAndCompare(String calledAe, String wado, List<String> options, List<Uids> expected)
+      throws Exception {
     all.clear();
-    Dcmtk.Result result = movescu(all.aeTitle, options);
+    Dcmtk.Result result = movescu(calledAe, all.aeTitle, options);
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("Received Final Move Response (Success)");
-    assertArrivedAsStored(all.directory, expected);
+    assertArrivedAsStored(all.directory, wado, expected);
   }
 
   private void getAndCompare(List<String> options, List<Uids> expected) throws Exception {
+    getAndCompare(archive.aeTitle(), archive.dicomWeb(), options, expected);
+  }
+
+  private void getAndCompare(String calledAe, String wado, List<String> options, List<Uids> expected)
+      throws Exception {
     Path into = Files.createTempDirectory(work, "get");
-    Dcmtk.Result result = Dcmtk.run(120, getscu(into, options));
+    Dcmtk.Result result = Dcmtk.run(120, getscu(calledAe, into, options));
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("Received C-GET Response (Success)")
         .contains("Number of Completed Suboperations : " + expected.size())
         .contains("Number of Failed Suboperations    : 0");
-    assertArrivedAsStored(into, expected);
+    assertArrivedAsStored(into, wado, expected);
   }
 
   private Dcmtk.Result movescu(String destination, List<String> options) throws Exception {
-    List<String> command = new ArrayList<>(List.of("movescu", "-v", "-aet", "MG_SCU", "-aec", archive.aeTitle(),
+    return movescu(archive.aeTitle(), destination, options);
+  }
+
+  private Dcmtk.Result movescu(String calledAe, String destination, List<String> options) throws Exception {
+    List<String> command = new ArrayList<>(List.of("movescu", "-v", "-aet", "MG_SCU", "-aec", calledAe,
         "-aem", destination));
     command.addAll(options);
     command.addAll(List.of("127.0.0.1", String.valueOf(archive.dimsePort())));
     return Dcmtk.run(120, command);
   }
 
-  private List<String> getscu(Path into, List<String> options) {
-    List<String> command = new ArrayList<>(List.of("getscu", "-v", "-aec", archive.aeTitle(), "+B", "-od",
-        into.toString()));
+  private List<String> getscu(String calledAe, Path into, List<String> options) {
+    List<String> command = new ArrayList<>(List.of("getscu", "-v", "-aec", calledAe, "+B", "-od", into.toString()));
     command.addAll(options);
     command.addAll(List.of("127.0.0.1", String.valueOf(archive.dimsePort())));
     return command;
   }
 
   /** Every expected instance arrived once, in its stored syntax, its data set identical to the stored one. */
-  private void assertArrivedAsStored(Path directory, List<Uids> expected) throws Exception {
+  private void assertArrivedAsStored(Path directory, String wado, List<Uids> expected) throws Exception {
     List<Path> files;
     try (Stream<Path> listing = Files.list(directory)) {
       files = listing.filter(Files::isRegularFile).toList();
@@ -427,7 +464,7 @@ abstract class MoveGetContract extends ArchiveTest {
     assertThat(arrived.keySet()).containsExactlyInAnyOrderElementsOf(sops(expected));
     for (Uids uids : expected) {
       Part10 received = arrived.get(uids.sop());
-      Part10 stored = Part10.parse(Http.getBytes(archive.dicomWeb() + "/studies/" + uids.study() + "/series/"
+      Part10 stored = Part10.parse(Http.getBytes(wado + "/studies/" + uids.study() + "/series/"
           + uids.series() + "/instances/" + uids.sop(), "application/dicom").body());
       assertThat(received.transferSyntaxUid()).isEqualTo(syntaxOf.get(uids.sop()));
       assertThat(stored.transferSyntaxUid()).isEqualTo(syntaxOf.get(uids.sop()));
@@ -479,7 +516,8 @@ abstract class MoveGetContract extends ArchiveTest {
   private static List<Integer> counts(RawDimseScu.Response response) {
     CommandSet c = response.command();
     return List.of(c.getInt(CommandSet.NUMBER_OF_COMPLETED_SUBOPERATIONS, -1),
-        c.getInt(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS, -1), c.getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS, -1));
+        c.getInt(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS, -1),
+        c.getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS, -1));
   }
 
   private static int sum(List<Integer> counts) {

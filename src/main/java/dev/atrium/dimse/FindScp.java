@@ -42,8 +42,13 @@ final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
 
   private final QueryEngine engine;
+  private final CalledAePartitions partitions;
 
-  FindScp(QueryEngine engine) {
+  private final DimseAudit audit;
+
+  FindScp(QueryEngine engine, CalledAePartitions partitions, DimseAudit audit) {
+    this.partitions = partitions;
+    this.audit = audit;
     this.engine = engine;
   }
 
@@ -57,19 +62,23 @@ final class FindScp implements DimseRequestHandler {
     if (query == null) return;
 
     Responder responder = new Responder(exchange, request, query);
+    audit.queried(exchange, partitions.of(exchange), query.level + " " + query.request.matchKeys());
     try {
-      engine.find(query.request, responder);
+      engine.find(query.request.inPartition(partitions.of(exchange)), responder);
     } catch (InvalidQueryException e) {
-      InformationModel.refuse(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(), 0);
+      InformationModel.finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(),
+          0);
       return;
     } catch (IOException | RuntimeException e) {
       if (responder.transportFailure != null) throw responder.transportFailure;
       log.warn("C-FIND on association {} failed", exchange.association(), e);
-      InformationModel.refuse(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, "unable to process: " + e.getMessage(), 0);
+      InformationModel.finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND,
+          "unable to process: " + e.getMessage(), 0);
       return;
     }
     boolean cancelled = responder.cancelled || exchange.isCancelled();
-    InformationModel.refuse(exchange, request, cancelled ? CommandSet.STATUS_CANCEL : CommandSet.STATUS_SUCCESS, null, 0);
+    InformationModel.finish(exchange, request, cancelled ? CommandSet.STATUS_CANCEL : CommandSet.STATUS_SUCCESS, null,
+        0);
   }
 
   /** The engine's query, and what every response identifier carries besides the match values. */

@@ -13,12 +13,17 @@ import java.util.List;
  * contexts it negotiated in the SCP role (PS3.7 D.3.3.4); an instance of a class or syntax it did not offer fails.
  */
 final class GetScp extends RetrieveScp {
-  GetScp(RetrieveService retrieve) {
-    super(retrieve);
+  GetScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit) {
+    super(retrieve, partitions, audit);
   }
 
   static boolean isGet(String sopClassUid) {
     return SopClasses.PATIENT_ROOT_GET.equals(sopClassUid) || SopClasses.STUDY_ROOT_GET.equals(sopClassUid);
+  }
+
+  @Override
+  String destination(DimseExchange exchange, CommandSet request) {
+    return "to " + exchange.association().callingAeTitle();
   }
 
   @Override

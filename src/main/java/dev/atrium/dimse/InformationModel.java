@@ -63,15 +63,15 @@ final class InformationModel {
       DicomIdentifier identifier = DicomIdentifier.read(dataSet, exchange.transferSyntaxUid());
       return translator.translate(identifier, isPatientRoot(request.sopClassUid()));
     } catch (DicomParseException e) {
-      refuse(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
+      finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
     } catch (Refusal r) {
-      refuse(exchange, request, r.status, r.getMessage(), r.offendingTag);
+      finish(exchange, request, r.status, r.getMessage(), r.offendingTag);
     }
     return null;
   }
 
-  /** The final response naming what was wrong: Error Comment, and Offending Element when one is known. */
-  static void refuse(DimseExchange exchange, CommandSet request, int status, String comment, int offendingTag)
+  /** A final response; on failure naming what was wrong: Error Comment, and Offending Element when known. */
+  static void finish(DimseExchange exchange, CommandSet request, int status, String comment, int offendingTag)
       throws IOException {
     CommandSet response = CommandSet.responseTo(request, request.commandField() | CommandSet.RESPONSE_BIT, status);
     if (comment != null) response.setLO(CommandSet.ERROR_COMMENT, comment); // LO: cut at 64 characters

@@ -27,8 +27,8 @@ final class MoveScp extends RetrieveScp {
   private final int maxPduLength;
   private final int readTimeoutMillis;
 
-  MoveScp(RetrieveService retrieve, AtriumConfig config) {
-    super(retrieve);
+  MoveScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit, AtriumConfig config) {
+    super(retrieve, partitions, audit);
     this.destinations = config.moveDestinations();
     this.aeTitle = config.aeTitle();
     this.maxPduLength = config.dimse().maxPduLength();
@@ -46,6 +46,11 @@ final class MoveScp extends RetrieveScp {
       throw new Refusal(RetrieveCounts.STATUS_MOVE_DESTINATION_UNKNOWN, "move destination '"
           + (destination == null ? "" : destination) + "' is not configured", 0);
     }
+  }
+
+  @Override
+  String destination(DimseExchange exchange, CommandSet request) {
+    return "to " + request.getString(CommandSet.MOVE_DESTINATION);
   }
 
   @Override
@@ -68,7 +73,8 @@ final class MoveScp extends RetrieveScp {
           new SubOperations.MoveOriginator(exchange.association().callingAeTitle(), request.messageId()), exchange,
           request);
       if (outcome.destinationFailure() != null) {
-        log.warn("C-MOVE to {}: association failed: {}", destination.aeTitle(), outcome.destinationFailure().toString());
+        log.warn("C-MOVE to {}: association failed: {}", destination.aeTitle(),
+            outcome.destinationFailure().toString());
         return new Finish(outcome.counts(), outcome.cancelled(), destination.aeTitle() + " association failed: "
             + outcome.destinationFailure().getMessage());
       }

@@ -4,7 +4,6 @@ import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
 import dev.atrium.index.StoredInstance;
-import dev.atrium.partition.Partitions;
 import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +19,15 @@ import org.slf4j.LoggerFactory;
 abstract class RetrieveScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RetrieveScp.class);
 
-  final RetrieveService retrieve;
   final SubOperations subOperations;
+  private final RetrieveService retrieve;
+  private final CalledAePartitions partitions;
+  private final DimseAudit audit;
 
-  RetrieveScp(RetrieveService retrieve) {
+  RetrieveScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit) {
     this.retrieve = retrieve;
+    this.partitions = partitions;
+    this.audit = audit;
     this.subOperations = new SubOperations(retrieve);
   }
 
@@ -34,16 +37,16 @@ abstract class RetrieveScp implements DimseRequestHandler {
     try {
       refuseEarly(request);
     } catch (Refusal r) {
-      InformationModel.refuse(exchange, request, r.status, r.getMessage(), r.offendingTag);
+      InformationModel.finish(exchange, request, r.status, r.getMessage(), r.offendingTag);
       return;
     }
     RetrieveKeys.Translation keys = InformationModel.readIdentifier(exchange, request, dataSet,
         RetrieveKeys::translate);
     if (keys == null) return;
     try {
-      instances = retrieve.select(Partitions.DEFAULT, keys.selection());
+      instances = retrieve.select(partitions.of(exchange), keys.selection());
     } catch (IllegalArgumentException e) { // a key the retrieve path refused (a Patient ID too long)
-      InformationModel.refuse(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+      InformationModel.finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
           e.getMessage(), 0);
       return;
     }
@@ -60,13 +63,19 @@ abstract class RetrieveScp implements DimseRequestHandler {
     CommandSet response = counts.response(request, counts.finalStatus(finish.cancelled()));
     if (finish.comment() != null) response.setLO(CommandSet.ERROR_COMMENT, finish.comment());
     exchange.sendResponse(response, counts.failedList(exchange.transferSyntaxUid()));
-    log.info("{} from {}: {} instance(s), status {} ({} completed, {} failed, {} warning) in {} ms",
-        request.commandField() == CommandSet.C_GET_RQ ? "C-GET" : "C-MOVE", exchange.association(),
-        instances.size(), Integer.toHexString(response.status()),
-        response.getInt(CommandSet.NUMBER_OF_COMPLETED_SUBOPERATIONS, 0),
+    String summary = String.format("%s %s: %d instance(s), status %04X (%d completed, %d failed, %d warning)",
+        request.commandField() == CommandSet.C_GET_RQ ? "C-GET" : "C-MOVE", destination(exchange, request),
+        instances.size(), response.status(), response.getInt(CommandSet.NUMBER_OF_COMPLETED_SUBOPERATIONS, 0),
         response.getInt(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS, 0),
-        response.getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS, 0), (System.nanoTime() - start) / 1_000_000);
+        response.getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS, 0));
+    audit.retrieved(exchange, partitions.of(exchange),
+        instances.stream().map(StoredInstance::studyInstanceUid).distinct().toList(),
+        response.status() == CommandSet.STATUS_SUCCESS, summary);
+    log.info("{} from {} in {} ms", summary, exchange.association(), (System.nanoTime() - start) / 1_000_000);
   }
+
+  /** Where the sub-operations went, for the log and the audit trail. */
+  abstract String destination(DimseExchange exchange, CommandSet request);
 
   /** How the sub-operations ended, and an Error Comment for the final response when there is one to give. */
   record Finish(RetrieveCounts counts, boolean cancelled, String comment) {}

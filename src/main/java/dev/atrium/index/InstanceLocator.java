@@ -91,7 +91,9 @@ public final class InstanceLocator {
     Map<String, String> shared = new HashMap<>();
     List<StoredInstance> found = new ArrayList<>();
     List<List<String>> chunks = new ArrayList<>();
-    for (int i = 0; i < many.size(); i += SELECT_CHUNK) chunks.add(many.subList(i, Math.min(many.size(), i + SELECT_CHUNK)));
+    for (int i = 0; i < many.size(); i += SELECT_CHUNK) {
+      chunks.add(many.subList(i, Math.min(many.size(), i + SELECT_CHUNK)));
+    }
     if (chunks.isEmpty()) chunks.add(null); // only a Patient ID
     for (List<String> chunk : chunks) {
       db.dsl()

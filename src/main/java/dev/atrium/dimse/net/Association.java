@@ -88,7 +88,7 @@ final class Association implements Runnable, DimseExchange {
             pdus = new PduWriter(out);
             AssociatePdu rq = AssociatePdu.parse(reader.readAssociateRequest());
             info = new AssociationInfo(id, rq.callingAeTitle(), rq.calledAeTitle(),
-                    (InetSocketAddress) socket.getRemoteSocketAddress());
+                    (InetSocketAddress) socket.getRemoteSocketAddress(), PeerCertificates.commonName(socket));
             String rejection = negotiate(rq, pdus);
             if (rejection != null) {
                 outcome = "rejected (" + rejection + ")";
@@ -138,7 +138,7 @@ final class Association implements Runnable, DimseExchange {
             pdus.associateRj(1, 1, 2);
             return "application context " + rq.applicationContext();
         }
-        if (!settings.aeTitle().equals(rq.calledAeTitle())) {
+        if (!settings.aeTitle().equals(rq.calledAeTitle()) && !services.answersCalledAeTitle(rq.calledAeTitle())) {
             pdus.associateRj(1, 1, 7);
             return "called AE title " + rq.calledAeTitle();
         }
@@ -163,7 +163,8 @@ final class Association implements Runnable, DimseExchange {
         for (AssociatePdu.PresentationContext pc : rq.presentationContexts()) {
             String ts = pc.abstractSyntax() == null ? null : services.negotiate(pc.abstractSyntax(), pc.transferSyntaxes());
             if (ts != null && (pc.id() & 1) == 1) {
-                contexts.put(pc.id(), new Accepted(pc.abstractSyntax(), ts, requestorScp.contains(pc.abstractSyntax())));
+                boolean ourRequests = requestorScp.contains(pc.abstractSyntax());
+                contexts.put(pc.id(), new Accepted(pc.abstractSyntax(), ts, ourRequests));
                 results.add(new PduWriter.PresentationContextResult(pc.id(), PduWriter.PC_ACCEPTANCE, ts));
             } else {
                 boolean knownAbstract = pc.abstractSyntax() != null
@@ -237,8 +238,8 @@ final class Association implements Runnable, DimseExchange {
             } catch (Exception e) {
                 // a broken transport is not the handler's fault: let the association end
                 if (currentDataSet != null && currentDataSet.failure() != null) throw currentDataSet.failure();
-                if (e instanceof SocketException || e instanceof DicomProtocolException || e instanceof PeerAbortedException
-                        || e instanceof SocketTimeoutException) throw (IOException) e;
+                if (e instanceof SocketException || e instanceof DicomProtocolException
+                        || e instanceof PeerAbortedException || e instanceof SocketTimeoutException) throw (IOException) e;
                 if (channel.broken()) throw new DicomProtocolException(DicomProtocolException.REASON_NOT_SPECIFIED,
                         "a message was cut off: " + e);
                 if (finalSent) {

@@ -35,7 +35,8 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
     private final Map<Integer, AcceptedContext> accepted;
     private boolean ended;
 
-    private ClientAssociation(Socket socket, PduWriter pdus, DimseChannel channel, Map<Integer, AcceptedContext> accepted) {
+    private ClientAssociation(Socket socket, PduWriter pdus, DimseChannel channel,
+                              Map<Integer, AcceptedContext> accepted) {
         this.socket = socket;
         this.pdus = pdus;
         this.channel = channel;

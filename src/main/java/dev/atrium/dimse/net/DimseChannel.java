@@ -45,8 +45,9 @@ final class DimseChannel {
             int pdu = reader.nextPdv();
             if (pdu != PduReader.PDV) {
                 if (pdu == PduReader.RELEASE_RQ && pcId == -1) return null;
+                String what = pdu == PduReader.RELEASE_RQ ? "A-RELEASE-RQ" : "A-RELEASE-RP";
                 throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
-                        (pdu == PduReader.RELEASE_RQ ? "A-RELEASE-RQ" : "A-RELEASE-RP") + " where a command was expected");
+                        what + " where a command was expected");
             }
             if (!reader.pdvCommand())
                 throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
