@@ -26,8 +26,9 @@ final class ImageGeometry {
       double scaleY = region.fractional() ? image.getHeight() : 1;
       x = (int) Math.round(region.x() * scaleX);
       y = (int) Math.round(region.y() * scaleY);
-      w = (int) Math.round(Math.abs(region.width()) * scaleX);
-      h = (int) Math.round(Math.abs(region.height()) * scaleY);
+      w = Double.isNaN(region.width()) ? image.getWidth() - x : (int) Math.round(Math.abs(region.width()) * scaleX);
+      h = Double.isNaN(region.height()) ? image.getHeight() - y
+          : (int) Math.round(Math.abs(region.height()) * scaleY);
       flipX = region.width() < 0;
       flipY = region.height() < 0;
       if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > image.getWidth() || y + h > image.getHeight()) {
@@ -41,6 +42,11 @@ final class ImageGeometry {
     if (size != null) {
       double scale = Math.min(size.maxWidth() == 0 ? Double.MAX_VALUE : (double) size.maxWidth() / w,
           size.maxHeight() == 0 ? Double.MAX_VALUE : (double) size.maxHeight() / h);
+      if (!size.enlarge()) scale = Math.min(scale, 1);
+      if ((double) w * scale * h * scale > RenderRequest.Size.MAX_PIXELS) {
+        throw RenderException.badRequest(RenderException.Subject.SIZE, "the " + w + "x" + h + " image scaled to fit "
+            + "would have more than " + RenderRequest.Size.MAX_PIXELS + " pixels");
+      }
       outW = Math.max(1, (int) Math.round(w * scale));
       outH = Math.max(1, (int) Math.round(h * scale));
     }

@@ -10,7 +10,7 @@ public final class RenderException extends Exception {
   public enum Reason { BAD_REQUEST, NOT_RENDERABLE }
 
   /** The part of the request a BAD_REQUEST is about, for the protocol to name its parameter. */
-  public enum Subject { FRAME, REGION, NONE }
+  public enum Subject { FRAME, REGION, SIZE, NONE }
 
   private final Reason reason;
   private final Subject subject;

@@ -26,12 +26,19 @@ public record RenderRequest(int frame, Window window, Region region, Size size, 
   /**
    * The part of the frame to render: from column x, row y, width × height pixels, or fractions of
    * the frame's size when {@code fractional} (WADO-URI "region"). A negative width or height
-   * flips that axis (PS3.18 8.3.5.1.3): the region still starts at x or y and spans |width|.
+   * flips that axis (PS3.18 8.3.5.1.3): the region still starts at x or y and spans |width|. A
+   * width or height that is NaN reaches to the frame's edge.
    */
   public record Region(double x, double y, double width, double height, boolean fractional) {}
 
-  /** The largest output width and height (0: not constrained); the aspect ratio is kept. */
-  public record Size(int maxWidth, int maxHeight) {
+  /**
+   * The largest output width and height (0: not constrained); the aspect ratio is kept. With
+   * {@code enlarge} false a smaller image keeps its size (thumbnails).
+   */
+  public record Size(int maxWidth, int maxHeight, boolean enlarge) {
+    /** No rendered image is larger than this many pixels (a 4096 x 4096 square). */
+    public static final long MAX_PIXELS = 1L << 24;
+
     public Size {
       if (maxWidth < 0 || maxHeight < 0 || (maxWidth == 0 && maxHeight == 0)) {
         throw new IllegalArgumentException("size " + maxWidth + "x" + maxHeight);
