@@ -54,6 +54,9 @@ abstract class RenderedContract extends RenderingFixtures {
     assertQuadrants(image(url(ct, "/rendered?window=0,400,linear-exact"), PNG, PNG), 128, 255, 0, 0);
     // C.11.2.1.3.1 sigmoid: 255 / (1 + e^(-4 (x - c) / w)); 200 HU -> 224.6, -200 HU -> 30.4.
     assertQuadrants(image(url(ct, "/rendered?window=0,400,sigmoid"), PNG, PNG), 128, 225, 30, 0);
+    // Width 2: linear puts 0 HU above its top edge (c - 0.5 + 0.5), linear-exact exactly in the middle.
+    assertQuadrants(image(url(ct, "/rendered?window=0,2,linear"), PNG, PNG), 255, 255, 0, 0);
+    assertQuadrants(image(url(ct, "/rendered?window=0,2,linear-exact"), PNG, PNG), 128, 255, 0, 0);
     // A narrow window: -200 HU now in the middle.
     assertQuadrants(image(url(ct, "/rendered?window=-200,100,linear-exact"), PNG, PNG), 255, 255, 128, 0);
   }
@@ -187,8 +190,7 @@ abstract class RenderedContract extends RenderingFixtures {
   @Test
   void aFrameIsDecodedWithoutTheOtherFrames() throws Exception {
     Uids uids = TestInstances.fresh();
-    Path rle = TestImage.compress(TestImage.grayscale(uids, 20, 10, 16, 16, false, "MONOCHROME2").frames(3)
-        .write(work, (f, x, y, s) -> 1000 * (f + 1)), work, "dcmcrle");
+    Path rle = TestImage.compress(multiFrame(work, uids), work, "dcmcrle");
     // Break frame 1's RLE header (its segment count): frames 2 and 3 must still render.
     byte[] bytes = Files.readAllBytes(rle);
     int pixelData = Bytes.indexOf(bytes, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00});

@@ -54,8 +54,7 @@ abstract class RenderingFixtures extends ArchiveTest {
     Uids r = TestInstances.fresh();
     rgb = new Stored(r, rgb(r));
     Uids mf = TestInstances.fresh();
-    multiFrame = new Stored(mf, TestImage.grayscale(mf, 20, 10, 16, 16, false, "MONOCHROME2").frames(3)
-        .write(work, (f, x, y, s) -> 1000 * (f + 1)));
+    multiFrame = new Stored(mf, multiFrame(work, mf));
     store(ct, ctLossless, mono1, rgb, multiFrame);
   }
 
@@ -65,10 +64,20 @@ abstract class RenderingFixtures extends ArchiveTest {
   }
 
   Path ct(Uids uids) throws Exception {
+    return ct(work, uids);
+  }
+
+  static Path ct(Path dir, Uids uids) throws Exception {
     return TestImage.grayscale(uids, 64, 48, 16, 16, true, "MONOCHROME2")
         .set(TagFromName.RescaleIntercept, "-1024").set(TagFromName.RescaleSlope, "1")
         .set(TagFromName.WindowCenter, "40").set(TagFromName.WindowWidth, "400")
-        .write(work, (f, x, y, s) -> CT_HU[quadrant(x, y, 64, 48)] + 1024);
+        .write(dir, (f, x, y, s) -> CT_HU[quadrant(x, y, 64, 48)] + 1024);
+  }
+
+  /** 20x10, 16-bit, three frames of 1000, 2000 and 3000. */
+  static Path multiFrame(Path dir, Uids uids) throws Exception {
+    return TestImage.grayscale(uids, 20, 10, 16, 16, false, "MONOCHROME2").frames(3)
+        .write(dir, (f, x, y, s) -> 1000 * (f + 1));
   }
 
   /** 32x32 RGB: red, green, blue and white quadrants. */
