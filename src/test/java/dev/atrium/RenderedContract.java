@@ -20,29 +20,15 @@ import org.junit.jupiter.api.Test;
  * colour pipelines give them; every bad request is a 4xx naming what was wrong.
  */
 abstract class RenderedContract extends RenderingFixtures {
-  private static final String PNG = "image/png";
-  private static final String JPEG = "image/jpeg";
-
   private String url(Stored s, String tail) {
     return archive.dicomWeb() + s.path() + tail;
-  }
-
-  private static void assertQuadrants(BufferedImage image, int... expected) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int[][] centers = {{w / 4, h / 4}, {3 * w / 4, h / 4}, {w / 4, 3 * h / 4}, {3 * w / 4, 3 * h / 4}};
-    for (int q = 0; q < 4; q++) {
-      assertThat(gray(image, centers[q][0], centers[q][1])).as("quadrant " + q).isEqualTo(expected[q]);
-    }
   }
 
   // ---- grayscale pipeline ----
 
   @Test
   void aCtIsRenderedThroughItsRescaleAndItsOwnWindow() throws Exception {
-    BufferedImage png = image(url(ct, "/rendered"), PNG, PNG);
-    assertThat(png.getWidth()).isEqualTo(64);
-    assertThat(png.getHeight()).isEqualTo(48);
+    BufferedImage png = image(url(ct, "/rendered"), PNG, PNG, 64, 48);
     assertQuadrants(png, 102, 230, 0, 0);
   }
 
@@ -63,16 +49,14 @@ abstract class RenderedContract extends RenderingFixtures {
 
   @Test
   void jpegIsTheDefaultAndIsCloseToTheExactValues() throws Exception {
-    BufferedImage jpeg = image(url(ct, "/rendered"), null, JPEG);
-    assertThat(jpeg.getWidth()).isEqualTo(64);
+    BufferedImage jpeg = image(url(ct, "/rendered"), null, JPEG, 64, 48);
     int[] expected = {102, 230, 0, 0};
     int[][] centers = {{16, 12}, {48, 12}, {16, 36}, {48, 36}};
     for (int q = 0; q < 4; q++) {
       assertThat(gray(jpeg, centers[q][0], centers[q][1])).as("quadrant " + q).isCloseTo(expected[q],
           offset(6));
     }
-    BufferedImage lowQuality = image(url(ct, "/rendered?quality=5"), JPEG, JPEG);
-    assertThat(lowQuality.getWidth()).isEqualTo(64);
+    image(url(ct, "/rendered?quality=5"), JPEG, JPEG, 64, 48);
   }
 
   @Test
@@ -95,9 +79,7 @@ abstract class RenderedContract extends RenderingFixtures {
     String window = "?window=2000,4000,linear-exact";
     int[] expected = {64, 128, 191}; // stored 1000, 2000, 3000 through the window
     for (int frame = 1; frame <= 3; frame++) {
-      BufferedImage png = image(url(multiFrame, "/frames/" + frame + "/rendered" + window), PNG, PNG);
-      assertThat(png.getWidth()).isEqualTo(20);
-      assertThat(png.getHeight()).isEqualTo(10);
+      BufferedImage png = image(url(multiFrame, "/frames/" + frame + "/rendered" + window), PNG, PNG, 20, 10);
       assertThat(gray(png, 0, 0)).as("frame " + frame).isEqualTo(expected[frame - 1]);
       assertThat(gray(png, 19, 9)).as("frame " + frame).isEqualTo(expected[frame - 1]);
     }
@@ -109,10 +91,16 @@ abstract class RenderedContract extends RenderingFixtures {
 
   @Test
   void losslessJpegRendersExactlyTheNativePixels() throws Exception {
-    BufferedImage lossless = image(url(ctLossless, "/rendered"), PNG, PNG);
-    BufferedImage nativeCt = image(url(ct, "/rendered"), PNG, PNG);
-    for (int y = 0; y < 48; y++) {
-      for (int x = 0; x < 64; x++) assertThat(gray(lossless, x, y)).as("(" + x + "," + y + ")").isEqualTo(gray(nativeCt, x, y));
+    assertSamePixels(image(url(ctLossless, "/rendered"), PNG, PNG, 64, 48), image(url(ct, "/rendered"), PNG, PNG));
+  }
+
+  private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {
+    assertThat(actual.getWidth()).isEqualTo(expected.getWidth());
+    assertThat(actual.getHeight()).isEqualTo(expected.getHeight());
+    for (int y = 0; y < actual.getHeight(); y++) {
+      for (int x = 0; x < actual.getWidth(); x++) {
+        assertThat(gray(actual, x, y)).as("(" + x + "," + y + ")").isEqualTo(gray(expected, x, y));
+      }
     }
   }
 
@@ -157,12 +145,7 @@ abstract class RenderedContract extends RenderingFixtures {
     Stored compressed = new Stored(j2k, TestInstances.copyWith(Corpus.testFile("MR_small_jp2klossless.dcm"), work, j2k));
     Stored original = new Stored(plain, TestInstances.copyWith(Corpus.testFile("MR_small.dcm"), work, plain));
     store(compressed, original);
-    BufferedImage a = image(url(compressed, "/rendered"), PNG, PNG);
-    BufferedImage b = image(url(original, "/rendered"), PNG, PNG);
-    assertThat(a.getWidth()).isEqualTo(64);
-    for (int y = 0; y < 64; y++) {
-      for (int x = 0; x < 64; x++) assertThat(gray(a, x, y)).as("(" + x + "," + y + ")").isEqualTo(gray(b, x, y));
-    }
+    assertSamePixels(image(url(compressed, "/rendered"), PNG, PNG, 64, 64), image(url(original, "/rendered"), PNG, PNG));
   }
 
   @Test
@@ -264,21 +247,15 @@ abstract class RenderedContract extends RenderingFixtures {
 
   @Test
   void theViewportScalesToFitKeepingTheAspectRatio() throws Exception {
-    BufferedImage small = image(url(ct, "/rendered?viewport=32,32"), PNG, PNG);
-    assertThat(small.getWidth()).isEqualTo(32);
-    assertThat(small.getHeight()).isEqualTo(24);
+    BufferedImage small = image(url(ct, "/rendered?viewport=32,32"), PNG, PNG, 32, 24);
     assertQuadrants(small, 102, 230, 0, 0);
-    BufferedImage large = image(url(ct, "/rendered?viewport=128,200"), PNG, PNG);
-    assertThat(large.getWidth()).isEqualTo(128);
-    assertThat(large.getHeight()).isEqualTo(96);
+    BufferedImage large = image(url(ct, "/rendered?viewport=128,200"), PNG, PNG, 128, 96);
     assertQuadrants(large, 102, 230, 0, 0);
   }
 
   @Test
   void theViewportSourceRegionCutsAndFlips() throws Exception {
-    BufferedImage topRight = image(url(ct, "/rendered?viewport=16,16,32,0,32,24"), PNG, PNG);
-    assertThat(topRight.getWidth()).isEqualTo(16);
-    assertThat(topRight.getHeight()).isEqualTo(12);
+    BufferedImage topRight = image(url(ct, "/rendered?viewport=16,16,32,0,32,24"), PNG, PNG, 16, 12);
     assertThat(gray(topRight, 0, 0)).isEqualTo(230);
     assertThat(gray(topRight, 15, 11)).isEqualTo(230);
     BufferedImage mirrored = image(url(ct, "/rendered?viewport=64,48,0,0,-64,48"), PNG, PNG);
@@ -296,16 +273,13 @@ abstract class RenderedContract extends RenderingFixtures {
     String study = archive.dicomWeb() + "/studies/" + uids.study();
     for (String url : new String[] {url(large, "/thumbnail"), url(large, "/frames/1/thumbnail"),
         study + "/series/" + uids.series() + "/thumbnail", study + "/thumbnail"}) {
-      BufferedImage thumbnail = image(url, PNG, PNG);
-      assertThat(thumbnail.getWidth()).as(url).isEqualTo(128);
-      assertThat(thumbnail.getHeight()).as(url).isEqualTo(85);
+      BufferedImage thumbnail = image(url, PNG, PNG, 128, 85);
       assertThat(gray(thumbnail, 10, 40)).as(url).isEqualTo(0);
       assertThat(gray(thumbnail, 120, 40)).as(url).isEqualTo(255);
     }
-    BufferedImage small = image(url(ct, "/thumbnail"), JPEG, JPEG);
-    assertThat(small.getWidth()).as("a small image is not enlarged").isEqualTo(64);
-    assertThat(image(url(ct, "/thumbnail?viewport=32,32"), PNG, PNG).getWidth()).isEqualTo(32);
-    assertThat(image(url(multiFrame, "/frames/2/thumbnail"), PNG, PNG).getWidth()).isEqualTo(20);
+    image(url(ct, "/thumbnail"), JPEG, JPEG, 64, 48); // a small image is not enlarged
+    image(url(ct, "/thumbnail?viewport=32,32"), PNG, PNG, 32, 24);
+    image(url(multiFrame, "/frames/2/thumbnail"), PNG, PNG, 20, 10);
   }
 
   // ---- media type ----

@@ -33,6 +33,8 @@ abstract class RenderingFixtures extends ArchiveTest {
     }
   }
 
+  static final String PNG = "image/png";
+  static final String JPEG = "image/jpeg";
   static final int[] CT_HU = {0, 200, -200, -1024};
   static final int[] MONO1_STORED = {0, 100, 200, 255};
 
@@ -106,6 +108,24 @@ abstract class RenderingFixtures extends ArchiveTest {
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.body()));
     assertThat(image).as("a decodable " + mediaType + " from " + url).isNotNull();
     return image;
+  }
+
+  /** The same, also asserting the image's width and height. */
+  static BufferedImage image(String url, String accept, String mediaType, int width, int height) throws Exception {
+    BufferedImage image = image(url, accept, mediaType);
+    assertThat(image.getWidth()).as("width of " + url).isEqualTo(width);
+    assertThat(image.getHeight()).as("height of " + url).isEqualTo(height);
+    return image;
+  }
+
+  /** The gray values at the centres of the image's quadrants: top left, top right, bottom left, bottom right. */
+  static void assertQuadrants(BufferedImage image, int... expected) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[][] centers = {{w / 4, h / 4}, {3 * w / 4, h / 4}, {w / 4, 3 * h / 4}, {3 * w / 4, 3 * h / 4}};
+    for (int q = 0; q < 4; q++) {
+      assertThat(gray(image, centers[q][0], centers[q][1])).as("quadrant " + q).isEqualTo(expected[q]);
+    }
   }
 
   static int gray(BufferedImage image, int x, int y) {

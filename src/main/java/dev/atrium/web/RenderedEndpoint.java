@@ -18,10 +18,8 @@ import org.eclipse.jetty.server.Request;
 final class RenderedEndpoint implements Route.Endpoint {
   enum Target { STUDY, SERIES, INSTANCE, FRAME }
 
-  private static final Map<RenderException.Subject, String> PARAMETERS = Map.of(
-      RenderException.Subject.FRAME, "frame number in the path",
-      RenderException.Subject.REGION, "query parameter 'viewport'",
-      RenderException.Subject.SIZE, "query parameter 'viewport'");
+  private static final Map<RenderException.Subject, String> PARAMETERS = RenderedResponse.parameterNames(
+      "frame number in the path", "query parameter 'viewport'", "query parameter 'viewport'");
 
   private final RenderService render;
   private final RetrieveService retrieve;

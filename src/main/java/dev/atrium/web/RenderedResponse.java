@@ -18,6 +18,12 @@ import java.util.Map;
 final class RenderedResponse {
   private RenderedResponse() {}
 
+  /** How a protocol names the request parts a refusal can be about. */
+  static Map<RenderException.Subject, String> parameterNames(String frame, String region, String size) {
+    return Map.of(RenderException.Subject.FRAME, frame, RenderException.Subject.REGION, region,
+        RenderException.Subject.SIZE, size);
+  }
+
   static void send(Exchange exchange, RenderService render, StoredInstance instance, RenderRequest request,
       Map<RenderException.Subject, String> parameterNames) throws Exception {
     RenderedImage image;

@@ -37,10 +37,8 @@ final class WadoUriEndpoint implements Route.Endpoint {
       "columns", "region", "imageQuality", "quality");
   private static final List<String> UNSUPPORTED = List.of("anonymize", "annotation", "presentationUID",
       "presentationSeriesUID");
-  private static final Map<RenderException.Subject, String> PARAMETERS = Map.of(
-      RenderException.Subject.FRAME, "query parameter 'frameNumber'",
-      RenderException.Subject.REGION, "query parameter 'region'",
-      RenderException.Subject.SIZE, "query parameters 'rows' and 'columns'");
+  private static final Map<RenderException.Subject, String> PARAMETERS = RenderedResponse.parameterNames(
+      "query parameter 'frameNumber'", "query parameter 'region'", "query parameters 'rows' and 'columns'");
 
   private final RenderService render;
   private final RetrieveService retrieve;
