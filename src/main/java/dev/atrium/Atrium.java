@@ -1,5 +1,8 @@
 package dev.atrium;
 
+import dev.atrium.audit.AuditEvent;
+import dev.atrium.audit.AuditTrail;
+import dev.atrium.audit.AuditTrails;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
@@ -12,7 +15,9 @@ import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.PartitionIndex;
 import dev.atrium.index.QueryIndex;
+import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.storage.BlobStore;
@@ -33,8 +38,11 @@ public final class Atrium implements AutoCloseable {
   private final GroupCommit groupCommit;
   private final WebServer web;
   private final DimseAdapter dimse;
+  private final AuditTrail audit;
 
-  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse) {
+  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
+      AuditTrail audit) {
+    this.audit = audit;
     this.db = db;
     this.reclaimer = reclaimer;
     this.groupCommit = groupCommit;
@@ -46,7 +54,9 @@ public final class Atrium implements AutoCloseable {
   public static Atrium start(AtriumConfig config) throws Exception {
     Files.createDirectories(config.dataDir());
     Database db = Database.open(config.db(), config.dataDir());
+    AuditTrail audit = null;
     try {
+      audit = AuditTrails.open(config);
       BlobStore blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
@@ -57,15 +67,19 @@ public final class Atrium implements AutoCloseable {
       QueryEngine query = new QueryEngine(new QueryIndex(db));
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
-      DimseAdapter dimse = new DimseAdapter(config, store, query);
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
+          new PartitionService(new PartitionIndex(db)), audit);
+      DimseAdapter dimse = new DimseAdapter(config, store, query, audit);
       web.start();
       dimse.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
-      return new Atrium(db, reclaimer, groupCommit, web, dimse);
+      audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_START, AuditEvent.Outcome.SUCCESS, config.aeTitle(),
+          null, null, null, null, "Atrium started"));
+      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit);
     } catch (Exception | Error e) {
+      if (audit != null) audit.close();
       db.close();
       throw e;
     }
@@ -79,6 +93,16 @@ public final class Atrium implements AutoCloseable {
     return dimse.port();
   }
 
+  /** -1 when TLS is not configured. */
+  public int httpsPort() {
+    return web.httpsPort();
+  }
+
+  /** -1 when TLS is not configured. */
+  public int dimseTlsPort() {
+    return dimse.tlsPort();
+  }
+
   @Override
   public void close() throws Exception {
     dimse.close();
@@ -86,6 +110,9 @@ public final class Atrium implements AutoCloseable {
     groupCommit.close();
     reclaimer.close();
     db.close();
+    audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
+        null, null, "Atrium stopped"));
+    audit.close();
     log.info("Atrium stopped");
   }
 }

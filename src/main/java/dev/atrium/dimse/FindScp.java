@@ -44,8 +44,13 @@ final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
 
   private final QueryEngine engine;
+  private final CalledAePartitions partitions;
 
-  FindScp(QueryEngine engine) {
+  private final DimseAudit audit;
+
+  FindScp(QueryEngine engine, CalledAePartitions partitions, DimseAudit audit) {
+    this.partitions = partitions;
+    this.audit = audit;
     this.engine = engine;
   }
 
@@ -69,8 +74,9 @@ final class FindScp implements DimseRequestHandler {
     }
 
     Responder responder = new Responder(exchange, request, query);
+    audit.queried(exchange, partitions.of(exchange), query.level + " " + query.request.matchKeys());
     try {
-      engine.find(query.request, responder);
+      engine.find(query.request.inPartition(partitions.of(exchange)), responder);
     } catch (InvalidQueryException e) {
       finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(), 0);
       return;

@@ -84,7 +84,7 @@ final class Association implements Runnable, DimseExchange {
             pdus = new PduWriter(out);
             AssociateRequest rq = AssociateRequest.parse(reader.readAssociateRequest());
             info = new AssociationInfo(id, rq.callingAeTitle(), rq.calledAeTitle(),
-                    (InetSocketAddress) socket.getRemoteSocketAddress());
+                    (InetSocketAddress) socket.getRemoteSocketAddress(), PeerCertificates.commonName(socket));
             String rejection = negotiate(rq, pdus);
             if (rejection != null) {
                 outcome = "rejected (" + rejection + ")";
@@ -134,7 +134,7 @@ final class Association implements Runnable, DimseExchange {
             pdus.associateRj(1, 1, 2);
             return "application context " + rq.applicationContext();
         }
-        if (!settings.aeTitle().equals(rq.calledAeTitle())) {
+        if (!settings.aeTitle().equals(rq.calledAeTitle()) && !services.answersCalledAeTitle(rq.calledAeTitle())) {
             pdus.associateRj(1, 1, 7);
             return "called AE title " + rq.calledAeTitle();
         }

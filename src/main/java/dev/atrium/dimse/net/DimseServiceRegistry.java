@@ -5,6 +5,11 @@ import java.util.List;
 /** What the SCP offers: association admission, presentation context negotiation and request handlers. */
 public interface DimseServiceRegistry {
 
+    /** Called AE titles served besides the server's own (PS3.8 reason 7 rejects any other). */
+    default boolean answersCalledAeTitle(String calledAeTitle) {
+        return false;
+    }
+
     /** Called before A-ASSOCIATE-AC; false rejects (permanent, service user, calling AE not recognized). */
     boolean acceptAssociation(AssociationInfo a);
 
