@@ -189,6 +189,30 @@ abstract class RenderedContract extends RenderingFixtures {
     assertThat(expectStatus(url(broken, "/frames/1/rendered"), PNG, 406).body()).contains("RLE");
   }
 
+  @Test
+  void framesSpreadOverManyFragmentsAreFoundWithAndWithoutAnOffsetTable() throws Exception {
+    // 12-bit noise-like frames compress poorly, so 4 KiB fragments split each frame into several.
+    Uids plain = TestInstances.fresh();
+    Uids withTable = TestInstances.fresh();
+    Uids withoutTable = TestInstances.fresh();
+    Stored original = new Stored(plain, fragmented(plain));
+    Stored table = new Stored(withTable, TestImage.compress(fragmented(withTable), work, "dcmcjpeg", "+fs", "4"));
+    Stored noTable = new Stored(withoutTable, TestImage.compress(fragmented(withoutTable), work, "dcmcjpeg", "+fs",
+        "4", "-ot"));
+    store(original, table, noTable);
+    for (int frame = 1; frame <= 3; frame++) {
+      String tail = "/frames/" + frame + "/rendered?window=2048,4096,linear-exact";
+      BufferedImage expected = image(url(original, tail), PNG, PNG, 96, 96);
+      assertSamePixels(image(url(table, tail), PNG, PNG), expected);
+      assertSamePixels(image(url(noTable, tail), PNG, PNG), expected);
+    }
+  }
+
+  private Path fragmented(Uids uids) throws Exception {
+    return TestImage.grayscale(uids, 96, 96, 16, 12, false, "MONOCHROME2").frames(3)
+        .write(work, (f, x, y, s) -> (x * 2654435 + y * 40503 + f * 977) % 4096);
+  }
+
   // ---- transforms recorded in the instance ----
 
   @Test

@@ -16,6 +16,8 @@ import java.util.List;
 final class PixelDataFrames {
   private static final int ITEM = 0xFFFEE000;
   private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
+  /** More fragments than this (a few per frame of the largest real multi-frame) is not an image we render. */
+  private static final int MAX_FRAGMENTS = 1 << 22;
 
   private PixelDataFrames() {}
 
@@ -43,7 +45,7 @@ final class PixelDataFrames {
       in.skipNBytes(valueOffset);
       Header table = Header.read(in, valueOffset);
       if (table.tag != ITEM) throw broken("it does not start with a Basic Offset Table item");
-      if (table.length % 4 != 0 || table.length > 4L * pixels.numberOfFrames()) {
+      if (table.length % 4 != 0 || table.length > 4L * Math.min(pixels.numberOfFrames(), MAX_FRAGMENTS)) {
         throw broken("its Basic Offset Table has " + table.length + " bytes for " + pixels.numberOfFrames() + " frames");
       }
       ByteBuffer bot = ByteBuffer.wrap(in.readNBytes((int) table.length)).order(ByteOrder.LITTLE_ENDIAN);
@@ -52,6 +54,7 @@ final class PixelDataFrames {
       firstFragment = table.end();
       for (Header item = Header.read(in, firstFragment); item.tag != SEQUENCE_DELIMITER; ) {
         if (item.tag != ITEM) throw broken("expected a fragment item, found tag " + Integer.toHexString(item.tag));
+        if (fragments.size() == MAX_FRAGMENTS) throw broken("it has more than " + MAX_FRAGMENTS + " fragments");
         byte[] head = in.readNBytes((int) Math.min(4, item.length));
         in.skipNBytes(item.length - head.length);
         fragments.add(new Fragment(item.position, item.length, startsFrame(head)));

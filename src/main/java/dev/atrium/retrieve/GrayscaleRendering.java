@@ -77,7 +77,8 @@ final class GrayscaleRendering {
     VoiFunction function = t.voiLutFunction() == null ? VoiFunction.LINEAR
         : VoiFunction.byName(t.voiLutFunction()).orElse(VoiFunction.LINEAR);
     for (FrameTransforms.WindowSetting setting : t.windows()) {
-      if (setting.width() >= function.minimumWidth()) {
+      if (setting.width() >= function.minimumWidth() && Double.isFinite(setting.center())
+          && Double.isFinite(setting.width())) {
         return window(new RenderRequest.Window(setting.center(), setting.width(), function));
       }
     }
