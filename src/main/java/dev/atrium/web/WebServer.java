@@ -8,11 +8,14 @@ import dev.atrium.health.HealthCheck;
 import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
+import dev.atrium.retrieve.RenderService;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.security.Authenticator;
 import dev.atrium.security.TlsContexts;
 import javax.net.ssl.SSLContext;
 import dev.atrium.store.StoreService;
+import dev.atrium.web.RenderedEndpoint.Target;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -81,8 +84,25 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
-    server.setHandler(new Router(routes, config.http().publicBaseUrl(), new Authenticator(config.security()),
-        audit, config.http().maxRequestBytes()));
+    server.setHandler(new Router(withRendering(routes, retrieve, series), config.http().publicBaseUrl(),
+        new Authenticator(config.security()), audit, config.http().maxRequestBytes()));
+  }
+
+  /** WADO-RS rendered and thumbnail resources (PS3.18 10.4.1.1.3-4) and WADO-URI (PS3.18 9), on one render path. */
+  private static List<Route> withRendering(List<Route> routes, RetrieveService retrieve, String series) {
+    RenderService render = new RenderService(retrieve);
+    String study = series.substring(0, series.indexOf("/series/"));
+    String instance = series + "/instances/(?<instance>" + Route.UID + ")";
+    String frame = instance + "/frames/(?<frames>[^/]+)";
+    List<Route> all = new ArrayList<>(routes);
+    all.add(Route.of("GET", instance + "/rendered", new RenderedEndpoint(render, retrieve, Target.INSTANCE, false)));
+    all.add(Route.of("GET", instance + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.INSTANCE, true)));
+    all.add(Route.of("GET", frame + "/rendered", new RenderedEndpoint(render, retrieve, Target.FRAME, false)));
+    all.add(Route.of("GET", frame + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.FRAME, true)));
+    all.add(Route.of("GET", series + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.SERIES, true)));
+    all.add(Route.of("GET", study + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.STUDY, true)));
+    all.add(Route.of("GET", "/wado", new WadoUriEndpoint(render, retrieve)));
+    return all;
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,

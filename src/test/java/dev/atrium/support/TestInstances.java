@@ -74,6 +74,12 @@ public final class TestInstances {
     FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "ATRIUMTEST");
   }
 
+  /** A data set of the test's own making (new UIDs already in it), written as storescu would send it. */
+  public static Path writeAsSent(AttributeList list, Path dir) throws Exception {
+    asSentByStorescu(list);
+    return write(list, dir, "made");
+  }
+
   private static Path write(AttributeList list, Path dir, String prefix) throws Exception {
     Path out = Files.createTempFile(dir, prefix, ".dcm");
     list.write(out.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
