@@ -29,6 +29,14 @@ public final class ChangeFeedIndex {
     Condition where = CHANGE_FEED.PARTITION_NAME.eq(partition).and(CHANGE_FEED.SEQ.gt(afterSequence));
     if (start != null) where = where.and(CHANGE_FEED.CREATED_AT.ge(start));
     if (end != null) where = where.and(CHANGE_FEED.CREATED_AT.lt(end));
+    if (skip > 0) {
+      // Find where the page starts on the (partition, seq) index alone, then join only the page:
+      // an OFFSET over the join would look up every skipped row's instance.
+      Long first = db.dsl().select(CHANGE_FEED.SEQ).from(CHANGE_FEED).where(where).orderBy(CHANGE_FEED.SEQ)
+          .limit(1).offset(skip).fetchOne(0, Long.class);
+      if (first == null) return List.of();
+      where = where.and(CHANGE_FEED.SEQ.ge(first));
+    }
     return db.dsl()
         .select(CHANGE_FEED.SEQ, CHANGE_FEED.STUDY_INSTANCE_UID, CHANGE_FEED.SERIES_INSTANCE_UID,
             CHANGE_FEED.SOP_INSTANCE_UID, CHANGE_FEED.ACTION, CHANGE_FEED.STATE, CHANGE_FEED.CREATED_AT,
@@ -38,7 +46,7 @@ public final class ChangeFeedIndex {
             INSTANCE.SOP_INSTANCE_UID.eq(CHANGE_FEED.SOP_INSTANCE_UID), CHANGE_FEED.STATE.eq("current"))
         .where(where)
         .orderBy(CHANGE_FEED.SEQ)
-        .limit(limit).offset(skip)
+        .limit(limit)
         .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
             r.value10() == null ? null : new StoredInstance(r.value2(), r.value3(), r.value4(), r.value8(),
                 r.value9(), r.value10(), r.value11())));
