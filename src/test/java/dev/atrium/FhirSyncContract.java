@@ -164,8 +164,7 @@ abstract class FhirSyncContract {
     String patientSearch = "patient.identifier=urn:oid:1.2.826.0.1.3680043.10.1|" + patientId;
     assertThat(findAll("Patient?identifier=urn:oid:1.2.826.0.1.3680043.10.1|" + patientId)).hasSize(1);
 
-    Endpoint endpoint = fhir.read().resource(Endpoint.class).withId(a.getEndpointFirstRep().getReferenceElement())
-        .execute();
+    Endpoint endpoint = endpointOf(a);
     // No public base URL configured: this host's name, the archive's HTTP port, /dicom-web.
     URI address = URI.create(endpoint.getAddress());
     assertThat(address.getPort()).isEqualTo(URI.create(archive.dicomWeb()).getPort());
@@ -179,6 +178,25 @@ abstract class FhirSyncContract {
     ImagingStudy b = single("ImagingStudy?identifier=urn:oid:" + studyB, ImagingStudy.class);
     assertThat(b.getSubject().getReference()).isEqualTo(a.getSubject().getReference());
     assertThat(b.getEndpointFirstRep().getReference()).isEqualTo(a.getEndpointFirstRep().getReference());
+  }
+
+  @Test
+  void eachPartitionHasItsOwnEndpoint() throws Exception {
+    Uids inDefault = TestInstances.fresh();
+    Uids inClinic = TestInstances.fresh();
+    stow(instance(inDefault, Map.of(TagFromName.PatientID, "PID-" + inDefault.sop())));
+    HttpResponse<String> r = Http.post(archive.dicomWeb() + "/partitions/CLINIC-A/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(instance(inClinic, Map.of(TagFromName.PatientID, "PID-" + inClinic.sop()))));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    awaitSynced();
+
+    Endpoint clinic = endpointOf(single("ImagingStudy?identifier=urn:oid:" + inClinic.study(), ImagingStudy.class));
+    Endpoint standard = endpointOf(single("ImagingStudy?identifier=urn:oid:" + inDefault.study(), ImagingStudy.class));
+    assertThat(URI.create(clinic.getAddress()).getPath()).isEqualTo("/dicom-web/partitions/CLINIC-A");
+    assertThat(URI.create(standard.getAddress()).getPath()).isEqualTo("/dicom-web");
+    HttpResponse<byte[]> study = Http.getBytes(clinic.getAddress() + "/studies/" + inClinic.study(),
+        "multipart/related; type=\"application/dicom\"");
+    assertThat(study.statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -361,8 +379,7 @@ abstract class FhirSyncContract {
     for (Resource r : cohort) {
       ImagingStudy s = (ImagingStudy) r;
       if (!uidOf(s).equals(oldCt.study())) continue;
-      Endpoint endpoint = fhir.read().resource(Endpoint.class).withId(s.getEndpointFirstRep().getReferenceElement())
-          .execute();
+      Endpoint endpoint = endpointOf(s);
       HttpResponse<byte[]> study = Http.getBytes(endpoint.getAddress() + "/studies/" + uidOf(s),
           "multipart/related; type=\"application/dicom\"");
       assertThat(study.statusCode()).isEqualTo(200);
@@ -467,6 +484,10 @@ abstract class FhirSyncContract {
     List<Resource> found = findAll(query);
     assertThat(found).as(query).hasSize(1);
     return type.cast(found.get(0));
+  }
+
+  private Endpoint endpointOf(ImagingStudy study) {
+    return fhir.read().resource(Endpoint.class).withId(study.getEndpointFirstRep().getReferenceElement()).execute();
   }
 
   private static ImagingStudySeriesComponent series(ImagingStudy study, String uid) {

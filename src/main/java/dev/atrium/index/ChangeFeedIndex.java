@@ -31,7 +31,15 @@ public final class ChangeFeedIndex {
     Condition where = CHANGE_FEED.PARTITION_NAME.eq(partition).and(CHANGE_FEED.SEQ.gt(afterSequence));
     if (start != null) where = where.and(CHANGE_FEED.CREATED_AT.ge(start));
     if (end != null) where = where.and(CHANGE_FEED.CREATED_AT.lt(end));
-    return select(where, skip, limit).fetch(r -> row(r));
+    if (skip > 0) {
+      // Find where the page starts on the (partition, seq) index alone, then join only the page:
+      // an OFFSET over the join would look up every skipped row's instance.
+      Long first = db.dsl().select(CHANGE_FEED.SEQ).from(CHANGE_FEED).where(where).orderBy(CHANGE_FEED.SEQ)
+          .limit(1).offset(skip).fetchOne(0, Long.class);
+      if (first == null) return List.of();
+      where = where.and(CHANGE_FEED.SEQ.ge(first));
+    }
+    return select(where, limit).fetch(r -> row(r));
   }
 
   /** A change and the partition it happened in. */
@@ -39,7 +47,7 @@ public final class ChangeFeedIndex {
 
   /** Changes of every partition with a sequence above {@code afterSequence}, at most {@code limit}. */
   public List<Entry> pageAllPartitions(long afterSequence, int limit) {
-    return select(CHANGE_FEED.SEQ.gt(afterSequence), 0, limit)
+    return select(CHANGE_FEED.SEQ.gt(afterSequence), limit)
         .fetch(r -> new Entry(r.get(CHANGE_FEED.PARTITION_NAME), row(r)));
   }
 
@@ -50,7 +58,7 @@ public final class ChangeFeedIndex {
   }
 
   private ResultQuery<Record12<Long, String, String, String, String, String, LocalDateTime, String, String, String,
-      Long, String>> select(Condition where, int skip, int limit) {
+      Long, String>> select(Condition where, int limit) {
     return db.dsl()
         .select(CHANGE_FEED.SEQ, CHANGE_FEED.STUDY_INSTANCE_UID, CHANGE_FEED.SERIES_INSTANCE_UID,
             CHANGE_FEED.SOP_INSTANCE_UID, CHANGE_FEED.ACTION, CHANGE_FEED.STATE, CHANGE_FEED.CREATED_AT,
@@ -61,7 +69,7 @@ public final class ChangeFeedIndex {
             INSTANCE.SOP_INSTANCE_UID.eq(CHANGE_FEED.SOP_INSTANCE_UID), CHANGE_FEED.STATE.eq("current"))
         .where(where)
         .orderBy(CHANGE_FEED.SEQ)
-        .limit(limit).offset(skip);
+        .limit(limit);
   }
 
   private static Row row(Record12<Long, String, String, String, String, String, LocalDateTime, String, String,

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** A real Atrium on ephemeral ports with its own data directory and database, in this JVM. */
@@ -27,11 +28,21 @@ public final class TestArchive implements AutoCloseable {
     this(database, dataDir, config -> store == null ? config : config.withStore(store));
   }
 
-  /** With settings changed from the defaults by {@code configure}. */
-  public TestArchive(TestDatabase database, Path dataDir, java.util.function.UnaryOperator<AtriumConfig> configure)
-      throws Exception {
-    AtriumConfig defaults = ConfigLoader.load(Map.of());
-    this.config = configure.apply(defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db())));
+  /** An archive whose configuration the test adjusts (security, partitions, known AEs, …). */
+  public TestArchive(TestDatabase database, Path dataDir, UnaryOperator<AtriumConfig> adjust) throws Exception {
+    this(database, dataDir, Map.of(), adjust);
+  }
+
+  /** With ATRIUM_* settings given as environment variables (e.g. ATRIUM_MOVE_DESTINATIONS), then adjusted. */
+  public static TestArchive create(TestDatabase database, Path dataDir, Map<String, String> environment,
+      UnaryOperator<AtriumConfig> adjust) throws Exception {
+    return new TestArchive(database, dataDir, environment, adjust);
+  }
+
+  private TestArchive(TestDatabase database, Path dataDir, Map<String, String> environment,
+      UnaryOperator<AtriumConfig> adjust) throws Exception {
+    AtriumConfig defaults = ConfigLoader.load(environment);
+    this.config = adjust.apply(defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db())));
     this.atrium = Atrium.start(this.config);
   }
 
@@ -51,6 +62,14 @@ public final class TestArchive implements AutoCloseable {
 
   public int dimsePort() {
     return atrium.dimsePort();
+  }
+
+  public int httpsPort() {
+    return atrium.httpsPort();
+  }
+
+  public int dimseTlsPort() {
+    return atrium.dimseTlsPort();
   }
 
   public String aeTitle() {
