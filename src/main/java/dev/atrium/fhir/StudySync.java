@@ -5,10 +5,9 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import dev.atrium.config.FhirSettings.OnLastInstanceDeleted;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ImagingStudy;
@@ -27,14 +26,11 @@ final class StudySync {
   private final FhirClients clients;
   private SharedResources shared;
   private final OnLastInstanceDeleted onLastInstanceDeleted;
-  /** FHIR id by partition and study: saves the search on each update of a study being stored. */
-  private final Map<String, String> knownIds = Collections.synchronizedMap(
-      new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > KNOWN_IDS;
-        }
-      });
+  /**
+   * FHIR id by partition and study: saves the search on each update of a study being stored.
+   * Forgotten wholesale when it grows past {@link #KNOWN_IDS} (a forgotten id costs one search).
+   */
+  private final Map<String, String> knownIds = new ConcurrentHashMap<>();
 
   StudySync(FhirClients clients, OnLastInstanceDeleted onLastInstanceDeleted) {
     this.clients = clients;
@@ -83,7 +79,7 @@ final class StudySync {
       MethodOutcome outcome = client.create().resource(study).conditional()
           .where(ImagingStudy.IDENTIFIER.exactly().systemAndIdentifier(ImagingStudyMerge.DICOM_UID_SYSTEM,
               ImagingStudyMerge.uidValue(changes.studyUid()))).execute();
-      if (outcome.getId() != null) knownIds.put(key, outcome.getId().getIdPart());
+      if (outcome.getId() != null) remember(key, outcome.getId().getIdPart());
       // Not created: another node created it since we searched; apply our changes to theirs.
       return Boolean.TRUE.equals(outcome.getCreated());
     }
@@ -97,6 +93,11 @@ final class StudySync {
     // The versioned id makes the client send If-Match: W/"version" (FHIR R4 3.1.0.5 managing concurrency).
     client.update().resource(current).withId(id.toUnqualified()).execute();
     return true;
+  }
+
+  private void remember(String key, String id) {
+    if (knownIds.size() >= KNOWN_IDS) knownIds.clear();
+    knownIds.put(key, id);
   }
 
   /** The ImagingStudy as the FHIR server has it now, by its known id or by Study Instance UID. */
@@ -119,7 +120,7 @@ final class StudySync {
           + "for study " + studyUid + "; DICOMcast keeps one per study");
     }
     String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
-    knownIds.put(key, id);
+    remember(key, id);
     // Read it rather than trust the search result: searches may be served from a cache.
     return client.read().resource(ImagingStudy.class).withId(id).execute();
   }
