@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit trail (PS3.15 A.5, IHE ATNA). {@link #record} only enqueues, so auditing never
  * blocks or slows a request; one writer thread appends the messages to a local append-only file
- * (one message per line, fsynced per batch), which is also the spool a {@link SyslogForwarder}
+ * (one message per line, fsynced at most twice a second), which is also the spool a {@link SyslogForwarder}
  * sends from, at its own pace, resuming where it stopped: a slow or absent collector loses
  * nothing and delays nothing.
  */
@@ -26,6 +26,7 @@ public final class AuditTrail implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
   /** Disabled auditing: records go nowhere. */
   public static final AuditTrail NONE = new AuditTrail();
+  private static final long FORCE_INTERVAL_NANOS = 500_000_000L;
 
   private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>();
   private final String sourceId;
@@ -35,6 +36,7 @@ public final class AuditTrail implements AutoCloseable {
   private final Thread writer;
   private final SyslogForwarder forwarder;
   private volatile boolean closing;
+  private long lastForce;
 
   private AuditTrail() {
     sourceId = host = null;
@@ -79,7 +81,13 @@ public final class AuditTrail implements AutoCloseable {
         for (AuditEvent event : batch) lines.append(AuditXml.write(event, sourceId, host)).append('\n');
         ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) channel.write(bytes);
-        channel.force(false);
+        // At most a few fsyncs a second: each one is a journal commit that the store's own
+        // fsyncs would queue behind (a crash can cost the last FORCE_INTERVAL_MS of records).
+        long now = System.nanoTime();
+        if (now - lastForce >= FORCE_INTERVAL_NANOS || closing) {
+          channel.force(false);
+          lastForce = now;
+        }
         batch.clear();
         if (forwarder != null) forwarder.wake();
       } catch (InterruptedException e) {
@@ -114,6 +122,7 @@ public final class AuditTrail implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (forwarder != null) forwarder.close();
+    channel.force(false);
     channel.close();
   }
 }
