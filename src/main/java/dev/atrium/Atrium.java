@@ -8,10 +8,12 @@ import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
+import dev.atrium.index.ExtendedTagIndex;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.OperationIndex;
 import dev.atrium.index.QueryIndex;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
@@ -19,6 +21,9 @@ import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.FileSystemBlobStore;
 import dev.atrium.store.BlobReclaimer;
 import dev.atrium.store.StoreService;
+import dev.atrium.tags.ExtendedQueryTagService;
+import dev.atrium.tags.ExtendedValueParser;
+import dev.atrium.tags.Reindexer;
 import dev.atrium.web.WebServer;
 import java.nio.file.Files;
 import org.slf4j.Logger;
@@ -33,13 +38,16 @@ public final class Atrium implements AutoCloseable {
   private final GroupCommit groupCommit;
   private final WebServer web;
   private final DimseAdapter dimse;
+  private final Reindexer reindexer;
 
-  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse) {
+  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
+      Reindexer reindexer) {
     this.db = db;
     this.reclaimer = reclaimer;
     this.groupCommit = groupCommit;
     this.web = web;
     this.dimse = dimse;
+    this.reindexer = reindexer;
   }
 
   /** Opens the index, recovers from any crash, then starts listening on both protocols. */
@@ -51,20 +59,26 @@ public final class Atrium implements AutoCloseable {
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
       reclaimer.recoverAfterCrash();
-      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db));
+      ExtendedTagIndex extendedTags = new ExtendedTagIndex(db);
+      ExtendedValueParser extendedValues = new ExtendedValueParser();
+      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues));
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
-      QueryEngine query = new QueryEngine(new QueryIndex(db));
+      QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags);
+      OperationIndex operations = new OperationIndex(db, extendedTags);
+      Reindexer reindexer = new Reindexer(extendedTags, operations, extendedValues, retrieve);
+      ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs));
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs), tags);
       DimseAdapter dimse = new DimseAdapter(config, store, query);
       web.start();
       dimse.start();
+      reindexer.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
-      return new Atrium(db, reclaimer, groupCommit, web, dimse);
+      return new Atrium(db, reclaimer, groupCommit, web, dimse, reindexer);
     } catch (Exception | Error e) {
       db.close();
       throw e;
@@ -83,6 +97,7 @@ public final class Atrium implements AutoCloseable {
   public void close() throws Exception {
     dimse.close();
     web.close();
+    reindexer.close();
     groupCommit.close();
     reclaimer.close();
     db.close();

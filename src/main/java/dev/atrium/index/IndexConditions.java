@@ -5,6 +5,7 @@ import static dev.atrium.index.schema.Tables.STUDY;
 
 import dev.atrium.query.Criterion;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ final class IndexConditions {
   private IndexConditions() {}
 
   static Condition of(Criterion criterion) {
+    if (criterion.attribute().extended()) return ExtendedColumns.matches(criterion);
     if (criterion.attribute().tag() == MODALITIES_IN_STUDY) {
       // A study matches when any of its series has the modality (PS3.4 C.6.2.1.2).
       var series = SERIES.as("ms");
@@ -30,7 +32,7 @@ final class IndexConditions {
   }
 
   @SuppressWarnings("unchecked")
-  private static Condition on(Field<?> column, Criterion criterion) {
+  static Condition on(Field<?> column, Criterion criterion) {
     boolean personName = criterion.attribute().vr().equals("PN");
     Field<String> text = (Field<String>) column;
     if (criterion instanceof Criterion.Exact exact) {
@@ -49,6 +51,14 @@ final class IndexConditions {
       Field<LocalTime> time = (Field<LocalTime>) column;
       return DSL.and(range.from() == null ? DSL.noCondition() : time.ge(range.from()),
           range.to() == null ? DSL.noCondition() : time.le(range.to()));
+    } else if (criterion instanceof Criterion.DateTimeRange range) {
+      Field<LocalDateTime> dateTime = (Field<LocalDateTime>) column;
+      return DSL.and(range.from() == null ? DSL.noCondition() : dateTime.ge(range.from()),
+          range.to() == null ? DSL.noCondition() : dateTime.le(range.to()));
+    } else if (criterion instanceof Criterion.NumberRange range) {
+      Field<Object> number = (Field<Object>) column;
+      return DSL.and(range.from() == null ? DSL.noCondition() : number.ge(DSL.val(range.from(), number.getDataType())),
+          range.to() == null ? DSL.noCondition() : number.le(DSL.val(range.to(), number.getDataType())));
     } else if (criterion instanceof Criterion.Number number) {
       return ((Field<Integer>) column).eq(number.value());
     } else if (criterion instanceof Criterion.FuzzyName fuzzy) {

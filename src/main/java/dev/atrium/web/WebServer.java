@@ -8,6 +8,7 @@ import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.store.StoreService;
+import dev.atrium.tags.ExtendedQueryTagService;
 import java.util.List;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -23,7 +24,7 @@ public final class WebServer implements AutoCloseable {
   private final ServerConnector connector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health) {
+      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, ExtendedQueryTagService extendedTags) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -36,7 +37,7 @@ public final class WebServer implements AutoCloseable {
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
     StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow());
     String series = study + "/series/(?<series>" + Route.UID + ")";
-    List<Route> routes = List.of(
+    List<Route> routes = new java.util.ArrayList<>(List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
         Route.of("GET", "/dicom-web/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V1)),
         Route.of("GET", "/dicom-web/v2/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V2)),
@@ -63,8 +64,26 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", study, new WadoEndpoint(retrieve, WadoEndpoint.Level.STUDY)),
         Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
-            new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
+            new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE))));
+    routes.addAll(extendedQueryTags(extendedTags));
     server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+  }
+
+  /** The Azure DICOM service's extended query tag API and its operations. */
+  private static List<Route> extendedQueryTags(ExtendedQueryTagService tags) {
+    String tag = "/dicom-web/extendedquerytags/(?<tag>[^/]+)";
+    return List.of(
+        Route.of("POST", "/dicom-web/extendedquerytags", tags(tags, ExtendedQueryTagEndpoint.Action.ADD)),
+        Route.of("GET", "/dicom-web/extendedquerytags", tags(tags, ExtendedQueryTagEndpoint.Action.LIST)),
+        Route.of("GET", tag, tags(tags, ExtendedQueryTagEndpoint.Action.GET)),
+        Route.of("PATCH", tag, tags(tags, ExtendedQueryTagEndpoint.Action.PATCH)),
+        Route.of("DELETE", tag, tags(tags, ExtendedQueryTagEndpoint.Action.DELETE)),
+        Route.of("GET", tag + "/errors", tags(tags, ExtendedQueryTagEndpoint.Action.ERRORS)),
+        Route.of("GET", "/dicom-web/operations/(?<operation>[^/]+)", new OperationEndpoint(tags)));
+  }
+
+  private static ExtendedQueryTagEndpoint tags(ExtendedQueryTagService tags, ExtendedQueryTagEndpoint.Action action) {
+    return new ExtendedQueryTagEndpoint(tags, action);
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,
