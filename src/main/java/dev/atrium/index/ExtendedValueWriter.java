@@ -6,13 +6,19 @@ import static dev.atrium.index.schema.Tables.EXTENDED_QUERY_TAG_ERROR;
 import dev.atrium.query.QueryLevel;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
- * Writes one instance's extended query tag values inside the caller's transaction (the store's
- * or a reindex batch's). A value belongs to the row of its tag's level; for study and series
+ * Writes extended query tag values inside the caller's transaction: one instance's (the store's)
+ * or a reindex batch's. A value belongs to the row of its tag's level; for study and series
  * tags the value of the latest instance (highest pk) wins, whichever writer comes last. An
  * invalid value becomes an error row of the tag (counted on the tag), never a failed store.
  */
@@ -23,17 +29,14 @@ final class ExtendedValueWriter {
   private ExtendedValueWriter() {}
 
   /**
-   * Who writes. The store writes what the instance holds now: a replaced instance (overwrite
-   * policy) also drops what its earlier version left. A reindex only fills in what is missing.
+   * At store time, in the store's transaction: what the instance holds now. A replaced instance
+   * (overwrite policy) also drops what its earlier version left: its value and its error.
    */
-  enum Mode { NEW_INSTANCE, REPLACED_INSTANCE, REINDEX }
-
-  static void write(DSLContext dsl, Keys keys, List<ExtendedValue> values, Mode mode) {
-    boolean replaced = mode == Mode.REPLACED_INSTANCE;
+  static void write(DSLContext dsl, Keys keys, List<ExtendedValue> values, boolean replaced) {
     for (ExtendedValue v : values) {
       ExtendedTag tag = v.tag();
       if (v instanceof ExtendedValue.Of of) {
-        upsert(dsl, tag, keys, of.value(), mode != Mode.REINDEX);
+        upsert(dsl, tag, keys, of.value(), true);
         if (replaced) clearError(dsl, tag, keys.instancePk());
       } else if (v instanceof ExtendedValue.Invalid invalid) {
         recordError(dsl, tag, keys.instancePk(), invalid.reason());
@@ -45,12 +48,72 @@ final class ExtendedValueWriter {
     }
   }
 
-  private static void upsert(DSLContext dsl, ExtendedTag tag, Keys keys, Object value, boolean fromStore) {
+  /** One instance of a reindex batch and the values read from it. */
+  record Row(Keys keys, List<ExtendedValue> values) {}
+
+  /**
+   * A reindex batch in a few statements per tag: the rows that exist already are read at once
+   * (locked), the missing ones inserted in one multi-row INSERT; only a value of a later instance
+   * than the stored one updates a row by itself. Errors are rare and go one by one.
+   */
+  static void writeBatch(DSLContext dsl, List<Row> rows) {
+    Map<ExtendedTag, Map<Long, Candidate>> byTag = new LinkedHashMap<>();
+    for (Row row : rows) {
+      for (ExtendedValue v : row.values()) {
+        if (v instanceof ExtendedValue.Of of) {
+          Candidate c = new Candidate(row.keys(), of.value());
+          // the latest instance of a study or series in the batch gives its value (pk order)
+          byTag.computeIfAbsent(v.tag(), t -> new LinkedHashMap<>()).put(levelPk(v.tag().level(), row.keys()), c);
+        } else if (v instanceof ExtendedValue.Invalid invalid) {
+          recordError(dsl, v.tag(), row.keys().instancePk(), invalid.reason());
+        }
+      }
+    }
+    for (Map.Entry<ExtendedTag, Map<Long, Candidate>> entry : byTag.entrySet()) {
+      ExtendedTag tag = entry.getKey();
+      ValueTables t = ValueTables.forVr(tag.vr());
+      Map<Long, Candidate> candidates = entry.getValue();
+      Map<Long, Long> existing = new HashMap<>();
+      dsl.select(t.levelPk(), t.sourcePk()).from(t.table())
+          .where(t.tagKey().eq(tag.key()), t.levelPk().in(candidates.keySet())).orderBy(t.levelPk()).forUpdate()
+          .fetch().forEach(r -> existing.put(r.value1(), r.value2()));
+      List<Field<?>> columns = new ArrayList<>(List.of(t.tagKey(), t.levelPk(), t.studyPk(), t.seriesPk(),
+          t.instancePk(), t.sourcePk(), t.value()));
+      if (t.norm() != null) columns.add(t.norm());
+      var insert = dsl.insertInto(t.table()).columns(columns);
+      boolean inserting = false;
+      for (Map.Entry<Long, Candidate> c : candidates.entrySet()) {
+        Keys keys = c.getValue().keys();
+        Long source = existing.get(c.getKey());
+        if (source == null) {
+          Object value = stored(tag, c.getValue().value());
+          List<Object> row = new ArrayList<>(Arrays.asList(tag.key(), c.getKey(), keys.studyPk(),
+              tag.level() == QueryLevel.STUDY ? null : keys.seriesPk(),
+              tag.level() == QueryLevel.INSTANCE ? keys.instancePk() : null, keys.instancePk(), value));
+          if (t.norm() != null) row.add(InstanceIndex.normalizeName((String) value));
+          insert = insert.values(row);
+          inserting = true;
+        } else if (source < keys.instancePk()) {
+          upsert(dsl, tag, keys, c.getValue().value(), false);
+        }
+      }
+      if (inserting) insert.execute();
+    }
+  }
+
+  private record Candidate(Keys keys, Object value) {}
+
+  private static Object stored(ExtendedTag tag, Object value) {
+    return tag.vr().equals("PN") ? truncate((String) value) : value;
+  }
+
+  /** {@code sameSource}: a store replaces the value its own instance wrote before; a reindex does not. */
+  private static void upsert(DSLContext dsl, ExtendedTag tag, Keys keys, Object value, boolean sameSource) {
     ValueTables t = ValueTables.forVr(tag.vr());
     long levelPk = levelPk(tag.level(), keys);
     Long source = dsl.select(t.sourcePk()).from(t.table()).where(t.tagKey().eq(tag.key()), t.levelPk().eq(levelPk))
         .forUpdate().fetchOne(t.sourcePk());
-    Object stored = tag.vr().equals("PN") ? truncate((String) value) : value;
+    Object stored = stored(tag, value);
     if (source == null) {
       var insert = dsl.insertInto(t.table())
           .set(t.tagKey(), tag.key()).set(t.levelPk(), levelPk).set(t.studyPk(), keys.studyPk())
@@ -58,7 +121,7 @@ final class ExtendedValueWriter {
           .set(t.instancePk(), tag.level() == QueryLevel.INSTANCE ? keys.instancePk() : null)
           .set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
       (t.norm() == null ? insert : insert.set(t.norm(), InstanceIndex.normalizeName((String) stored))).execute();
-    } else if (source < keys.instancePk() || (source == keys.instancePk() && fromStore)) {
+    } else if (source < keys.instancePk() || (source == keys.instancePk() && sameSource)) {
       var update = dsl.update(t.table()).set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
       (t.norm() == null ? update : update.set(t.norm(), InstanceIndex.normalizeName((String) stored)))
           .where(t.tagKey().eq(tag.key()), t.levelPk().eq(levelPk)).execute();

@@ -84,7 +84,7 @@ public final class InstanceIndex {
       String oldBlob = existing.getBlobKey();
       fillInstance(existing, h, blobKey, blobSize, now).update();
       indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(existing.getPk(), parents.seriesPk(),
-          parents.studyPk()), ExtendedValueWriter.Mode.REPLACED_INSTANCE);
+          parents.studyPk()), true);
       dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, oldBlob).set(BLOB_GARBAGE.CREATED_AT, now).execute();
       dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "replaced")
           .where(CHANGE_FEED.PARTITION_NAME.eq(partition), CHANGE_FEED.SOP_INSTANCE_UID.eq(h.sopInstanceUid()),
@@ -99,7 +99,7 @@ public final class InstanceIndex {
     instance.setCreatedAt(now);
     fillInstance(instance, h, blobKey, blobSize, now).insert();
     indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(instance.getPk(), parents.seriesPk(), parents.studyPk()),
-        ExtendedValueWriter.Mode.NEW_INSTANCE);
+        false);
     dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(1))
         .where(SERIES.PK.eq(parents.seriesPk())).execute();
     dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(1))
@@ -110,9 +110,9 @@ public final class InstanceIndex {
   private record Parents(long seriesPk, long studyPk) {}
 
   private void indexExtended(DSLContext dsl, List<ExtendedTag> tags, DicomHeader h, ExtendedValueWriter.Keys keys,
-      ExtendedValueWriter.Mode mode) {
+      boolean replaced) {
     if (tags.isEmpty()) return;
-    ExtendedValueWriter.write(dsl, keys, extendedValues.read(h.metadataJson(), tags), mode);
+    ExtendedValueWriter.write(dsl, keys, extendedValues.read(h.metadataJson(), tags), replaced);
   }
 
   /**

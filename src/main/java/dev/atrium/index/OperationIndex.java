@@ -9,6 +9,7 @@ import static dev.atrium.index.schema.Tables.STUDY;
 import dev.atrium.index.schema.tables.records.OperationRecord;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -92,13 +93,14 @@ public final class OperationIndex {
       Set<Long> present = new HashSet<>(dsl.select(INSTANCE.PK).from(INSTANCE)
           .where(INSTANCE.PK.in(batch.stream().map(b -> b.item().instancePk()).toList())).orderBy(INSTANCE.PK)
           .forUpdate().fetch(INSTANCE.PK));
+      List<ExtendedValueWriter.Row> rows = new ArrayList<>(batch.size());
       for (Indexed indexed : batch) {
         Item item = indexed.item();
         if (!present.contains(item.instancePk())) continue;
-        List<ExtendedValue> values = indexed.values().stream().filter(v -> adding.contains(v.tag().key())).toList();
-        ExtendedValueWriter.write(dsl, new ExtendedValueWriter.Keys(item.instancePk(), item.seriesPk(), item.studyPk()),
-            values, ExtendedValueWriter.Mode.REINDEX);
+        rows.add(new ExtendedValueWriter.Row(new ExtendedValueWriter.Keys(item.instancePk(), item.seriesPk(),
+            item.studyPk()), indexed.values().stream().filter(v -> adding.contains(v.tag().key())).toList()));
       }
+      ExtendedValueWriter.writeBatch(dsl, rows);
       progress(dsl, id, RUNNING, watermark, percentComplete, null);
       return null;
     });

@@ -102,10 +102,14 @@ public final class Reindexer implements AutoCloseable {
       if (closed) return; // resumed after the restart from the last committed batch
       List<OperationIndex.Item> batch = operations.batch(watermark, op.endWatermark(), BATCH);
       if (batch.isEmpty()) break;
+      long t0 = System.nanoTime();
       List<OperationIndex.Indexed> indexed = new ArrayList<>(batch.size());
       for (OperationIndex.Item item : batch) indexed.add(new OperationIndex.Indexed(item, read(item, adding)));
       watermark = batch.get(batch.size() - 1).instancePk();
+      long t1 = System.nanoTime();
       operations.writeBatch(op.id(), indexed, watermark, percent(op, watermark));
+      log.debug("reindex: {} instances up to pk {}: read {} ms, written {} ms", batch.size(), watermark,
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
       adding = operations.addingTags(op.id());
     }
     operations.complete(op);
