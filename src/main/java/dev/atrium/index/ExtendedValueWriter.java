@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +53,10 @@ final class ExtendedValueWriter {
   record Row(Keys keys, List<ExtendedValue> values) {}
 
   /**
-   * A reindex batch in a few statements per tag: the rows that exist already are read at once
-   * (locked), the missing ones inserted in one multi-row INSERT; only a value of a later instance
-   * than the stored one updates a row by itself. Errors are rare and go one by one.
+   * A reindex batch in a few statements per tag: the rows that exist already are read at once,
+   * the missing ones inserted in one multi-row INSERT (a store inserting one meanwhile makes it
+   * fail on the key, and the transaction is retried); only a value of a later instance than the
+   * stored one updates a row, by itself and locked. Errors are rare and go one by one.
    */
   static void writeBatch(DSLContext dsl, List<Row> rows) {
     Map<ExtendedTag, Map<Long, Candidate>> byTag = new LinkedHashMap<>();
@@ -75,7 +77,9 @@ final class ExtendedValueWriter {
       Map<Long, Candidate> candidates = entry.getValue();
       Map<Long, Long> existing = new HashMap<>();
       dsl.select(t.levelPk(), t.sourcePk()).from(t.table())
-          .where(t.tagKey().eq(tag.key()), t.levelPk().in(candidates.keySet())).orderBy(t.levelPk()).forUpdate()
+          .where(t.tagKey().eq(tag.key()), t.levelPk().in(candidates.keySet()),
+              // the range keeps H2 on the primary key; an IN list alone on its second column scans the tag's rows
+              t.levelPk().between(Collections.min(candidates.keySet()), Collections.max(candidates.keySet())))
           .fetch().forEach(r -> existing.put(r.value1(), r.value2()));
       List<Field<?>> columns = new ArrayList<>(List.of(t.tagKey(), t.levelPk(), t.studyPk(), t.seriesPk(),
           t.instancePk(), t.sourcePk(), t.value()));
