@@ -4,9 +4,6 @@ import static dev.atrium.index.schema.Tables.SERIES;
 import static dev.atrium.index.schema.Tables.STUDY;
 
 import dev.atrium.query.Criterion;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.Condition;
@@ -44,27 +41,30 @@ final class IndexConditions {
     } else if (criterion instanceof Criterion.AnyOf any) {
       return text.in(any.values());
     } else if (criterion instanceof Criterion.DateRange range) {
-      Field<LocalDate> date = (Field<LocalDate>) column;
-      return DSL.and(range.from() == null ? DSL.noCondition() : date.ge(range.from()),
-          range.to() == null ? DSL.noCondition() : date.le(range.to()));
+      return range(column, range.from(), range.to());
     } else if (criterion instanceof Criterion.TimeRange range) {
-      Field<LocalTime> time = (Field<LocalTime>) column;
-      return DSL.and(range.from() == null ? DSL.noCondition() : time.ge(range.from()),
-          range.to() == null ? DSL.noCondition() : time.le(range.to()));
+      return range(column, range.from(), range.to());
     } else if (criterion instanceof Criterion.DateTimeRange range) {
-      Field<LocalDateTime> dateTime = (Field<LocalDateTime>) column;
-      return DSL.and(range.from() == null ? DSL.noCondition() : dateTime.ge(range.from()),
-          range.to() == null ? DSL.noCondition() : dateTime.le(range.to()));
+      return range(column, range.from(), range.to());
     } else if (criterion instanceof Criterion.NumberRange range) {
-      Field<Object> number = (Field<Object>) column;
-      return DSL.and(range.from() == null ? DSL.noCondition() : number.ge(DSL.val(range.from(), number.getDataType())),
-          range.to() == null ? DSL.noCondition() : number.le(DSL.val(range.to(), number.getDataType())));
+      return range(column, range.from(), range.to());
     } else if (criterion instanceof Criterion.Number number) {
       return ((Field<Integer>) column).eq(number.value());
     } else if (criterion instanceof Criterion.FuzzyName fuzzy) {
       return fuzzyName(text, fuzzy.words());
     }
     throw new IllegalArgumentException("unknown criterion " + criterion);
+  }
+
+  /**
+   * from ≤ column ≤ to, a null bound open; the bounds bound as the column's type (a BigDecimal
+   * bound of a BIGINT or DOUBLE column too).
+   */
+  @SuppressWarnings("unchecked")
+  private static Condition range(Field<?> column, Object from, Object to) {
+    Field<Object> field = (Field<Object>) column;
+    return DSL.and(from == null ? DSL.noCondition() : field.ge(DSL.val(from, field.getDataType())),
+        to == null ? DSL.noCondition() : field.le(DSL.val(to, field.getDataType())));
   }
 
   /** Each word must start some name component or word (the Azure DICOM service's fuzzy matching). */
