@@ -249,6 +249,25 @@ abstract class ExtendedQueryTagContract extends ArchiveTest {
     assertThat(tag.get("queryStatus").asText()).isEqualTo("Enabled");
   }
 
+  @Test
+  void privateValuesSentInImplicitVrAreReadAsTheTagsVr() throws Exception {
+    mainTags();
+    Uids implicit = TestInstances.fresh();
+    Path file = instance(implicit, "EQT-P4", "ScannerZ", "60", "20220101", "Doe^Jim", "1", "1", 4.5f);
+    // implicit VR: the private elements arrive without a VR (UN to the parser) and are decoded as the tag says
+    Dcmtk.Result store = Dcmtk.run(60, "storescu", "-xi", "-aec", archive.aeTitle(), "127.0.0.1",
+        String.valueOf(archive.dimsePort()), file.toString());
+    assertThat(store.exitCode()).as(store.output()).isZero();
+    var instance = dev.atrium.index.schema.Tables.INSTANCE;
+    assertThat(archive.index().dsl().select(instance.TRANSFER_SYNTAX_UID).from(instance)
+        .where(instance.SOP_INSTANCE_UID.eq(implicit.sop())).fetchOne(instance.TRANSFER_SYNTAX_UID))
+        .isEqualTo("1.2.840.10008.1.2");
+    assertThat(sops("/instances?00331001=4.5")).containsExactly(implicit.sop());
+    assertThat(sops("/instances?PatientID=EQT-P4&00091027=862399669")).containsExactly(implicit.sop());
+    assertThat(sops("/instances?PatientID=EQT-P4&00111010=0")).containsExactly(implicit.sop());
+    assertThat(TagsApi.json(api.get("/extendedquerytags/00331001")).has("errors")).isFalse();
+  }
+
   // ---- invalid values, query status ----
 
   @Test
