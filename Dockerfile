@@ -23,6 +23,9 @@ COPY conf/ conf/
 RUN mkdir /data && chown atrium /data
 USER atrium
 ENV ATRIUM_DATA_DIR=/data ATRIUM_JAVA_OPTS=-Xmx2g
+# A container is reached through its published ports, never its loopback: listen on every
+# interface. Turn security on (ATRIUM_SECURITY_ENABLED=true, issuer, audience) before exposing it.
+ENV ATRIUM_HTTP_BIND_ADDRESS=0.0.0.0 ATRIUM_DIMSE_BIND_ADDRESS=0.0.0.0
 VOLUME /data
 EXPOSE 8080 11112
 HEALTHCHECK --interval=30s --timeout=5s CMD curl -sf http://localhost:8080/health || exit 1

@@ -61,6 +61,36 @@ def qido(a, rows):
     conn.close()
 
 
+def changefeed(a):
+    """Issue #5: a page of 100 change-feed entries from an offset near the end of the feed."""
+    u = urllib.parse.urlsplit(a.base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    conn.request('GET', u.path + '/changefeed/latest?includeMetadata=false')
+    resp = conn.getresponse()
+    latest = json.loads(resp.read()).get('Sequence', 0) if resp.status == 200 else 0
+    rnd = random.Random(a.seed + 2)
+    for name, tmpl in (('changefeed v1 page of 100 near the end', '/changefeed?offset=%d&limit=100&includeMetadata=false'),
+                       ('changefeed v2 page of 100 near the end',
+                        '/v2/changefeed?offset=%d&limit=100&includeMetadata=false')):
+        secs, counts, errors = [], [], 0
+        for i in range(a.warmup + a.n):
+            offset = max(0, latest - 100 - rnd.randrange(0, 10000))
+            t0 = time.perf_counter()
+            conn.request('GET', u.path + tmpl % offset)
+            resp = conn.getresponse()
+            body = resp.read()
+            dt = time.perf_counter() - t0
+            if resp.status != 200:
+                errors += 1
+                if errors <= 3:
+                    print('%s: HTTP %d %s' % (tmpl % offset, resp.status, body[:300]), file=sys.stderr)
+            if i >= a.warmup:
+                secs.append(dt)
+                counts.append(len(json.loads(body)) if resp.status == 200 else 0)
+        stats(name, secs, counts, errors, latest_sequence=latest)
+    conn.close()
+
+
 def cfind(a, rows):
     base = ['findscu', '-S', '-v', '-aet', 'BENCHSCU', '-aec', a.aec]
     keys = ['-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID', '-k', 'StudyDate', '-k', 'PatientName',
@@ -111,6 +141,7 @@ def main():
     with open(a.keys, newline='', encoding='utf-8') as f:
         rows = list(csv.DictReader(f, delimiter='\t'))
     qido(a, rows)
+    changefeed(a)
     if not a.no_cfind:
         cfind(a, rows)
 

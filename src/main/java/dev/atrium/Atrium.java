@@ -1,5 +1,8 @@
 package dev.atrium;
 
+import dev.atrium.audit.AuditEvent;
+import dev.atrium.audit.AuditTrail;
+import dev.atrium.audit.AuditTrails;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
@@ -14,7 +17,9 @@ import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.OperationIndex;
+import dev.atrium.index.PartitionIndex;
 import dev.atrium.index.QueryIndex;
+import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.storage.BlobStore;
@@ -38,23 +43,27 @@ public final class Atrium implements AutoCloseable {
   private final GroupCommit groupCommit;
   private final WebServer web;
   private final DimseAdapter dimse;
+  private final AuditTrail audit;
   private final Reindexer reindexer;
 
   private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
-      Reindexer reindexer) {
+      AuditTrail audit, Reindexer reindexer) {
+    this.audit = audit;
+    this.reindexer = reindexer;
     this.db = db;
     this.reclaimer = reclaimer;
     this.groupCommit = groupCommit;
     this.web = web;
     this.dimse = dimse;
-    this.reindexer = reindexer;
   }
 
   /** Opens the index, recovers from any crash, then starts listening on both protocols. */
   public static Atrium start(AtriumConfig config) throws Exception {
     Files.createDirectories(config.dataDir());
     Database db = Database.open(config.db(), config.dataDir());
+    AuditTrail audit = null;
     try {
+      audit = AuditTrails.open(config);
       BlobStore blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
@@ -70,16 +79,20 @@ public final class Atrium implements AutoCloseable {
       ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs), tags);
-      DimseAdapter dimse = new DimseAdapter(config, store, query);
+      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
+          new PartitionService(new PartitionIndex(db)), audit, tags);
+      DimseAdapter dimse = new DimseAdapter(config, store, query, retrieve, audit);
       web.start();
       dimse.start();
       reindexer.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
-      return new Atrium(db, reclaimer, groupCommit, web, dimse, reindexer);
+      audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_START, AuditEvent.Outcome.SUCCESS, config.aeTitle(),
+          null, null, null, null, "Atrium started"));
+      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit, reindexer);
     } catch (Exception | Error e) {
+      if (audit != null) audit.close();
       db.close();
       throw e;
     }
@@ -93,6 +106,16 @@ public final class Atrium implements AutoCloseable {
     return dimse.port();
   }
 
+  /** -1 when TLS is not configured. */
+  public int httpsPort() {
+    return web.httpsPort();
+  }
+
+  /** -1 when TLS is not configured. */
+  public int dimseTlsPort() {
+    return dimse.tlsPort();
+  }
+
   @Override
   public void close() throws Exception {
     dimse.close();
@@ -101,6 +124,9 @@ public final class Atrium implements AutoCloseable {
     groupCommit.close();
     reclaimer.close();
     db.close();
+    audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
+        null, null, "Atrium stopped"));
+    audit.close();
     log.info("Atrium stopped");
   }
 }

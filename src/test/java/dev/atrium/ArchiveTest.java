@@ -1,10 +1,12 @@
 package dev.atrium;
 
+import dev.atrium.config.AtriumConfig;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -18,11 +20,21 @@ abstract class ArchiveTest {
 
   abstract TestDatabase database();
 
+  /** ATRIUM_* settings for the archive (as environment variables), on top of the defaults. */
+  Map<String, String> environment() {
+    return Map.of();
+  }
+
+  /** The archive's configuration as the test wants it, after the environment. */
+  AtriumConfig configure(AtriumConfig config) {
+    return config;
+  }
+
   @BeforeAll
   void startArchive() throws Exception {
     dataDir = Files.createTempDirectory("atrium-data");
     work = Files.createTempDirectory("atrium-work");
-    archive = new TestArchive(database(), dataDir);
+    archive = TestArchive.create(database(), dataDir, environment(), this::configure);
   }
 
   @AfterAll

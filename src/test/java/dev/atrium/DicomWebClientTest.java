@@ -14,17 +14,21 @@ import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +181,50 @@ class DicomWebClientTest extends ArchiveTest {
     assertThat(texts(seen.get("instanceSearch"))).containsExactlyInAnyOrder(a1.sop(), a2.sop(), a3.sop(), b1.sop());
   }
 
+  @Test
+  void dicomwebClientRetrievesRenderedImagesAndThumbnails() throws Exception {
+    Uids image = TestInstances.fresh();
+    Uids multi = TestInstances.fresh();
+    HttpResponse<String> stored = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(RenderingFixtures.ct(work, image), RenderingFixtures.multiFrame(work, multi)));
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    ObjectNode spec = JSON.createObjectNode();
+    spec.set("image", JSON.valueToTree(uidOptions(image)));
+    spec.set("multiFrame", JSON.valueToTree(uidOptions(multi)));
+
+    JsonNode seen = runClient("rendered.js", spec);
+
+    // window=0,400,linear-exact: 0 HU -> 127.5, 200 HU -> 255, below -> 0 (PS3.3 C.11.2.1.3.2).
+    BufferedImage png = decode(seen, "png", "png");
+    assertThat(png.getWidth()).isEqualTo(64);
+    assertThat(png.getHeight()).isEqualTo(48);
+    assertThat(RenderingFixtures.gray(png, 16, 12)).isEqualTo(128);
+    assertThat(RenderingFixtures.gray(png, 48, 12)).isEqualTo(255);
+    assertThat(RenderingFixtures.gray(png, 16, 36)).isEqualTo(0);
+    BufferedImage jpeg = decode(seen, "default", "jpeg");
+    assertThat(RenderingFixtures.gray(jpeg, 48, 12)).as("the file's window, 230, in a JPEG").isBetween(224, 236);
+    BufferedImage thumbnail = decode(seen, "thumbnail", "jpeg");
+    assertThat(thumbnail.getWidth()).isEqualTo(32);
+    assertThat(thumbnail.getHeight()).isEqualTo(24);
+    BufferedImage frame2 = decode(seen, "frame2", "png");
+    assertThat(frame2.getWidth()).isEqualTo(20);
+    assertThat(RenderingFixtures.gray(frame2, 3, 3)).as("2000 in the middle of 2000/4000").isEqualTo(128);
+  }
+
+  private static Map<String, String> uidOptions(Uids uids) {
+    return Map.of("studyInstanceUID", uids.study(), "seriesInstanceUID", uids.series(), "sopInstanceUID", uids.sop());
+  }
+
+  /** An image the client returned, checked to be of the format its first bytes promise. */
+  private static BufferedImage decode(JsonNode seen, String name, String format) throws Exception {
+    byte[] bytes = Base64.getDecoder().decode(seen.get(name).asText());
+    var readers = ImageIO.getImageReaders(ImageIO.createImageInputStream(
+        new ByteArrayInputStream(bytes)));
+    assertThat(readers.hasNext()).as(name + " is an image").isTrue();
+    assertThat(readers.next().getFormatName()).as(name).isEqualToIgnoringCase(format);
+    return ImageIO.read(new ByteArrayInputStream(bytes));
+  }
+
   // ---- running the client ----
 
   /** node and npm must be there; a plain local run without them skips, CI fails. */
@@ -212,12 +260,16 @@ class DicomWebClientTest extends ArchiveTest {
   }
 
   private JsonNode runClient(JsonNode spec) throws Exception {
+    return runClient("qido.js", spec);
+  }
+
+  private JsonNode runClient(String script, JsonNode spec) throws Exception {
     installClient();
     Path specFile = work.resolve("spec.json");
     JSON.writeValue(specFile.toFile(), spec);
-    Run client = run(List.of("node", NODE_DIR.resolve("qido.js").toString(), archive.dicomWeb(),
+    Run client = run(List.of("node", NODE_DIR.resolve(script).toString(), archive.dicomWeb(),
         specFile.toString()), 120);
-    assertThat(client.exitCode).as("qido.js failed:\n" + client.stderr + client.stdout).isZero();
+    assertThat(client.exitCode).as(script + " failed:\n" + client.stderr + client.stdout).isZero();
     return JSON.readTree(client.stdout);
   }
 

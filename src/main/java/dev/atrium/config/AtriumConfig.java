@@ -4,16 +4,74 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The whole configuration, immutable once loaded. */
 public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
-    Map<String, RemoteAe> moveDestinations) {
+    Map<String, RemoteAe> moveDestinations, Security security, Tls tls, Audit audit) {
 
-  public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads) {}
+  /**
+   * {@code tlsPort}: HTTPS, served when {@link Tls#configured()}. Limits: request headers
+   * ({@code maxHeaderBytes}, beyond: 431), request bodies ({@code maxRequestBytes}, beyond: 413),
+   * and how long a connection may sit without sending or taking bytes ({@code idleTimeoutSeconds}).
+   */
+  public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads, int tlsPort,
+      int maxHeaderBytes, long maxRequestBytes, int idleTimeoutSeconds) {
 
-  public record Dimse(String bindAddress, int port, int maxPduLength, int maxAssociations, int idleTimeoutSeconds) {}
+    public Http withLimits(int newMaxHeaderBytes, long newMaxRequestBytes, int newIdleTimeoutSeconds) {
+      return new Http(bindAddress, port, publicBaseUrl, maxThreads, tlsPort, newMaxHeaderBytes, newMaxRequestBytes,
+          newIdleTimeoutSeconds);
+    }
+  }
+
+  /**
+   * Key material for HTTPS and DICOM TLS: a PKCS#12 or JKS key store, or a PEM certificate chain
+   * with its PKCS#8 PEM private key; {@code trustedCertificates} (PEM) sign the client
+   * certificates DICOM TLS accepts.
+   */
+  public record Tls(String keyStore, String keyStorePassword, String certificateChain, String privateKey,
+      String trustedCertificates) {
+    public boolean configured() {
+      return !keyStore.isBlank() || !certificateChain.isBlank();
+    }
+  }
+
+  /**
+   * The audit trail: a local append-only file under {@code directory} (empty: dataDir/audit), sent
+   * on to syslog when {@code syslogHost} is set ({@code syslogProtocol} tls, tcp or udp;
+   * {@code syslogTrustedCertificates}: PEM CA of the collector, empty = the JVM's trust store).
+   */
+  public record Audit(boolean enabled, String directory, String sourceId, String syslogHost, int syslogPort,
+      String syslogProtocol, String syslogTrustedCertificates) {}
+
+  /** DICOM TLS client authentication (PS3.15 B.1): none, want (checked when sent) or need. */
+  public enum ClientAuth { NONE, WANT, NEED }
+
+  /**
+   * {@code remoteAes}: calling AEs allowed to associate (empty: any); {@code calledAePartitions}:
+   * further called AE titles we answer to, each serving one data partition.
+   */
+  public record Dimse(String bindAddress, int port, int maxPduLength, int maxAssociations, int idleTimeoutSeconds,
+      Map<String, KnownAe> remoteAes, Map<String, String> calledAePartitions, int tlsPort, ClientAuth tlsClientAuth) {
+
+    public Dimse withAccess(Map<String, KnownAe> newRemoteAes, Map<String, String> newCalledAePartitions) {
+      return new Dimse(bindAddress, port, maxPduLength, maxAssociations, idleTimeoutSeconds, newRemoteAes,
+          newCalledAePartitions, tlsPort, tlsClientAuth);
+    }
+  }
+
+  /** A remote AE allowed to associate: from which hosts (address or CIDR) and for which services. */
+  public record KnownAe(String aeTitle, List<String> hosts, Set<String> services) {}
+
+  /**
+   * HTTP bearer-token authentication. {@code roles}: role name (a value of the {@code rolesClaim}
+   * claim) to action names.
+   */
+  public record Security(boolean enabled, String issuer, String audience, String jwksUrl, String rolesClaim,
+      int clockSkewSeconds, List<String> algorithms, Map<String, List<String>> roles) {}
 
   /** url empty: embedded H2 under dataDir. */
   public record Db(String url, String user, String password, int poolSize) {
@@ -55,32 +113,71 @@ public record AtriumConfig(
         destinations.put(ae, RemoteAe.parse(ae, entry.substring(at + 1).trim()));
       }
     }
+    Security security = SecurityConfigReader.security(r, root.path("security"));
+    // Open (no authentication) means a laptop: listen on loopback unless an address is configured.
+    String defaultBind = security.enabled() ? "0.0.0.0" : "127.0.0.1";
     return new AtriumConfig(
         Path.of(r.text("dataDir")),
         r.aeTitle("aeTitle"),
-        new Http(r.text("http.bindAddress"), r.port("http.port"), r.text("http.publicBaseUrl"),
-            r.positiveInt("http.maxThreads")),
-        new Dimse(r.text("dimse.bindAddress"), r.port("dimse.port"), r.positiveInt("dimse.maxPduLength"),
-            r.positiveInt("dimse.maxAssociations"), r.positiveInt("dimse.idleTimeoutSeconds")),
+        new Http(r.textOr("http.bindAddress", defaultBind), r.port("http.port"), r.text("http.publicBaseUrl"),
+            r.positiveInt("http.maxThreads"), r.port("http.tlsPort"), r.positiveInt("http.maxHeaderBytes"),
+            r.positiveLong("http.maxRequestBytes"), r.positiveInt("http.idleTimeoutSeconds")),
+        new Dimse(r.textOr("dimse.bindAddress", defaultBind), r.port("dimse.port"),
+            r.positiveInt("dimse.maxPduLength"), r.positiveInt("dimse.maxAssociations"),
+            r.positiveInt("dimse.idleTimeoutSeconds"), SecurityConfigReader.remoteAes(r, root.path("dimse")),
+            SecurityConfigReader.calledAePartitions(r, root.path("dimse")), r.port("dimse.tlsPort"),
+            SecurityConfigReader.clientAuth(r.textOr("dimse.tlsClientAuth", "want"))),
         new Db(r.text("db.url"), r.text("db.user"), r.text("db.password"), r.positiveInt("db.poolSize")),
         new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse")),
-        Collections.unmodifiableMap(destinations));
+        Collections.unmodifiableMap(destinations), security,
+        new Tls(r.textOr("tls.keyStore", ""), r.textOr("tls.keyStorePassword", ""), r.textOr("tls.certificateChain", ""),
+            r.textOr("tls.privateKey", ""), r.textOr("tls.trustedCertificates", "")),
+        new Audit(Boolean.parseBoolean(r.textOr("audit.enabled", "true")), r.textOr("audit.directory", ""),
+            r.textOr("audit.sourceId", r.aeTitle("aeTitle")), r.textOr("audit.syslog.host", ""),
+            r.port("audit.syslog.port"), r.textOr("audit.syslog.protocol", "tls"),
+            r.textOr("audit.syslog.trustedCertificates", "")));
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */
   public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort) {
+    return withEndpoints(newDataDir, httpPort, dimsePort, http.tlsPort, dimse.tlsPort);
+  }
+
+  /** Also the TLS ports (0: ephemeral, as in tests). */
+  public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort, int httpsPort, int dimseTlsPort) {
     return new AtriumConfig(newDataDir, aeTitle,
-        new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads),
-        new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds),
-        db, store, moveDestinations);
+        new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads, httpsPort, http.maxHeaderBytes,
+            http.maxRequestBytes, http.idleTimeoutSeconds),
+        new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
+            dimse.remoteAes, dimse.calledAePartitions, dimseTlsPort, dimse.tlsClientAuth),
+        db, store, moveDestinations, security, tls, audit);
   }
 
   public AtriumConfig withDb(Db newDb) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security, tls, audit);
   }
 
   public AtriumConfig withStore(Store newStore) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security, tls, audit);
   }
 
+  public AtriumConfig withSecurity(Security newSecurity) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity, tls, audit);
+  }
+
+  public AtriumConfig withTls(Tls newTls) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, newTls, audit);
+  }
+
+  public AtriumConfig withAudit(Audit newAudit) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, newAudit);
+  }
+
+  public AtriumConfig withHttp(Http newHttp) {
+    return new AtriumConfig(dataDir, aeTitle, newHttp, dimse, db, store, moveDestinations, security, tls, audit);
+  }
+
+  public AtriumConfig withDimse(Dimse newDimse) {
+    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security, tls, audit);
+  }
 }

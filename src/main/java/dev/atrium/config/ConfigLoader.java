@@ -48,7 +48,8 @@ public final class ConfigLoader {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
-      if (field.getValue() instanceof ObjectNode child && !path.equals("moveDestinations")) {
+      if (field.getValue() instanceof ObjectNode child && !path.equals("moveDestinations")
+          && !path.equals("dimse.remoteAes")) {
         applyOverrides(child, path, env);
       } else {
         String value = env.get(envName(path));

@@ -18,6 +18,36 @@ final class ConfigReader {
     return node.asText();
   }
 
+  /** A key that may be empty or absent: then {@code fallback}. */
+  String textOr(String path, String fallback) {
+    JsonNode node = root;
+    for (String part : path.split("\\.")) node = node.path(part);
+    return node.isMissingNode() || node.isNull() || node.asText().isBlank() ? fallback : node.asText().trim();
+  }
+
+  /** A comma-separated list (so an environment variable can set it), or a YAML sequence. */
+  static java.util.List<String> list(JsonNode node) {
+    java.util.List<String> items = new java.util.ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(item -> items.add(item.asText().trim()));
+    } else if (!node.isMissingNode() && !node.isNull()) {
+      for (String item : node.asText().split(",")) items.add(item.trim());
+    }
+    items.removeIf(String::isEmpty);
+    return items;
+  }
+
+  long positiveLong(String path) {
+    String value = text(path);
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n > 0) return n;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(path + " must be a positive integer, not '" + value + "'");
+  }
+
   int positiveInt(String path) {
     String value = text(path);
     try {

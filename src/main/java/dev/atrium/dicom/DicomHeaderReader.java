@@ -54,6 +54,11 @@ public final class DicomHeaderReader {
 
   static DicomHeader read(InputStream part10, DicomStructure.Framing framing)
       throws IOException, DicomParseException {
+    return toHeader(readAttributes(part10), framing);
+  }
+
+  /** The meta information and data set of a PS3.10 file up to (not including) Pixel Data. */
+  static AttributeList readAttributes(InputStream part10) throws IOException, DicomParseException {
     BufferedInputStream in = new BufferedInputStream(part10, 64 * 1024);
     requirePreamble(in);
     AttributeList list = new AttributeList();
@@ -67,7 +72,7 @@ public final class DicomHeaderReader {
       // A value length far larger than any real header element (PS3.5 7.1): refuse, don't die.
       throw new DicomParseException("an element before Pixel Data declares an implausibly large length", e);
     }
-    return toHeader(list, framing);
+    return list;
   }
 
   /** PS3.10 7.1: 128-byte preamble then "DICM"; STOW-RS and our own DIMSE files always have it. */

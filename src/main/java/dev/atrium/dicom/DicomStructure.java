@@ -20,7 +20,8 @@ public final class DicomStructure {
   private static final int ITEM_DELIMITER = 0xFFFEE00D;
   private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
   private static final int PIXEL_DATA = 0x7FE00010;
-  private static final Set<String> LONG_VRS =
+  /** VRs with a reserved field and a 32-bit length (PS3.5 7.1.2). */
+  static final Set<String> LONG_VRS =
       Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
   private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
   private static final int MAX_DEPTH = 32;

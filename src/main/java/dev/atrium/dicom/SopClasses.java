@@ -9,6 +9,10 @@ public final class SopClasses {
   public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
   public static final String PATIENT_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.1.1";
   public static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
+  public static final String PATIENT_ROOT_MOVE = "1.2.840.10008.5.1.4.1.2.1.2";
+  public static final String PATIENT_ROOT_GET = "1.2.840.10008.5.1.4.1.2.1.3";
+  public static final String STUDY_ROOT_MOVE = "1.2.840.10008.5.1.4.1.2.2.2";
+  public static final String STUDY_ROOT_GET = "1.2.840.10008.5.1.4.1.2.2.3";
   private static final String STANDARD_ROOT = "1.2.840.10008.";
   private static final String STANDARD_STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1.";
   private static final String STANDARD_TRANSFER_SYNTAX_ROOT = "1.2.840.10008.1.2";

@@ -1,13 +1,11 @@
 package dev.atrium.dimse;
 
 import static dev.atrium.query.QueryAttributes.PATIENT_ID;
-import static dev.atrium.query.QueryAttributes.QUERY_RETRIEVE_LEVEL;
 import static dev.atrium.query.QueryAttributes.SERIES_INSTANCE_UID;
 import static dev.atrium.query.QueryAttributes.STUDY_INSTANCE_UID;
 
 import dev.atrium.dicom.DicomIdentifier;
 import dev.atrium.dicom.DicomIdentifier.Key;
-import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
@@ -45,8 +43,13 @@ final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
 
   private final QueryEngine engine;
+  private final CalledAePartitions partitions;
 
-  FindScp(QueryEngine engine) {
+  private final DimseAudit audit;
+
+  FindScp(QueryEngine engine, CalledAePartitions partitions, DimseAudit audit) {
+    this.partitions = partitions;
+    this.audit = audit;
     this.engine = engine;
   }
 
@@ -56,33 +59,28 @@ final class FindScp implements DimseRequestHandler {
 
   @Override
   public void handle(DimseExchange exchange, CommandSet request, InputStream dataSet) throws Exception {
-    Translation query;
-    try {
-      if (dataSet == null) throw new Refusal(CommandSet.STATUS_CANNOT_UNDERSTAND, "C-FIND-RQ without an identifier", 0);
-      DicomIdentifier identifier = DicomIdentifier.read(dataSet, exchange.transferSyntaxUid());
-      query = translate(identifier, SopClasses.PATIENT_ROOT_FIND.equals(request.sopClassUid()), engine.catalog());
-    } catch (DicomParseException e) {
-      finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, e.getMessage(), 0);
-      return;
-    } catch (Refusal r) {
-      finish(exchange, request, r.status, r.getMessage(), r.offendingTag);
-      return;
-    }
+    Translation query = InformationModel.readIdentifier(exchange, request, dataSet,
+        (identifier, patientRoot) -> translate(identifier, patientRoot, engine.catalog()));
+    if (query == null) return;
 
     Responder responder = new Responder(exchange, request, query);
+    audit.queried(exchange, partitions.of(exchange), query.level + " " + query.request.matchKeys());
     try {
-      engine.find(query.request, responder);
+      engine.find(query.request.inPartition(partitions.of(exchange)), responder);
     } catch (InvalidQueryException e) {
-      finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(), 0);
+      InformationModel.finish(exchange, request, CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage(),
+          0);
       return;
     } catch (IOException | RuntimeException e) {
       if (responder.transportFailure != null) throw responder.transportFailure;
       log.warn("C-FIND on association {} failed", exchange.association(), e);
-      finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND, "unable to process: " + e.getMessage(), 0);
+      InformationModel.finish(exchange, request, CommandSet.STATUS_CANNOT_UNDERSTAND,
+          "unable to process: " + e.getMessage(), 0);
       return;
     }
     boolean cancelled = responder.cancelled || exchange.isCancelled();
-    finish(exchange, request, cancelled ? CommandSet.STATUS_CANCEL : CommandSet.STATUS_SUCCESS, null, 0);
+    InformationModel.finish(exchange, request, cancelled ? CommandSet.STATUS_CANCEL : CommandSet.STATUS_SUCCESS, null,
+        0);
   }
 
   /** The engine's query, and what every response identifier carries besides the match values. */
@@ -90,7 +88,7 @@ final class FindScp implements DimseRequestHandler {
       boolean unsupportedMatchKeys) {}
 
   static Translation translate(DicomIdentifier identifier, boolean patientRoot, QueryCatalog catalog) throws Refusal {
-    QueryLevel level = level(identifier.level(), patientRoot);
+    QueryLevel level = InformationModel.level(identifier.level(), patientRoot);
     // PS3.4 C.4.1.2.2.1 / C.4.1.3.1: a single value for the unique key of every level above.
     List<Integer> uniqueAbove = new ArrayList<>();
     if (patientRoot && level.ordinal() >= QueryLevel.STUDY.ordinal()) uniqueAbove.add(PATIENT_ID);
@@ -98,10 +96,10 @@ final class FindScp implements DimseRequestHandler {
     if (level == QueryLevel.INSTANCE) uniqueAbove.add(SERIES_INSTANCE_UID);
     for (int tag : uniqueAbove) {
       Key key = identifier.keys().get(tag);
-      if (key == null || !isSingleValue(key.value())) {
+      if (key == null || !InformationModel.isSingleValue(key.value())) {
         String keyword = QueryAttributes.byTag(tag).map(QueryAttribute::keyword).orElseThrow();
         throw new Refusal(CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
-            level.dicomName() + " level needs one " + keyword + " " + tagString(tag), tag);
+            level.dicomName() + " level needs one " + keyword + " " + InformationModel.tagString(tag), tag);
       }
     }
 
@@ -148,45 +146,6 @@ final class FindScp implements DimseRequestHandler {
     return creator != null && creator.value().strip().equals(a.extension().privateCreator());
   }
 
-  private static QueryLevel level(String value, boolean patientRoot) throws Refusal {
-    if (value == null || value.isEmpty()) {
-      throw new Refusal(CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
-          "no QueryRetrieveLevel " + tagString(QUERY_RETRIEVE_LEVEL), QUERY_RETRIEVE_LEVEL);
-    }
-    QueryLevel level = switch (value) {
-      case "PATIENT" -> patientRoot ? QueryLevel.PATIENT : null;
-      case "STUDY" -> QueryLevel.STUDY;
-      case "SERIES" -> QueryLevel.SERIES;
-      case "IMAGE" -> QueryLevel.INSTANCE;
-      default -> null;
-    };
-    if (level == null) {
-      throw new Refusal(CommandSet.STATUS_DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "QueryRetrieveLevel " + value
-          + " is not a level of the " + (patientRoot ? "Patient" : "Study") + " Root model", QUERY_RETRIEVE_LEVEL);
-    }
-    return level;
-  }
-
-  /** Single Value Matching (PS3.4 C.2.2.2.1): a value, no wildcard, not a list. */
-  private static boolean isSingleValue(String value) {
-    return !value.isBlank() && value.chars().noneMatch(c -> c == '*' || c == '?' || c == '\\');
-  }
-
-  private static void finish(DimseExchange exchange, CommandSet request, int status, String comment,
-      int offendingTag) throws IOException {
-    CommandSet response = CommandSet.responseTo(request, CommandSet.C_FIND_RSP, status);
-    if (comment != null) response.setLO(CommandSet.ERROR_COMMENT, comment); // LO: cut at 64 characters
-    if (offendingTag != 0) {
-      response.setBytes(CommandSet.OFFENDING_ELEMENT, new byte[] {(byte) (offendingTag >>> 16),
-          (byte) (offendingTag >>> 24), (byte) offendingTag, (byte) (offendingTag >>> 8)});
-    }
-    exchange.sendResponse(response, null);
-  }
-
-  private static String tagString(int tag) {
-    return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
-  }
-
   /** Sends each match as a pending response; stops sending once the SCU cancelled. */
   private static final class Responder implements QuerySink {
     private final DimseExchange exchange;
@@ -225,18 +184,6 @@ final class FindScp implements DimseRequestHandler {
     public boolean cancelled() {
       if (!cancelled && exchange.isCancelled()) cancelled = true;
       return cancelled;
-    }
-  }
-
-  /** The identifier does not fit the model: answered with a failure status, the association goes on. */
-  static final class Refusal extends Exception {
-    final int status;
-    final int offendingTag;
-
-    Refusal(int status, String message, int offendingTag) {
-      super(message);
-      this.status = status;
-      this.offendingTag = offendingTag;
     }
   }
 }

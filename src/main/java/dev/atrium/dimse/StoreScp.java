@@ -6,7 +6,6 @@ import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
 import dev.atrium.store.StoreOutcome;
 import dev.atrium.store.StoreService;
-import dev.atrium.partition.Partitions;
 import java.io.InputStream;
 
 /**
@@ -19,17 +18,24 @@ final class StoreScp implements DimseRequestHandler {
   private final StoreService store;
   private final DuplicatePolicy duplicatePolicy;
 
-  StoreScp(StoreService store, DuplicatePolicy duplicatePolicy) {
+  private final CalledAePartitions partitions;
+
+  private final DimseAudit audit;
+
+  StoreScp(StoreService store, DuplicatePolicy duplicatePolicy, CalledAePartitions partitions, DimseAudit audit) {
     this.store = store;
+    this.audit = audit;
+    this.partitions = partitions;
     this.duplicatePolicy = duplicatePolicy;
   }
 
   @Override
   public void handle(DimseExchange exchange, CommandSet request, InputStream dataSet) throws Exception {
-    StoreOutcome outcome = store.storeDataSet(Partitions.DEFAULT, dataSet, exchange.transferSyntaxUid(),
+    StoreOutcome outcome = store.storeDataSet(partitions.of(exchange), dataSet, exchange.transferSyntaxUid(),
         request.getString(CommandSet.AFFECTED_SOP_CLASS_UID), request.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID),
         exchange.association().callingAeTitle(), duplicatePolicy);
     int status = outcome.succeeded() ? CommandSet.STATUS_SUCCESS : outcome.failure().dimseStatus();
+    audit.stored(exchange, partitions.of(exchange), outcome.studyInstanceUid(), outcome.succeeded(), outcome.message());
     CommandSet response = CommandSet.responseTo(request, CommandSet.C_STORE_RSP, status);
     if (!outcome.succeeded()) {
       String comment = outcome.message();

@@ -3,6 +3,7 @@ package dev.atrium.index;
 import static dev.atrium.index.schema.Tables.BLOB_GARBAGE;
 import static dev.atrium.index.schema.Tables.CHANGE_FEED;
 import static dev.atrium.index.schema.Tables.COUNTER;
+import static dev.atrium.index.schema.Tables.DATA_PARTITION;
 import static dev.atrium.index.schema.Tables.INSTANCE;
 import static dev.atrium.index.schema.Tables.PATIENT;
 import static dev.atrium.index.schema.Tables.SERIES;
@@ -170,6 +171,9 @@ public final class InstanceIndex {
         .where(STUDY.PARTITION_NAME.eq(partition), STUDY.STUDY_INSTANCE_UID.eq(h.studyInstanceUid()))
         .fetchOne();
     if (s != null) return s;
+    // A new study may be the first of its partition (GET /partitions lists it from now on).
+    dsl.insertInto(DATA_PARTITION, DATA_PARTITION.PARTITION_NAME, DATA_PARTITION.CREATED_AT)
+        .values(partition, now).onDuplicateKeyIgnore().execute();
     s = dsl.newRecord(STUDY);
     s.setPartitionName(partition);
     s.setPatientPk(patient.getPk());

@@ -1,17 +1,26 @@
 package dev.atrium.index;
 
 import static dev.atrium.index.schema.Tables.INSTANCE;
+import static dev.atrium.index.schema.Tables.PATIENT;
 import static dev.atrium.index.schema.Tables.SERIES;
 import static dev.atrium.index.schema.Tables.STUDY;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.Cursor;
+import org.jooq.Field;
 import org.jooq.Record7;
 
 /** Finds stored instances by their UIDs within a partition. */
 public final class InstanceLocator {
+  /** UIDs per IN list: well below any database's limit on bound parameters. */
+  private static final int SELECT_CHUNK = 500;
+
   private final Database db;
 
   public InstanceLocator(Database db) {
@@ -53,6 +62,58 @@ public final class InstanceLocator {
             r.value7()));
       }
     }
+  }
+
+  /**
+   * The instances of a selection (C-MOVE, C-GET), in study, series and instance order. A list, not a stream: a
+   * retrieve reports the number of remaining sub-operations from the start (PS3.4 C.4.2.3.1) and must not hold a
+   * cursor open while it sends. The UIDs the instances share are held once.
+   */
+  public List<StoredInstance> select(String partition, InstanceSelection selection) {
+    // The lowest level given is the one that may list many UIDs; it is queried in chunks of bound parameters.
+    boolean bySop = !selection.sopInstanceUids().isEmpty();
+    boolean bySeries = !bySop && !selection.seriesUids().isEmpty();
+    List<String> many = bySop ? selection.sopInstanceUids()
+        : bySeries ? selection.seriesUids() : selection.studyUids();
+    Field<String> manyField = bySop ? INSTANCE.SOP_INSTANCE_UID
+        : bySeries ? SERIES.SERIES_INSTANCE_UID : STUDY.STUDY_INSTANCE_UID;
+    Condition where = INSTANCE.PARTITION_NAME.eq(partition).and(SERIES.PARTITION_NAME.eq(partition))
+        .and(STUDY.PARTITION_NAME.eq(partition));
+    if (selection.patientId() != null) {
+      where = where.and(PATIENT.PARTITION_NAME.eq(partition)).and(PATIENT.PATIENT_ID.eq(selection.patientId()));
+    }
+    if ((bySop || bySeries) && !selection.studyUids().isEmpty()) {
+      where = where.and(STUDY.STUDY_INSTANCE_UID.in(selection.studyUids()));
+    }
+    if (bySop && !selection.seriesUids().isEmpty()) {
+      where = where.and(SERIES.SERIES_INSTANCE_UID.in(selection.seriesUids()));
+    }
+    Map<String, String> shared = new HashMap<>();
+    List<StoredInstance> found = new ArrayList<>();
+    List<List<String>> chunks = new ArrayList<>();
+    for (int i = 0; i < many.size(); i += SELECT_CHUNK) {
+      chunks.add(many.subList(i, Math.min(many.size(), i + SELECT_CHUNK)));
+    }
+    if (chunks.isEmpty()) chunks.add(null); // only a Patient ID
+    for (List<String> chunk : chunks) {
+      db.dsl()
+          .select(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
+              INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
+          .from(INSTANCE)
+          .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
+          .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
+          .join(PATIENT).on(PATIENT.PK.eq(STUDY.PATIENT_PK))
+          .where(chunk == null ? where : where.and(manyField.in(chunk)))
+          .orderBy(STUDY.PK, SERIES.SERIES_NUMBER, SERIES.PK, INSTANCE.INSTANCE_NUMBER, INSTANCE.PK)
+          .fetch()
+          .forEach(r -> found.add(new StoredInstance(once(shared, r.value1()), once(shared, r.value2()), r.value3(),
+              once(shared, r.value4()), once(shared, r.value5()), r.value6(), r.value7())));
+    }
+    return found;
+  }
+
+  private static String once(Map<String, String> shared, String value) {
+    return shared.computeIfAbsent(value, v -> v);
   }
 
   /** Receives located instances; may do I/O. */

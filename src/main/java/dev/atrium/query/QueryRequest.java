@@ -15,4 +15,10 @@ public record QueryRequest(
     boolean fuzzyPersonNames,
     Set<Integer> returnKeys,
     int offset,
-    int limit) {}
+    int limit) {
+
+  /** The same query in another partition (DIMSE learns it from the called AE title after translation). */
+  public QueryRequest inPartition(String other) {
+    return new QueryRequest(other, level, matchKeys, fuzzyPersonNames, returnKeys, offset, limit);
+  }
+}

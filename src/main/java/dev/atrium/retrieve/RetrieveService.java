@@ -4,7 +4,9 @@ import dev.atrium.dicom.DicomHeaderReader;
 import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.DicomStructure;
 import dev.atrium.dicom.DicomUid;
+import dev.atrium.dicom.FileMetaReader;
 import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.InstanceSelection;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.storage.BlobStore;
 import java.io.IOException;
@@ -15,7 +17,7 @@ import java.util.Optional;
 
 /**
  * The one retrieve path: locate instances through the index, stream their bytes from the store.
- * Protocol adapters (WADO-RS now; WADO-URI, C-MOVE, C-GET later) all come through here.
+ * Protocol adapters (WADO-RS, C-MOVE, C-GET; WADO-URI later) all come through here.
  */
 public final class RetrieveService {
   private final InstanceLocator locator;
@@ -78,6 +80,33 @@ public final class RetrieveService {
     try {
       return Optional.ofNullable(DicomHeaderReader.locateValue(() -> blobs.open(instance.blobKey()),
           instance.blobSize(), tag));
+    } catch (DicomParseException e) {
+      throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The instances a C-MOVE or C-GET takes (PS3.4 C.4.2.2.1), in study, series and instance order. Throws
+   * {@link DicomUid.InvalidUidException} for a malformed UID and IllegalArgumentException for a Patient ID that
+   * is not a single LO value: neither reaches SQL.
+   */
+  public List<StoredInstance> select(String partition, InstanceSelection selection) {
+    if (selection.patientId() != null && (selection.patientId().isBlank() || selection.patientId().length() > 64)) {
+      throw new IllegalArgumentException("PatientID must be 1 to 64 characters (LO, PS3.5 6.2)");
+    }
+    selection.studyUids().forEach(uid -> DicomUid.require(uid, "StudyInstanceUID"));
+    selection.seriesUids().forEach(uid -> DicomUid.require(uid, "SeriesInstanceUID"));
+    selection.sopInstanceUids().forEach(uid -> DicomUid.require(uid, "SOPInstanceUID"));
+    return locator.select(partition, selection);
+  }
+
+  /**
+   * The stored data set without its File Meta Information, streamed, and the transfer syntax it is in: what a
+   * C-STORE sub-operation sends. NoSuchFileException when the instance was deleted meanwhile.
+   */
+  public FileMetaReader.DataSet openDataSet(StoredInstance instance) throws IOException {
+    try {
+      return FileMetaReader.open(blobs.open(instance.blobKey()));
     } catch (DicomParseException e) {
       throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
     }

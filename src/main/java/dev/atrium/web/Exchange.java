@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
+import dev.atrium.security.Principal;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -21,19 +24,38 @@ final class Exchange {
   private final String baseUrl;
   private final String partition;
   private final String partitionPrefix;
+  private final Principal principal;
+  private final long maxRequestBytes;
+  private final Set<String> auditedStudies = new LinkedHashSet<>();
 
   /**
    * {@code partitionPrefix} is "" for the default partition, or "/partitions/{name}" when the
    * request came in under one; RetrieveURLs keep it so a client stays in its partition.
    */
   Exchange(Request request, Response response, Matcher path, String baseUrl, String partition,
-      String partitionPrefix) {
+      String partitionPrefix, Principal principal, long maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
+    this.principal = principal;
     this.request = request;
     this.response = response;
     this.path = path;
     this.baseUrl = baseUrl;
     this.partition = partition;
     this.partitionPrefix = partitionPrefix;
+  }
+
+  /** Who is calling (for the audit trail); {@link Principal#ANONYMOUS} when security is off. */
+  Principal principal() {
+    return principal;
+  }
+
+  /** Studies this request touched, beyond the one in its path: what the audit record names. */
+  void auditStudy(String studyUid) {
+    auditedStudies.add(studyUid);
+  }
+
+  Set<String> auditedStudies() {
+    return auditedStudies;
   }
 
   /** The data partition the request addresses: the default one, or /dicom-web/partitions/{name}/…. */
@@ -55,8 +77,9 @@ final class Exchange {
     return baseUrl + "/dicom-web" + partitionPrefix;
   }
 
+  /** The request body; reading past the size limit throws a 413 (a chunked body declares no length). */
   InputStream body() {
-    return Content.Source.asInputStream(request);
+    return new LimitedInputStream(Content.Source.asInputStream(request), maxRequestBytes);
   }
 
   OutputStream startBody(int status, String contentType) {

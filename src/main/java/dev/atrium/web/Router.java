@@ -1,8 +1,13 @@
 package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.audit.AuditTrail;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.partition.Partitions;
+import dev.atrium.security.Authenticator;
+import dev.atrium.security.HttpAccessPolicy;
+import dev.atrium.security.InvalidTokenException;
+import dev.atrium.security.Principal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -30,9 +36,17 @@ final class Router extends Handler.Abstract {
 
   private final List<Route> routes;
   private final String publicBaseUrl;
+  private final Authenticator authenticator;
+  private final HttpAudit audit;
 
-  Router(List<Route> routes, String publicBaseUrl) {
+  private final long maxRequestBytes;
+
+  Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator, AuditTrail audit,
+      long maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
     this.routes = routes;
+    this.authenticator = authenticator;
+    this.audit = new HttpAudit(audit);
     this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null
         : publicBaseUrl.replaceAll("/+$", "");
   }
@@ -42,6 +56,8 @@ final class Router extends Handler.Abstract {
     // The raw path: Jetty's decoded path drops ";params", which would let "1.2.3;DROP" pass as 1.2.3.
     String path = request.getHttpURI().getPath();
     boolean pathKnown = false;
+    Exchange exchange = null;
+    int status = 500;
     try {
       // PS3.18 says nothing of tenants; the Azure DICOM service's data partitions put every
       // DICOMweb path also under /dicom-web/partitions/{name}/, which the routes see stripped.
@@ -53,20 +69,35 @@ final class Router extends Handler.Abstract {
         partitionPrefix = "/partitions/" + partition;
         path = "/dicom-web" + partitioned.group(2);
       }
+      // Authentication before routing: an unauthenticated caller learns nothing, not even which paths exist.
+      Principal principal = authorize(request, path, partition);
+      long declared = request.getLength();
+      if (declared > maxRequestBytes) {
+        throw new HttpProblem(413, "the request body of " + declared + " bytes exceeds the limit of "
+            + maxRequestBytes + " (http.maxRequestBytes)");
+      }
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
         if (!matcher.matches()) continue;
         pathKnown = true;
         if (!route.method().equals(request.getMethod())) continue;
-        route.endpoint().serve(new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix));
+        exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal,
+            maxRequestBytes);
+        route.endpoint().serve(exchange);
+        status = response.getStatus();
         callback.succeeded();
         return true;
       }
       throw pathKnown ? new HttpProblem(405, request.getMethod() + " is not supported on " + path)
           : new HttpProblem(404, "no resource at " + path);
+    } catch (Unauthorized unauthorized) {
+      status = unauthorized.status;
+      writeProblem(request, response, callback, unauthorized.status, unauthorized.getMessage(), unauthorized.challenge);
     } catch (HttpProblem problem) {
+      status = problem.status();
       writeProblem(request, response, callback, problem.status(), problem.getMessage());
     } catch (DicomUid.InvalidUidException | Partitions.InvalidPartitionException invalid) {
+      status = 400;
       writeProblem(request, response, callback, 400, invalid.getMessage());
     } catch (EofException gone) {
       log.debug("client went away: {} {}", request.getMethod(), path);
@@ -74,8 +105,59 @@ final class Router extends Handler.Abstract {
     } catch (Exception | Error e) {
       log.error("{} {} failed", request.getMethod(), path, e);
       writeProblem(request, response, callback, 500, "internal error; see the archive's log");
+    } finally {
+      if (exchange != null) audit.served(request, path, exchange, status);
     }
     return true;
+  }
+
+  /**
+   * The caller, checked against the action the request needs (RFC 6750 3: 401 with a Bearer
+   * challenge for a missing or bad token, 403 insufficient_scope for a good token without the
+   * action on this partition).
+   */
+  private Principal authorize(Request request, String path, String partition) throws Unauthorized {
+    HttpAccessPolicy.Requirement needed = HttpAccessPolicy.requirement(request.getMethod(), path);
+    if (needed == null || !authenticator.enabled()) return Principal.ANONYMOUS;
+    Principal principal;
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    try {
+      principal = authenticator.authenticate(authorization);
+    } catch (Authenticator.MissingTokenException missing) {
+      audit.tokenRejected(request, false, missing.getMessage());
+      throw new Unauthorized(401, "Bearer realm=\"atrium\"", missing.getMessage());
+    } catch (InvalidTokenException invalid) {
+      audit.tokenRejected(request, true, invalid.getMessage());
+      throw new Unauthorized(401, "Bearer realm=\"atrium\", error=\"invalid_token\", error_description=\""
+          + quoted(invalid.getMessage()) + "\"", "invalid token: " + invalid.getMessage());
+    }
+    audit.authenticated(principal, authorization, request);
+    String scope = needed.archiveWide() ? null : partition;
+    if (!principal.may(needed.action(), scope)) {
+      String message = principal.name() + " may not " + needed.action().configName()
+          + (scope == null ? " archive-wide resources" : " in partition " + scope);
+      audit.forbidden(principal, request, partition, message);
+      throw new Unauthorized(403, "Bearer realm=\"atrium\", error=\"insufficient_scope\", error_description=\""
+          + quoted(message) + "\"", message);
+    }
+    return principal;
+  }
+
+  /** RFC 6750 3: error_description is a quoted string of printable ASCII without '"' or '\\'. */
+  private static String quoted(String text) {
+    return text.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "'");
+  }
+
+  /** A 401 or 403 with its WWW-Authenticate challenge. */
+  private static final class Unauthorized extends Exception {
+    final int status;
+    final String challenge;
+
+    Unauthorized(int status, String challenge, String message) {
+      super(message);
+      this.status = status;
+      this.challenge = challenge;
+    }
   }
 
   private String baseUrl(Request request) {
@@ -85,6 +167,11 @@ final class Router extends Handler.Abstract {
   }
 
   static void writeProblem(Request request, Response response, Callback callback, int status, String message) {
+    writeProblem(request, response, callback, status, message, null);
+  }
+
+  private static void writeProblem(Request request, Response response, Callback callback, int status, String message,
+      String wwwAuthenticate) {
     if (response.isCommitted()) {
       // Headers are gone; the only honest signal left is to abort the response.
       callback.failed(new IllegalStateException(message));
@@ -92,7 +179,11 @@ final class Router extends Handler.Abstract {
     }
     try {
       response.reset();
-      if (!drainBody(request)) response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      if (wwwAuthenticate != null) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
+      // HTTP/2 has no Connection header (RFC 9113 8.2.2): there the stream reset does the same.
+      if (!drainBody(request) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       ByteArrayOutputStream body = new ByteArrayOutputStream(256);
       try (JsonGenerator json = Exchange.JSON.createGenerator(body)) {
         json.writeStartObject();

@@ -53,6 +53,7 @@ final class StowEndpoint implements Route.Endpoint {
     for (int i = 0; i < outcomes.size(); i++) {
       StoreOutcome o = outcomes.get(i);
       if (!o.succeeded()) log.info("STOW part {} not stored ({}): {}", i + 1, o.failure(), o.message());
+      else if (o.studyInstanceUid() != null) exchange.auditStudy(o.studyInstanceUid());
     }
     StowResponse.write(exchange, studyUid, outcomes);
   }

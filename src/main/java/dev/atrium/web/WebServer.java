@@ -1,15 +1,25 @@
 package dev.atrium.web;
 
+import dev.atrium.audit.AuditTrail;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.health.HealthCheck;
+import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
+import dev.atrium.retrieve.RenderService;
 import dev.atrium.retrieve.RetrieveService;
+import dev.atrium.security.Authenticator;
+import dev.atrium.security.TlsContexts;
+import javax.net.ssl.SSLContext;
 import dev.atrium.store.StoreService;
 import dev.atrium.tags.ExtendedQueryTagService;
+import dev.atrium.web.RenderedEndpoint.Target;
+import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -22,23 +32,33 @@ public final class WebServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector httpsConnector;
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
-      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, ExtendedQueryTagService extendedTags) {
+      ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions,
+      AuditTrail audit, ExtendedQueryTagService extendedTags) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
-    connector = new ServerConnector(server);
+    HttpConfiguration httpConfig = new HttpConfiguration();
+    httpConfig.setRequestHeaderSize(config.http().maxHeaderBytes());
+    httpConfig.setSendServerVersion(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+    connector.setIdleTimeout(config.http().idleTimeoutSeconds() * 1000L);
     connector.setHost(config.http().bindAddress());
     connector.setPort(config.http().port());
     server.addConnector(connector);
+    SSLContext tls = TlsContexts.create(config.tls());
+    httpsConnector = tls == null ? null : HttpsConnector.create(server, tls, config.http());
+    if (httpsConnector != null) server.addConnector(httpsConnector);
     server.setRequestLog(new AccessLog());
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
     StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow());
     String series = study + "/series/(?<series>" + Route.UID + ")";
-    List<Route> routes = new java.util.ArrayList<>(List.of(
+    List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("GET", "/dicom-web/partitions", new PartitionsEndpoint(partitions)),
         Route.of("GET", "/dicom-web/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V1)),
         Route.of("GET", "/dicom-web/v2/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V2)),
         Route.of("GET", "/dicom-web(/v2)?/changefeed/latest",
@@ -64,9 +84,28 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", study, new WadoEndpoint(retrieve, WadoEndpoint.Level.STUDY)),
         Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
-            new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE))));
-    routes.addAll(extendedQueryTags(extendedTags));
-    server.setHandler(new Router(routes, config.http().publicBaseUrl()));
+            new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
+    List<Route> all = new ArrayList<>(withRendering(routes, retrieve, series));
+    all.addAll(extendedQueryTags(extendedTags));
+    server.setHandler(new Router(all, config.http().publicBaseUrl(),
+        new Authenticator(config.security()), audit, config.http().maxRequestBytes()));
+  }
+
+  /** WADO-RS rendered and thumbnail resources (PS3.18 10.4.1.1.3-4) and WADO-URI (PS3.18 9), on one render path. */
+  private static List<Route> withRendering(List<Route> routes, RetrieveService retrieve, String series) {
+    RenderService render = new RenderService(retrieve);
+    String study = series.substring(0, series.indexOf("/series/"));
+    String instance = series + "/instances/(?<instance>" + Route.UID + ")";
+    String frame = instance + "/frames/(?<frames>[^/]+)";
+    List<Route> all = new ArrayList<>(routes);
+    all.add(Route.of("GET", instance + "/rendered", new RenderedEndpoint(render, retrieve, Target.INSTANCE, false)));
+    all.add(Route.of("GET", instance + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.INSTANCE, true)));
+    all.add(Route.of("GET", frame + "/rendered", new RenderedEndpoint(render, retrieve, Target.FRAME, false)));
+    all.add(Route.of("GET", frame + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.FRAME, true)));
+    all.add(Route.of("GET", series + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.SERIES, true)));
+    all.add(Route.of("GET", study + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.STUDY, true)));
+    all.add(Route.of("GET", "/wado", new WadoUriEndpoint(render, retrieve)));
+    return all;
   }
 
   /** The Azure DICOM service's extended query tag API and its operations. */
@@ -102,6 +141,12 @@ public final class WebServer implements AutoCloseable {
   public void start() throws Exception {
     server.start();
     log.info("HTTP listening on {}:{} (DICOMweb at /dicom-web)", connector.getHost(), port());
+    if (httpsConnector != null) log.info("HTTPS listening on {}:{}", httpsConnector.getHost(), httpsPort());
+  }
+
+  /** The HTTPS port, or -1 when TLS is not configured. */
+  public int httpsPort() {
+    return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
   }
 
   public int port() {

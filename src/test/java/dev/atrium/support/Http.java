@@ -32,4 +32,9 @@ public final class Http {
     if (contentType != null) request.header("Content-Type", contentType);
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
+
+  public static int delete(String url) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).DELETE().build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
 }

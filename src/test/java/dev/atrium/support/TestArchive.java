@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** A real Atrium on ephemeral ports with its own data directory and database, in this JVM. */
@@ -20,13 +21,28 @@ public final class TestArchive implements AutoCloseable {
   private Database inspector;
 
   public TestArchive(TestDatabase database, Path dataDir) throws Exception {
-    this(database, dataDir, null);
+    this(database, dataDir, (AtriumConfig.Store) null);
   }
 
   public TestArchive(TestDatabase database, Path dataDir, AtriumConfig.Store store) throws Exception {
-    AtriumConfig defaults = ConfigLoader.load(Map.of());
-    AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db()));
-    this.config = store == null ? config : config.withStore(store);
+    this(database, dataDir, config -> store == null ? config : config.withStore(store));
+  }
+
+  /** An archive whose configuration the test adjusts (security, partitions, known AEs, …). */
+  public TestArchive(TestDatabase database, Path dataDir, UnaryOperator<AtriumConfig> adjust) throws Exception {
+    this(database, dataDir, Map.of(), adjust);
+  }
+
+  /** With ATRIUM_* settings given as environment variables (e.g. ATRIUM_MOVE_DESTINATIONS), then adjusted. */
+  public static TestArchive create(TestDatabase database, Path dataDir, Map<String, String> environment,
+      UnaryOperator<AtriumConfig> adjust) throws Exception {
+    return new TestArchive(database, dataDir, environment, adjust);
+  }
+
+  private TestArchive(TestDatabase database, Path dataDir, Map<String, String> environment,
+      UnaryOperator<AtriumConfig> adjust) throws Exception {
+    AtriumConfig defaults = ConfigLoader.load(environment);
+    this.config = adjust.apply(defaults.withEndpoints(dataDir, 0, 0).withDb(database.create(defaults.db())));
     this.atrium = Atrium.start(this.config);
   }
 
@@ -59,6 +75,14 @@ public final class TestArchive implements AutoCloseable {
 
   public int dimsePort() {
     return atrium.dimsePort();
+  }
+
+  public int httpsPort() {
+    return atrium.httpsPort();
+  }
+
+  public int dimseTlsPort() {
+    return atrium.dimseTlsPort();
   }
 
   public String aeTitle() {

@@ -42,7 +42,8 @@ public final class TestInstances {
     return copyWith(Corpus.testFile("CT_small.dcm"), dir, uids, values, edit);
   }
 
-  private static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values)
+  /** A copy of any file with new UIDs and other attribute values (tag → value, written as text). */
+  public static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values)
       throws Exception {
     return copyWith(source, dir, uids, values, list -> { });
   }
@@ -83,6 +84,12 @@ public final class TestInstances {
     list.removeMetaInformationHeaderAttributes();
     list.remove(TagFromName.DataSetTrailingPadding);
     FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "ATRIUMTEST");
+  }
+
+  /** A data set of the test's own making (new UIDs already in it), written as storescu would send it. */
+  public static Path writeAsSent(AttributeList list, Path dir) throws Exception {
+    asSentByStorescu(list);
+    return write(list, dir, "made");
   }
 
   private static Path write(AttributeList list, Path dir, String prefix) throws Exception {

@@ -2,7 +2,6 @@ package dev.atrium.dimse.net;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,14 +11,18 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One accepted TCP connection, from A-ASSOCIATE-RQ to close: negotiation, then a loop of one DIMSE request at a
- * time (asynchronous operations window 1). Runs on its own thread; not thread-safe otherwise.
+ * time (asynchronous operations window 1). While a request is handled, the handler may issue requests of its own
+ * back on this association (C-GET's C-STORE sub-operations, PS3.4 C.4.3) on contexts whose SOP class the
+ * requestor took in the SCP role. Runs on its own thread; not thread-safe otherwise.
  */
 final class Association implements Runnable, DimseExchange {
     private static final Logger log = LoggerFactory.getLogger(Association.class);
@@ -35,7 +38,8 @@ final class Association implements Runnable, DimseExchange {
             "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.100", "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
             "1.2.840.10008.1.2.4.203");
 
-    private record Accepted(String abstractSyntax, String transferSyntax) {}
+    /** @param ourRequests whether we may send requests on it: the requestor is SCP for its SOP class */
+    private record Accepted(String abstractSyntax, String transferSyntax, boolean ourRequests) {}
 
     private record Command(int pcId, CommandSet command) {}
 
@@ -48,7 +52,7 @@ final class Association implements Runnable, DimseExchange {
 
     private PduReader reader;
     private OutputStream out;
-    private byte[] fragmentBuffer;
+    private DimseChannel channel;
     private AssociationInfo info;
     private final Map<Integer, Accepted> contexts = new HashMap<>();
     private int requests;
@@ -82,9 +86,9 @@ final class Association implements Runnable, DimseExchange {
                     settings.maxPduLength());
             out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
             pdus = new PduWriter(out);
-            AssociateRequest rq = AssociateRequest.parse(reader.readAssociateRequest());
+            AssociatePdu rq = AssociatePdu.parse(reader.readAssociateRequest());
             info = new AssociationInfo(id, rq.callingAeTitle(), rq.calledAeTitle(),
-                    (InetSocketAddress) socket.getRemoteSocketAddress());
+                    (InetSocketAddress) socket.getRemoteSocketAddress(), PeerCertificates.commonName(socket));
             String rejection = negotiate(rq, pdus);
             if (rejection != null) {
                 outcome = "rejected (" + rejection + ")";
@@ -124,7 +128,7 @@ final class Association implements Runnable, DimseExchange {
     }
 
     /** Sends A-ASSOCIATE-AC or -RJ; returns null if accepted, else the rejection reason for the log. */
-    private String negotiate(AssociateRequest rq, PduWriter pdus) throws IOException {
+    private String negotiate(AssociatePdu rq, PduWriter pdus) throws IOException {
         // PS3.8 9.3.4 result/source/reason
         if ((rq.protocolVersion() & 1) == 0) {
             pdus.associateRj(1, 2, 2);
@@ -134,7 +138,7 @@ final class Association implements Runnable, DimseExchange {
             pdus.associateRj(1, 1, 2);
             return "application context " + rq.applicationContext();
         }
-        if (!settings.aeTitle().equals(rq.calledAeTitle())) {
+        if (!settings.aeTitle().equals(rq.calledAeTitle()) && !services.answersCalledAeTitle(rq.calledAeTitle())) {
             pdus.associateRj(1, 1, 7);
             return "called AE title " + rq.calledAeTitle();
         }
@@ -146,11 +150,21 @@ final class Association implements Runnable, DimseExchange {
             pdus.associateRj(1, 1, 3);
             return "calling AE title " + rq.callingAeTitle() + " not allowed";
         }
+        // PS3.7 D.3.3.4: the SCU role is the default and accepted as proposed; the SCP role (we send requests,
+        // as for C-GET) only where the registry serves it.
+        List<AssociatePdu.RoleSelection> roles = new ArrayList<>();
+        Set<String> requestorScp = new HashSet<>();
+        for (AssociatePdu.RoleSelection r : rq.roleSelections()) {
+            boolean scp = r.scpRole() == 1 && services.acceptRequestorScpRole(r.sopClassUid());
+            if (scp) requestorScp.add(r.sopClassUid());
+            roles.add(new AssociatePdu.RoleSelection(r.sopClassUid(), r.scuRole(), scp ? 1 : 0));
+        }
         List<PduWriter.PresentationContextResult> results = new ArrayList<>();
-        for (AssociateRequest.PresentationContext pc : rq.presentationContexts()) {
+        for (AssociatePdu.PresentationContext pc : rq.presentationContexts()) {
             String ts = pc.abstractSyntax() == null ? null : services.negotiate(pc.abstractSyntax(), pc.transferSyntaxes());
             if (ts != null && (pc.id() & 1) == 1) {
-                contexts.put(pc.id(), new Accepted(pc.abstractSyntax(), ts));
+                boolean ourRequests = requestorScp.contains(pc.abstractSyntax());
+                contexts.put(pc.id(), new Accepted(pc.abstractSyntax(), ts, ourRequests));
                 results.add(new PduWriter.PresentationContextResult(pc.id(), PduWriter.PC_ACCEPTANCE, ts));
             } else {
                 boolean knownAbstract = pc.abstractSyntax() != null
@@ -160,11 +174,9 @@ final class Association implements Runnable, DimseExchange {
                         "1.2.840.10008.1.2")); // TS sub-item is not significant when rejected, but must be present
             }
         }
-        // Respect the peer's maximum when sending; 0 = unlimited (PS3.8 D.1). Cap the per-association fragment
-        // buffer at 256 KiB: larger PDUs gain nothing on TCP.
-        long peerMax = rq.maxPduLength() == 0 ? 1 << 18 : Math.min(rq.maxPduLength(), 1 << 18);
-        fragmentBuffer = new byte[(int) Math.max(peerMax - 6, 1)];
-        pdus.associateAc(rq, results, settings.maxPduLength(), IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME);
+        channel = new DimseChannel(reader, out, rq.maxPduLength());
+        pdus.associateAc(rq, results, roles, settings.maxPduLength(), IMPLEMENTATION_CLASS_UID,
+                IMPLEMENTATION_VERSION_NAME);
         log.debug("Association {} accepted, {} of {} presentation contexts", info, contexts.size(),
                 rq.presentationContexts().size());
         return null;
@@ -193,41 +205,10 @@ final class Association implements Runnable, DimseExchange {
         return readCommand();
     }
 
-    /** Reassembles one command from command PDVs (PS3.8 E.2); null if A-RELEASE-RQ arrived instead. */
+    /** The next command on an accepted context; null if A-RELEASE-RQ arrived instead. */
     private Command readCommand() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        byte[] chunk = new byte[1024];
-        int pcId = -1;
-        while (true) {
-            if (reader.nextPdv() == PduReader.RELEASE_RQ) {
-                if (pcId != -1) throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
-                        "A-RELEASE-RQ in the middle of a command");
-                return null;
-            }
-            if (!reader.pdvCommand())
-                throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
-                        "data set PDV where a command was expected");
-            if (pcId == -1) {
-                pcId = reader.pdvPcId();
-                if (!contexts.containsKey(pcId))
-                    throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
-                            "PDV on presentation context " + pcId + " which was not accepted");
-            } else if (pcId != reader.pdvPcId()) {
-                throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
-                        "command fragments on different presentation contexts");
-            }
-            if (bytes.size() + reader.pdvRemaining() > CommandSet.MAX_ENCODED_LENGTH)
-                throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER, "command too long");
-            int n;
-            while ((n = reader.readData(chunk, 0, chunk.length)) > 0) bytes.write(chunk, 0, n);
-            if (reader.pdvLast()) break;
-        }
-        try {
-            return new Command(pcId, CommandSet.decode(bytes.toByteArray()));
-        } catch (IllegalArgumentException e) {
-            throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
-                    "malformed command: " + e.getMessage());
-        }
+        DimseChannel.Command c = channel.readCommand(contexts::containsKey);
+        return c == null ? null : new Command(c.pcId(), c.command());
     }
 
     private void handle(Command c) throws IOException {
@@ -236,12 +217,12 @@ final class Association implements Runnable, DimseExchange {
         if (field == CommandSet.C_CANCEL_RQ) return; // late cancel for an operation already finished: ignore
         requests++;
         current = c;
-        currentDataSet = rq.hasDataSet() ? new PdvInputStream(reader, c.pcId()) : null;
+        currentDataSet = rq.hasDataSet() ? channel.dataSet(c.pcId()) : null;
         finalSent = false;
         cancelled = false;
         try {
             if ((field & CommandSet.RESPONSE_BIT) != 0 || field < 0) {
-                // we never issue requests on this association (no C-GET/C-MOVE sub-operations yet)
+                // a response to none of our requests (those are awaited inside the handler that sent them)
                 log.warn("Association {}: ignoring unexpected command field 0x{}", info, Integer.toHexString(field));
                 return;
             }
@@ -257,7 +238,10 @@ final class Association implements Runnable, DimseExchange {
             } catch (Exception e) {
                 // a broken transport is not the handler's fault: let the association end
                 if (currentDataSet != null && currentDataSet.failure() != null) throw currentDataSet.failure();
-                if (e instanceof SocketException || e instanceof DicomProtocolException) throw (IOException) e;
+                if (e instanceof SocketException || e instanceof DicomProtocolException
+                        || e instanceof PeerAbortedException || e instanceof SocketTimeoutException) throw (IOException) e;
+                if (channel.broken()) throw new DicomProtocolException(DicomProtocolException.REASON_NOT_SPECIFIED,
+                        "a message was cut off: " + e);
                 if (finalSent) {
                     log.warn("Association {}: handler failed after its final response", info, e);
                 } else {
@@ -300,18 +284,62 @@ final class Association implements Runnable, DimseExchange {
         if (current == null) throw new IllegalStateException("no request being handled");
         if (finalSent) throw new IllegalStateException("final response already sent");
         if (currentDataSet != null) currentDataSet.drain(); // PS3.7 9.3: respond after the whole request
-        rsp.setUS(CommandSet.COMMAND_DATA_SET_TYPE, dataSetOrNull == null ? CommandSet.NO_DATA_SET
-                : CommandSet.DATA_SET_PRESENT);
-        PDataOutputStream cmd = new PDataOutputStream(out, current.pcId(), true, fragmentBuffer);
-        cmd.write(rsp.encode());
-        cmd.finish();
-        if (dataSetOrNull != null) {
-            PDataOutputStream data = new PDataOutputStream(out, current.pcId(), false, fragmentBuffer);
-            dataSetOrNull.writeTo(data);
-            data.finish();
-        }
-        out.flush();
+        channel.send(current.pcId(), rsp, dataSetOrNull);
         if (!rsp.isPending()) finalSent = true;
+    }
+
+    // ---- DimseRequestor: our requests back on this association, while a request is handled ------------
+
+    @Override
+    public List<AcceptedContext> requestContexts(String abstractSyntaxUid) {
+        List<AcceptedContext> usable = new ArrayList<>();
+        contexts.forEach((id, a) -> {
+            if (a.ourRequests() && a.abstractSyntax().equals(abstractSyntaxUid))
+                usable.add(new AcceptedContext(id, a.abstractSyntax(), a.transferSyntax()));
+        });
+        return usable;
+    }
+
+    @Override
+    public int sendRequest(int presentationContextId, CommandSet request, DataSetWriter dataSetOrNull)
+            throws IOException {
+        if (current == null || finalSent) throw new IllegalStateException("requests go out only while handling one");
+        Accepted context = contexts.get(presentationContextId);
+        if (context == null || !context.ourRequests())
+            throw new IllegalArgumentException("no context " + presentationContextId + " in which we are SCU");
+        if (currentDataSet != null) currentDataSet.drain();
+        return channel.sendRequest(presentationContextId, request, dataSetOrNull);
+    }
+
+    /**
+     * Reads until the response to {@code messageId}; a C-CANCEL-RQ for the request being handled that arrives
+     * meanwhile is noted for {@link #isCancelled()}. With window 1 the peer may send nothing else (PS3.7 D.3.3.3).
+     */
+    @Override
+    public CommandSet awaitResponse(int messageId) throws IOException {
+        if (current == null) throw new IllegalStateException("no request being handled");
+        while (true) {
+            if (pendingFailure != null) throw pendingFailure;
+            if (pendingRelease) throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
+                    "A-RELEASE-RQ while our request " + messageId + " awaited its response");
+            Command c = pendingCommand != null ? pendingCommand : readCommand();
+            pendingCommand = null;
+            if (c == null) {
+                pendingRelease = true;
+                continue;
+            }
+            CommandSet command = c.command();
+            if (command.commandField() == CommandSet.C_CANCEL_RQ) {
+                if (command.messageIdBeingRespondedTo() == current.command().messageId()) cancelled = true;
+                continue;
+            }
+            if ((command.commandField() & CommandSet.RESPONSE_BIT) == 0
+                    || command.messageIdBeingRespondedTo() != messageId)
+                throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU, "expected the response "
+                        + "to our request " + messageId + ", got " + command);
+            if (command.hasDataSet()) channel.dataSet(c.pcId()).drain();
+            return command;
+        }
     }
 
     /** Non-blocking peek (see {@link DimseExchange#isCancelled()}); other messages are parked for the main loop. */

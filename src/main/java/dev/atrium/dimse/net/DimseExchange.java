@@ -2,8 +2,11 @@ package dev.atrium.dimse.net;
 
 import java.io.IOException;
 
-/** The context of one request being handled: where it came from and how to answer it. */
-public interface DimseExchange {
+/**
+ * The context of one request being handled: where it came from and how to answer it. As a {@link DimseRequestor}
+ * it sends requests of our own back on the same association while this one runs (C-GET sub-operations).
+ */
+public interface DimseExchange extends DimseRequestor {
 
     AssociationInfo association();
 

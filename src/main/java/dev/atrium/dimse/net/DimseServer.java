@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,16 +38,37 @@ public final class DimseServer implements AutoCloseable {
     private ServerSocket serverSocket;
     private volatile boolean closed;
 
+    private final SSLContext tls;
+    private final SSLParameters tlsParameters;
+
     public DimseServer(DimseServerSettings settings, DimseServiceRegistry services) {
+        this(settings, services, null, null);
+    }
+
+    /**
+     * A DICOM TLS acceptor (PS3.15 B.1) when {@code tls} is not null: the handshake runs on the association's
+     * own thread at its first read, so a slow or failing handshake never stalls the acceptor.
+     */
+    public DimseServer(DimseServerSettings settings, DimseServiceRegistry services, SSLContext tls,
+                       SSLParameters tlsParameters) {
         this.settings = settings;
         this.services = services;
         this.slots = new Semaphore(settings.maxAssociations());
+        this.tls = tls;
+        this.tlsParameters = tlsParameters;
     }
 
     /** Binds and starts accepting in a daemon thread. */
     public synchronized void start() throws IOException {
         if (serverSocket != null) throw new IllegalStateException("already started");
-        ServerSocket ss = new ServerSocket();
+        ServerSocket ss;
+        if (tls == null) {
+            ss = new ServerSocket();
+        } else {
+            SSLServerSocket secure = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+            secure.setSSLParameters(tlsParameters);
+            ss = secure;
+        }
         ss.setReuseAddress(true);
         InetAddress bind = settings.bindAddress() == null ? null : InetAddress.getByName(settings.bindAddress());
         ss.bind(new InetSocketAddress(bind, settings.port()), 128);
@@ -58,7 +82,8 @@ public final class DimseServer implements AutoCloseable {
         Thread acceptor = new Thread(this::acceptLoop, "dimse-accept-" + settings.aeTitle());
         acceptor.setDaemon(true);
         acceptor.start();
-        log.info("DICOM SCP {} listening on {}", settings.aeTitle(), ss.getLocalSocketAddress());
+        log.info("DICOM SCP {} listening on {}{}", settings.aeTitle(), ss.getLocalSocketAddress(),
+                tls == null ? "" : " (TLS)");
     }
 
     /** The bound port (useful with port 0). */

@@ -11,7 +11,7 @@ import java.io.InputStream;
  */
 final class PduReader {
     /** Return values of {@link #nextPdv()}. */
-    static final int PDV = 0, RELEASE_RQ = PduType.RELEASE_RQ;
+    static final int PDV = 0, RELEASE_RQ = PduType.RELEASE_RQ, RELEASE_RP = PduType.RELEASE_RP;
 
     /** Generous bound for A-ASSOCIATE-RQ: 128 contexts with many transfer syntaxes fit easily. */
     private static final int MAX_ASSOCIATE_RQ_LENGTH = 1 << 20;
@@ -40,9 +40,39 @@ final class PduReader {
         if (type != PduType.ASSOCIATE_RQ)
             throw new DicomProtocolException(type <= PduType.ABORT ? DicomProtocolException.REASON_UNEXPECTED_PDU
                     : DicomProtocolException.REASON_UNRECOGNIZED_PDU, "expected A-ASSOCIATE-RQ, got PDU type " + type);
+        return associateBody("A-ASSOCIATE-RQ", length);
+    }
+
+    /**
+     * The answer to our A-ASSOCIATE-RQ (PS3.8 9.2 state Sta5): the A-ASSOCIATE-AC's body.
+     * @throws AssociationRejectedException on A-ASSOCIATE-RJ
+     * @throws PeerAbortedException on A-ABORT
+     */
+    byte[] readAssociateAccept() throws IOException {
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        long length = in.readInt() & 0xFFFF_FFFFL;
+        switch (type) {
+            case PduType.ASSOCIATE_AC -> {
+                return associateBody("A-ASSOCIATE-AC", length);
+            }
+            case PduType.ASSOCIATE_RJ -> {
+                if (length != 4) throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
+                        "A-ASSOCIATE-RJ length " + length);
+                in.readUnsignedByte();
+                int result = in.readUnsignedByte(), source = in.readUnsignedByte(), reason = in.readUnsignedByte();
+                throw new AssociationRejectedException(result, source, reason);
+            }
+            case PduType.ABORT -> throw abort(length);
+            default -> throw new DicomProtocolException(type <= PduType.ABORT
+                    ? DicomProtocolException.REASON_UNEXPECTED_PDU : DicomProtocolException.REASON_UNRECOGNIZED_PDU,
+                    "expected A-ASSOCIATE-AC, got PDU type " + type);
+        }
+    }
+
+    private byte[] associateBody(String what, long length) throws IOException {
         if (length < 68 || length > MAX_ASSOCIATE_RQ_LENGTH)
-            throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
-                    "A-ASSOCIATE-RQ length " + length);
+            throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER, what + " length " + length);
         byte[] body = new byte[(int) length];
         in.readFully(body);
         return body;
@@ -55,7 +85,7 @@ final class PduReader {
 
     /**
      * Advances to the next PDV, reading a new PDU header if the current P-DATA-TF is exhausted.
-     * @return {@link #PDV}, or {@link #RELEASE_RQ} if an A-RELEASE-RQ arrived instead
+     * @return {@link #PDV}, or {@link #RELEASE_RQ} / {@link #RELEASE_RP} if an A-RELEASE-RQ / -RP arrived instead
      * @throws PeerAbortedException on A-ABORT
      */
     int nextPdv() throws IOException {
@@ -75,13 +105,12 @@ final class PduReader {
                     skipBody(length);
                     return RELEASE_RQ;
                 }
-                case PduType.ABORT -> {
-                    if (length != 4) throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
-                            "A-ABORT length " + length);
-                    in.readUnsignedShort();
-                    throw new PeerAbortedException(in.readUnsignedByte(), in.readUnsignedByte());
+                case PduType.RELEASE_RP -> {
+                    skipBody(length);
+                    return RELEASE_RP;
                 }
-                case PduType.ASSOCIATE_RQ, PduType.ASSOCIATE_AC, PduType.ASSOCIATE_RJ, PduType.RELEASE_RP ->
+                case PduType.ABORT -> throw abort(length);
+                case PduType.ASSOCIATE_RQ, PduType.ASSOCIATE_AC, PduType.ASSOCIATE_RJ ->
                         throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
                                 "unexpected PDU type " + type + " in data transfer");
                 default -> throw new DicomProtocolException(DicomProtocolException.REASON_UNRECOGNIZED_PDU,
@@ -132,6 +161,14 @@ final class PduReader {
     boolean pdvCommand() { return pdvCommand; }
 
     boolean pdvLast() { return pdvLast; }
+
+    /** Reads the rest of an A-ABORT PDU (PS3.8 9.3.8) into the exception that reports it. */
+    private IOException abort(long length) throws IOException {
+        if (length != 4) return new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
+                "A-ABORT length " + length);
+        in.readUnsignedShort();
+        return new PeerAbortedException(in.readUnsignedByte(), in.readUnsignedByte());
+    }
 
     private void skipBody(long length) throws IOException {
         if (length > 1024) throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,

@@ -21,17 +21,16 @@ final class PduWriter {
         this.out = out;
     }
 
-    void associateAc(AssociateRequest rq, List<PresentationContextResult> pcs, int maxPduLength,
-                     String implClassUid, String implVersion) throws IOException {
+    /**
+     * A-ASSOCIATE-AC (PS3.8 9.3.3) answering {@code rq}; {@code roles} answers its role selection items
+     * (PS3.7 D.3.3.4), one per item proposed.
+     */
+    void associateAc(AssociatePdu rq, List<PresentationContextResult> pcs, List<AssociatePdu.RoleSelection> roles,
+                     int maxPduLength, String implClassUid, String implVersion) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256 + 64 * pcs.size());
         DataOutputStream d = new DataOutputStream(body);
-        d.writeShort(1); // protocol version
-        d.writeShort(0);
         // called/calling AE are "reserved" in the AC but must echo the RQ values (PS3.8 9.3.3)
-        d.write(ae(rq.calledAeTitle()));
-        d.write(ae(rq.callingAeTitle()));
-        d.write(new byte[32]);
-        item(d, PduType.ITEM_APPLICATION_CONTEXT, ascii(PduType.DICOM_APPLICATION_CONTEXT));
+        header(d, rq.calledAeTitle(), rq.callingAeTitle());
         for (PresentationContextResult pc : pcs) {
             byte[] ts = ascii(pc.transferSyntax());
             d.writeByte(PduType.ITEM_PRESENTATION_CONTEXT_AC);
@@ -40,30 +39,67 @@ final class PduWriter {
             d.write(new byte[] {(byte) pc.id(), 0, (byte) pc.result(), 0});
             item(d, PduType.ITEM_TRANSFER_SYNTAX, ts);
         }
+        userInformation(d, maxPduLength, implClassUid, roles, implVersion);
+        pdu(PduType.ASSOCIATE_AC, body.toByteArray());
+    }
+
+    /** A-ASSOCIATE-RQ (PS3.8 9.3.2) proposing {@code pcs} (odd ids, PS3.8 9.3.2.2), no role selection items. */
+    void associateRq(String calledAeTitle, String callingAeTitle, List<AssociatePdu.PresentationContext> pcs,
+                     int maxPduLength, String implClassUid, String implVersion) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(256 + 128 * pcs.size());
+        DataOutputStream d = new DataOutputStream(body);
+        header(d, calledAeTitle, callingAeTitle);
+        for (AssociatePdu.PresentationContext pc : pcs) {
+            ByteArrayOutputStream item = new ByteArrayOutputStream(128);
+            DataOutputStream i = new DataOutputStream(item);
+            i.write(new byte[] {(byte) pc.id(), 0, 0, 0});
+            item(i, PduType.ITEM_ABSTRACT_SYNTAX, ascii(pc.abstractSyntax()));
+            for (String ts : pc.transferSyntaxes()) item(i, PduType.ITEM_TRANSFER_SYNTAX, ascii(ts));
+            item(d, PduType.ITEM_PRESENTATION_CONTEXT_RQ, item.toByteArray());
+        }
+        userInformation(d, maxPduLength, implClassUid, List.of(), implVersion);
+        pdu(PduType.ASSOCIATE_RQ, body.toByteArray());
+    }
+
+    /** Protocol version, AE titles, reserved field and application context: the start of both RQ and AC. */
+    private static void header(DataOutputStream d, String calledAeTitle, String callingAeTitle) throws IOException {
+        d.writeShort(1); // protocol version
+        d.writeShort(0);
+        d.write(ae(calledAeTitle));
+        d.write(ae(callingAeTitle));
+        d.write(new byte[32]);
+        item(d, PduType.ITEM_APPLICATION_CONTEXT, ascii(PduType.DICOM_APPLICATION_CONTEXT));
+    }
+
+    private static void userInformation(DataOutputStream d, int maxPduLength, String implClassUid,
+                                        List<AssociatePdu.RoleSelection> roles, String implVersion) throws IOException {
         ByteArrayOutputStream user = new ByteArrayOutputStream();
         DataOutputStream u = new DataOutputStream(user);
         item(u, PduType.SUB_MAX_LENGTH, new byte[] {(byte) (maxPduLength >>> 24), (byte) (maxPduLength >>> 16),
                 (byte) (maxPduLength >>> 8), (byte) maxPduLength});
         item(u, PduType.SUB_IMPLEMENTATION_CLASS_UID, ascii(implClassUid));
         // no async ops window item: absence means window 1/1 (PS3.7 D.3.3.3)
-        for (AssociateRequest.RoleSelection r : rq.roleSelections()) {
+        for (AssociatePdu.RoleSelection r : roles) {
             byte[] uid = ascii(r.sopClassUid());
             ByteArrayOutputStream rs = new ByteArrayOutputStream();
             DataOutputStream rd = new DataOutputStream(rs);
             rd.writeShort(uid.length);
             rd.write(uid);
-            rd.writeByte(r.scuRole()); // accept whatever the requestor proposed
+            rd.writeByte(r.scuRole());
             rd.writeByte(r.scpRole());
             item(u, PduType.SUB_ROLE_SELECTION, rs.toByteArray());
         }
         item(u, PduType.SUB_IMPLEMENTATION_VERSION, ascii(implVersion));
         item(d, PduType.ITEM_USER_INFO, user.toByteArray());
-        pdu(PduType.ASSOCIATE_AC, body.toByteArray());
     }
 
     /** A-ASSOCIATE-RJ (PS3.8 9.3.4): result 1 permanent / 2 transient; source 1 user, 2 ACSE, 3 presentation. */
     void associateRj(int result, int source, int reason) throws IOException {
         pdu(PduType.ASSOCIATE_RJ, new byte[] {0, (byte) result, (byte) source, (byte) reason});
+    }
+
+    void releaseRq() throws IOException {
+        pdu(PduType.RELEASE_RQ, new byte[4]);
     }
 
     void releaseRp() throws IOException {

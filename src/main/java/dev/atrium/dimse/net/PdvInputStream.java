@@ -39,7 +39,7 @@ final class PdvInputStream extends InputStream {
                 }
                 if (reader.nextPdv() != PduReader.PDV)
                     throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
-                            "A-RELEASE-RQ in the middle of a data set");
+                            "A-RELEASE PDU in the middle of a data set");
                 if (reader.pdvCommand() || reader.pdvPcId() != pcId)
                     throw new DicomProtocolException(DicomProtocolException.REASON_UNEXPECTED_PDU,
                             "expected data set PDV for context " + pcId + ", got " + (reader.pdvCommand()

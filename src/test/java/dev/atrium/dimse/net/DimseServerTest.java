@@ -3,6 +3,7 @@ package dev.atrium.dimse.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.atrium.support.RawDimseScu;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -295,30 +296,8 @@ class DimseServerTest {
         return ds;
     }
 
-    private static byte[] associateRq() throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(new byte[] {0, 1, 0, 0});
-        body.write(String.format("%-16s%-16s", "ATRIUM", "RAWTEST").getBytes(StandardCharsets.US_ASCII));
-        body.write(new byte[32]);
-        item(body, 0x10, "1.2.840.10008.3.1.1.1".getBytes(StandardCharsets.US_ASCII));
-        ByteArrayOutputStream pc = new ByteArrayOutputStream();
-        pc.write(new byte[] {1, 0, 0, 0});
-        item(pc, 0x30, EchoHandler.VERIFICATION_SOP_CLASS.getBytes(StandardCharsets.US_ASCII));
-        item(pc, 0x40, "1.2.840.10008.1.2".getBytes(StandardCharsets.US_ASCII));
-        item(body, 0x20, pc.toByteArray());
-        ByteArrayOutputStream pdu = new ByteArrayOutputStream();
-        pdu.write(new byte[] {1, 0});
-        pdu.write(ByteBuffer.allocate(4).putInt(body.size()).array());
-        body.writeTo(pdu);
-        return pdu.toByteArray();
-    }
-
-    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-        out.write(type);
-        out.write(0);
-        out.write(value.length >> 8);
-        out.write(value.length);
-        out.writeBytes(value);
+    private static byte[] associateRq() {
+        return RawDimseScu.associateRq("ATRIUM", EchoHandler.VERIFICATION_SOP_CLASS);
     }
 
     /** PDU type followed by the first 4 body bytes (the whole body for RJ and A-ABORT). */

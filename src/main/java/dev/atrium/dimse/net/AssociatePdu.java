@@ -6,20 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A parsed A-ASSOCIATE-RQ (PS3.8 9.3.2, user information PS3.8 D.1 and PS3.7 D.3.3). */
-record AssociateRequest(int protocolVersion, String calledAeTitle, String callingAeTitle,
-                        String applicationContext, List<PresentationContext> presentationContexts,
-                        long maxPduLength, String implementationClassUid, String implementationVersionName,
-                        List<RoleSelection> roleSelections) {
+/**
+ * A parsed A-ASSOCIATE-RQ or A-ASSOCIATE-AC (PS3.8 9.3.2, 9.3.3: the same layout), user information PS3.8 D.1
+ * and PS3.7 D.3.3.
+ */
+record AssociatePdu(int protocolVersion, String calledAeTitle, String callingAeTitle,
+                    String applicationContext, List<PresentationContext> presentationContexts,
+                    long maxPduLength, String implementationClassUid, String implementationVersionName,
+                    List<RoleSelection> roleSelections) {
 
-    /** A proposed presentation context. */
-    record PresentationContext(int id, String abstractSyntax, List<String> transferSyntaxes) {}
+    /**
+     * A proposed presentation context (RQ: its transfer syntaxes; result 0), or the answer to one (AC: no
+     * abstract syntax, the one transfer syntax, and the result of PS3.8 9.3.3.2: 0 acceptance, 1-4 rejections).
+     */
+    record PresentationContext(int id, String abstractSyntax, List<String> transferSyntaxes, int result) {}
 
     /** SCP/SCU role selection sub-item 0x54 (PS3.7 D.3.3.4); flags are 0 or 1. */
     record RoleSelection(String sopClassUid, int scuRole, int scpRole) {}
 
     /** @param body the PDU after its 6-byte header */
-    static AssociateRequest parse(byte[] body) throws DicomProtocolException {
+    static AssociatePdu parse(byte[] body) throws DicomProtocolException {
         try {
             ByteBuffer b = ByteBuffer.wrap(body); // PDU fields are big endian
             int version = b.getShort() & 0xFFFF;
@@ -38,7 +44,8 @@ record AssociateRequest(int protocolVersion, String calledAeTitle, String callin
                 ByteBuffer item = slice(b, b.getShort() & 0xFFFF);
                 switch (type) {
                     case PduType.ITEM_APPLICATION_CONTEXT -> appContext = uid(item, item.remaining());
-                    case PduType.ITEM_PRESENTATION_CONTEXT_RQ -> pcs.add(parsePresentationContext(item));
+                    case PduType.ITEM_PRESENTATION_CONTEXT_RQ, PduType.ITEM_PRESENTATION_CONTEXT_AC ->
+                            pcs.add(parsePresentationContext(item));
                     case PduType.ITEM_USER_INFO -> {
                         while (item.hasRemaining()) {
                             int subType = item.get() & 0xFF;
@@ -59,17 +66,19 @@ record AssociateRequest(int protocolVersion, String calledAeTitle, String callin
                     default -> { } // unknown item types are skipped, not fatal
                 }
             }
-            return new AssociateRequest(version, called, calling, appContext, pcs, maxLength, implClass,
+            return new AssociatePdu(version, called, calling, appContext, pcs, maxLength, implClass,
                     implVersion, roles);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new DicomProtocolException(DicomProtocolException.REASON_INVALID_PARAMETER,
-                    "malformed A-ASSOCIATE-RQ: item lengths inconsistent");
+                    "malformed A-ASSOCIATE PDU: item lengths inconsistent");
         }
     }
 
     private static PresentationContext parsePresentationContext(ByteBuffer item) {
         int id = item.get() & 0xFF;
-        item.position(item.position() + 3);
+        item.get();
+        int result = item.get() & 0xFF; // reserved in the RQ
+        item.get();
         String abstractSyntax = null;
         List<String> ts = new ArrayList<>();
         while (item.hasRemaining()) {
@@ -82,7 +91,7 @@ record AssociateRequest(int protocolVersion, String calledAeTitle, String callin
                 default -> slice(item, len); // skip unknown sub-items
             }
         }
-        return new PresentationContext(id, abstractSyntax, List.copyOf(ts));
+        return new PresentationContext(id, abstractSyntax, List.copyOf(ts), result);
     }
 
     /** A sub-buffer of {@code len} bytes, advancing {@code b} past it; throws if it would overrun. */

@@ -1,0 +1,65 @@
+package dev.atrium.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One audit record (PS3.15 A.5.3): what happened, by whom, from where, in which partition, to
+ * which studies. {@code who} is a user (token subject) or a calling AE title.
+ */
+public record AuditEvent(
+    Kind kind, Outcome outcome, Instant when, String who, String sourceAddress, String partition,
+    List<String> studyUids, String query, String detail) {
+
+  /** PS3.15 A.5.3 events with their DCM code and EventActionCode. */
+  public enum Kind {
+    APPLICATION_START("110100", "Application Activity", "E", "110120", "Application Start"),
+    APPLICATION_STOP("110100", "Application Activity", "E", "110121", "Application Stop"),
+    INSTANCES_STORED("110104", "DICOM Instances Transferred", "C", null, null),
+    INSTANCES_RETRIEVED("110104", "DICOM Instances Transferred", "R", null, null),
+    INSTANCES_ACCESSED("110103", "DICOM Instances Accessed", "R", null, null),
+    STUDY_DELETED("110105", "DICOM Study Deleted", "D", null, null),
+    QUERY("110112", "Query", "E", null, null),
+    LOGIN("110114", "User Authentication", "E", "110122", "Login"),
+    /** A peer that could not authenticate: a rejected association or TLS handshake (CID 403). */
+    NODE_AUTHENTICATION_ALERT("110113", "Security Alert", "E", "110126", "Node Authentication"),
+    /** A rejected token, or a service or action the caller is not granted (CID 403). */
+    RESTRICTED_FUNCTION_ALERT("110113", "Security Alert", "E", "110132", "Use of Restricted Function");
+
+    final String code;
+    final String name;
+    final String action;
+    final String typeCode;
+    final String typeName;
+
+    Kind(String code, String name, String action, String typeCode, String typeName) {
+      this.code = code;
+      this.name = name;
+      this.action = action;
+      this.typeCode = typeCode;
+      this.typeName = typeName;
+    }
+  }
+
+  /** EventOutcomeIndicator (PS3.15 A.5.1): 0 success, 4 minor failure, 8 serious failure. */
+  public enum Outcome {
+    SUCCESS("0"), MINOR_FAILURE("4"), SERIOUS_FAILURE("8");
+
+    final String code;
+
+    Outcome(String code) {
+      this.code = code;
+    }
+
+    /** From an HTTP status: 2xx/3xx success, 4xx the client's failure, 5xx ours. */
+    public static Outcome ofHttpStatus(int status) {
+      return status < 400 ? SUCCESS : status < 500 ? MINOR_FAILURE : SERIOUS_FAILURE;
+    }
+  }
+
+  public static AuditEvent of(Kind kind, Outcome outcome, String who, String sourceAddress, String partition,
+      List<String> studyUids, String query, String detail) {
+    return new AuditEvent(kind, outcome, Instant.now(), who, sourceAddress, partition,
+        studyUids == null ? List.of() : List.copyOf(studyUids), query, detail);
+  }
+}

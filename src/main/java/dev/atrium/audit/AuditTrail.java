@@ -1,0 +1,119 @@
+package dev.atrium.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail (PS3.15 A.5, IHE ATNA). {@link #record} only enqueues, so auditing never
+ * blocks or slows a request; one writer thread appends the messages to a local append-only file
+ * (one message per line, fsynced per batch), which is also the spool a {@link SyslogForwarder}
+ * sends from, at its own pace, resuming where it stopped: a slow or absent collector loses
+ * nothing and delays nothing.
+ */
+public final class AuditTrail implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+  /** Disabled auditing: records go nowhere. */
+  public static final AuditTrail NONE = new AuditTrail();
+
+  private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>();
+  private final String sourceId;
+  private final String host;
+  private final Path file;
+  private final FileChannel channel;
+  private final Thread writer;
+  private final SyslogForwarder forwarder;
+  private volatile boolean closing;
+
+  private AuditTrail() {
+    sourceId = host = null;
+    file = null;
+    channel = null;
+    writer = null;
+    forwarder = null;
+  }
+
+  /** {@code forwarder} null: the local file only. */
+  public AuditTrail(Path directory, String sourceId, String host, SyslogForwarder.Target syslog) throws IOException {
+    this.sourceId = sourceId;
+    this.host = host;
+    this.file = Files.createDirectories(directory).resolve("audit.log");
+    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND);
+    this.forwarder = syslog == null ? null : new SyslogForwarder(file, directory.resolve("syslog.offset"), syslog,
+        host);
+    this.writer = new Thread(this::writeLoop, "audit-writer");
+    writer.setDaemon(true);
+    writer.start();
+    if (forwarder != null) forwarder.start();
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public void record(AuditEvent event) {
+    if (this != NONE && !closing) queue.add(event);
+  }
+
+  private void writeLoop() {
+    List<AuditEvent> batch = new ArrayList<>();
+    while (!closing || !queue.isEmpty()) {
+      try {
+        AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        batch.add(first);
+        queue.drainTo(batch, 999);
+        StringBuilder lines = new StringBuilder();
+        for (AuditEvent event : batch) lines.append(AuditXml.write(event, sourceId, host)).append('\n');
+        ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) channel.write(bytes);
+        channel.force(false);
+        batch.clear();
+        if (forwarder != null) forwarder.wake();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException | RuntimeException e) {
+        // Keep the batch and try again: a full disk must not drop audit records.
+        log.error("audit trail: cannot write {} records to {}: {}", batch.size(), file, e.toString());
+        queue.addAll(batch);
+        batch.clear();
+        sleepQuietly();
+      }
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Writes what is queued, then stops; the forwarder sends the rest at the next start. */
+  @Override
+  public void close() throws IOException {
+    if (this == NONE || closing) return;
+    closing = true;
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (forwarder != null) forwarder.close();
+    channel.close();
+  }
+}

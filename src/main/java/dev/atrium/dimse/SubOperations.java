@@ -1,0 +1,163 @@
+package dev.atrium.dimse;
+
+import dev.atrium.dicom.FileMetaReader;
+import dev.atrium.dimse.net.CommandSet;
+import dev.atrium.dimse.net.DimseExchange;
+import dev.atrium.dimse.net.DimseRequestor;
+import dev.atrium.index.StoredInstance;
+import dev.atrium.retrieve.RetrieveService;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The C-STORE sub-operations of one C-MOVE or C-GET (PS3.4 C.4.2.3.1, C.4.3.3.1): each instance in turn, from the
+ * store through the retrieve path to the destination, one outstanding at a time; a pending response with the
+ * counts after each. While the destination stores one instance, the pending response for the one before goes
+ * out and the next instance is opened, so neither waits on the other. An instance that cannot be opened (deleted
+ * meanwhile) or has no accepted context counts as failed and the run goes on.
+ */
+final class SubOperations {
+  private static final Logger log = LoggerFactory.getLogger(SubOperations.class);
+  private static final int COPY_BUFFER = 64 * 1024;
+
+  private final RetrieveService retrieve;
+
+  SubOperations(RetrieveService retrieve) {
+    this.retrieve = retrieve;
+  }
+
+  /** Who asked for a C-MOVE: carried in each sub-operation (PS3.7 9.1.1.1, Move Originator). */
+  record MoveOriginator(String aeTitle, int messageId) {}
+
+  /** How the run ended; {@code destinationFailure} is set when the destination's association broke. */
+  record Outcome(RetrieveCounts counts, boolean cancelled, IOException destinationFailure) {}
+
+  /** One instance opened and ready to send, or why it cannot be. */
+  private record Prepared(StoredInstance instance, FileMetaReader.DataSet dataSet,
+      SubOperationSyntax.Sending sending, String failure) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (dataSet == null) return;
+      try {
+        dataSet.stream().close();
+      } catch (IOException ignored) {
+        // read-only file
+      }
+    }
+  }
+
+  /**
+   * Runs the sub-operations and returns how they ended; the caller sends the final response. IOExceptions are
+   * those of the exchange (the association of the C-MOVE or C-GET); for C-GET that is also the destination.
+   */
+  Outcome run(List<StoredInstance> instances, DimseRequestor destination, MoveOriginator originatorOrNull,
+      DimseExchange exchange, CommandSet request) throws IOException {
+    RetrieveCounts counts = new RetrieveCounts(instances.size());
+    byte[] buffer = new byte[COPY_BUFFER];
+    Iterator<StoredInstance> todo = instances.iterator();
+    Prepared next = prepare(todo, destination, buffer);
+    int reported = 0;
+    try {
+      while (next != null) {
+        if (exchange.isCancelled()) return new Outcome(counts, true, null);
+        Prepared current = next;
+        next = null;
+        if (current.failure() != null) {
+          log.warn("{} sub-operation for {} failed: {}", operation(request), current.instance().sopInstanceUid(),
+              current.failure());
+          counts.failed(current.instance().sopInstanceUid());
+          reported = report(exchange, request, counts, reported);
+          next = prepare(todo, destination, buffer);
+          continue;
+        }
+        int messageId;
+        try (current) {
+          messageId = destination.sendRequest(current.sending().context().id(), storeRequest(current, request,
+              originatorOrNull), current.sending().writer());
+        } catch (IOException e) {
+          if (destination == exchange) throw e;
+          return broken(counts, current.instance(), todo, e);
+        }
+        reported = report(exchange, request, counts, reported); // the destination works meanwhile
+        next = prepare(todo, destination, buffer);
+        CommandSet response;
+        try {
+          response = destination.awaitResponse(messageId);
+        } catch (IOException e) {
+          if (destination == exchange) throw e;
+          if (next != null) counts.failed(next.instance().sopInstanceUid());
+          return broken(counts, current.instance(), todo, e);
+        }
+        counts.record(current.instance().sopInstanceUid(), response.status());
+        if (RetrieveCounts.isFailure(response.status())) {
+          log.warn("{} sub-operation for {}: status {} {}", operation(request), current.instance().sopInstanceUid(),
+              Integer.toHexString(response.status()), Optional.ofNullable(response.getString(CommandSet.ERROR_COMMENT))
+                  .orElse(""));
+        }
+      }
+      return new Outcome(counts, false, null);
+    } finally {
+      if (next != null) next.close();
+    }
+  }
+
+  private Prepared prepare(Iterator<StoredInstance> todo, DimseRequestor destination, byte[] buffer) {
+    if (!todo.hasNext()) return null;
+    StoredInstance instance = todo.next();
+    FileMetaReader.DataSet dataSet;
+    try {
+      dataSet = retrieve.openDataSet(instance);
+    } catch (NoSuchFileException e) {
+      return new Prepared(instance, null, null, "deleted while the retrieve ran");
+    } catch (IOException e) {
+      return new Prepared(instance, null, null, e.getMessage());
+    }
+    Optional<SubOperationSyntax.Sending> sending =
+        SubOperationSyntax.choose(dataSet, destination.requestContexts(instance.sopClassUid()), buffer);
+    if (sending.isEmpty()) {
+      Prepared refused = new Prepared(instance, dataSet, null, "no presentation context for "
+          + instance.sopClassUid() + " in " + dataSet.transferSyntaxUid() + " accepted");
+      refused.close();
+      return refused;
+    }
+    return new Prepared(instance, dataSet, sending.get(), null);
+  }
+
+  private static CommandSet storeRequest(Prepared prepared, CommandSet request, MoveOriginator originatorOrNull) {
+    CommandSet rq = new CommandSet()
+        .setUI(CommandSet.AFFECTED_SOP_CLASS_UID, prepared.instance().sopClassUid())
+        .setUS(CommandSet.COMMAND_FIELD, CommandSet.C_STORE_RQ)
+        .setUS(CommandSet.PRIORITY, request.getInt(CommandSet.PRIORITY, CommandSet.PRIORITY_MEDIUM))
+        .setUI(CommandSet.AFFECTED_SOP_INSTANCE_UID, prepared.instance().sopInstanceUid());
+    if (originatorOrNull != null) {
+      rq.setAE(CommandSet.MOVE_ORIGINATOR_AE_TITLE, originatorOrNull.aeTitle())
+          .setUS(CommandSet.MOVE_ORIGINATOR_MESSAGE_ID, originatorOrNull.messageId());
+    }
+    return rq;
+  }
+
+  /** A pending response when sub-operations ended since the last one and more remain. */
+  private static int report(DimseExchange exchange, CommandSet request, RetrieveCounts counts, int reported)
+      throws IOException {
+    if (counts.done() == reported || counts.remaining() == 0) return reported;
+    exchange.sendResponse(counts.response(request, CommandSet.STATUS_PENDING), null);
+    return counts.done();
+  }
+
+  /** The destination's association broke: this and every later sub-operation failed. */
+  private static Outcome broken(RetrieveCounts counts, StoredInstance current, Iterator<StoredInstance> todo,
+      IOException e) {
+    counts.failed(current.sopInstanceUid());
+    todo.forEachRemaining(i -> counts.failed(i.sopInstanceUid()));
+    return new Outcome(counts, false, e);
+  }
+
+  private static String operation(CommandSet request) {
+    return request.commandField() == CommandSet.C_GET_RQ ? "C-GET" : "C-MOVE";
+  }
+}

@@ -1,0 +1,94 @@
+package dev.atrium.security;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.atrium.config.AtriumConfig;
+import java.net.URL;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Validates OAuth 2.0 bearer tokens (JWT, RFC 9068) locally with Nimbus JOSE+JWT: the signature
+ * against the issuer's JWKS (fetched lazily, cached, refetched when a token names a kid the cache
+ * does not know, which is how key rotation shows), {@code iss}, {@code aud}, {@code exp} and
+ * {@code nbf} with a small clock skew, and only the configured asymmetric algorithms (never
+ * {@code none}, never an HMAC secret guessed from a public key).
+ */
+public final class TokenVerifier {
+  private static final int HTTP_TIMEOUT_MS = 3000;
+  private static final int JWKS_SIZE_LIMIT = 512 * 1024;
+
+  private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+  private final String rolesClaim;
+  private final RoleMapping roles;
+
+  public TokenVerifier(AtriumConfig.Security config, URL jwksUrl, RoleMapping roles) {
+    this.rolesClaim = config.rolesClaim();
+    this.roles = roles;
+    JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl,
+            new DefaultResourceRetriever(HTTP_TIMEOUT_MS, HTTP_TIMEOUT_MS, JWKS_SIZE_LIMIT))
+        .retrying(true)
+        .build();
+    Set<JWSAlgorithm> algorithms = new HashSet<>();
+    for (String name : config.algorithms()) algorithms.add(JWSAlgorithm.parse(name));
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+    // RFC 9068 access tokens say typ at+jwt; many issuers say JWT or nothing.
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
+        new JOSEObjectType("at+jwt"), null));
+    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(config.audience(),
+        new JWTClaimsSet.Builder().issuer(config.issuer()).build(), Set.of("exp", "iss", "aud"));
+    claims.setMaxClockSkew(config.clockSkewSeconds());
+    processor.setJWTClaimsSetVerifier(claims);
+  }
+
+  /** The caller the token speaks for, with the grants its roles map to. */
+  public Principal verify(String token) throws InvalidTokenException {
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(token, null);
+    } catch (ParseException e) {
+      throw new InvalidTokenException("the token is not a JWT: " + e.getMessage());
+    } catch (BadJOSEException e) {
+      throw new InvalidTokenException(e.getMessage());
+    } catch (KeySourceException e) {
+      throw new InvalidTokenException("the issuer's signing keys cannot be fetched: " + e.getMessage());
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new InvalidTokenException("the token's signature cannot be checked: " + e.getMessage());
+    }
+    return new Principal(name(claims), roles.grantsFor(roleValues(claims)));
+  }
+
+  private static String name(JWTClaimsSet claims) {
+    String subject = claims.getSubject();
+    Object client = claims.getClaim("azp") != null ? claims.getClaim("azp") : claims.getClaim("client_id");
+    if (subject == null) return client == null ? "unknown" : String.valueOf(client);
+    return client == null || subject.equals(client) ? subject : subject + " (client " + client + ")";
+  }
+
+  /** The roles claim as a list of strings: an array, or one space-separated string (as "scope" is). */
+  private Collection<String> roleValues(JWTClaimsSet claims) {
+    Object value = claims.getClaim(rolesClaim);
+    List<String> values = new ArrayList<>();
+    if (value instanceof Collection<?> list) {
+      for (Object item : list) values.add(String.valueOf(item));
+    } else if (value instanceof String text) {
+      for (String item : text.trim().split("\\s+")) if (!item.isEmpty()) values.add(item);
+    }
+    return values;
+  }
+}

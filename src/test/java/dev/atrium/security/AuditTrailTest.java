@@ -1,0 +1,176 @@
+package dev.atrium.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEObjectType;
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.support.Dcmtk;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.SyslogReceiver;
+import dev.atrium.support.TempFiles;
+import dev.atrium.support.TestArchive;
+import dev.atrium.support.TestDatabase;
+import dev.atrium.support.TestInstances;
+import dev.atrium.support.TestPki;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue #6, audit trail: DICOM audit messages (PS3.15 A.5) of stores, queries, retrieves and a
+ * rejected token reach a syslog collector over TLS; a collector that is not there yet loses nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditTrailTest {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private MockOAuth2Server idp;
+  private TestPki pki;
+  private SSLContext collectorTls;
+  private Path dataDir;
+  private Path work;
+
+  @BeforeAll
+  void start() throws Exception {
+    idp = new MockOAuth2Server();
+    idp.start();
+    pki = new TestPki();
+    pki.issueServer("collector");
+    collectorTls = TlsContexts.create(new AtriumConfig.Tls("", "", pki.certificate("collector").toString(),
+        pki.key("collector").toString(), ""));
+    dataDir = Files.createTempDirectory("atrium-audit");
+    work = Files.createTempDirectory("atrium-audit-work");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    idp.shutdown();
+    pki.close();
+    TempFiles.delete(dataDir);
+    TempFiles.delete(work);
+  }
+
+  private static AtriumConfig.Audit syslogTo(int port, Path ca) {
+    return new AtriumConfig.Audit(true, "", "ATRIUM", "127.0.0.1", port, "tls", ca.toString());
+  }
+
+  @Test
+  void storeQueryRetrieveAndARejectedTokenAreAudited() throws Exception {
+    try (SyslogReceiver collector = new SyslogReceiver(collectorTls, 0);
+         TestArchive archive = new TestArchive(TestDatabase.H2, dataDir, config -> config
+             .withSecurity(security()).withAudit(syslogTo(collector.port(), pki.ca())))) {
+      TestInstances.Uids stowed = TestInstances.fresh();
+      String token = token("radiologist");
+      assertThat(send(archive, "POST", "/dicom-web/studies", token,
+          Multipart.body(TestInstances.ct(work, stowed))).statusCode()).isEqualTo(200);
+      assertThat(send(archive, "GET", "/dicom-web/studies?PatientID=AUDIT-ME", token, null).statusCode())
+          .isEqualTo(200);
+      assertThat(send(archive, "GET", "/dicom-web/studies/" + stowed.study(), token, null).statusCode())
+          .isEqualTo(200);
+      assertThat(send(archive, "GET", "/dicom-web/studies", "forged.token.value", null).statusCode()).isEqualTo(401);
+      TestInstances.Uids sent = TestInstances.fresh();
+      Dcmtk.Result store = Dcmtk.run(60, "storescu", "-aet", "CT_SCANNER", "-aec", archive.aeTitle(), "127.0.0.1",
+          String.valueOf(archive.dimsePort()), TestInstances.ct(work, sent).toString());
+      assertThat(store.exitCode()).as(store.output()).isZero();
+
+      awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"C\"")
+          && m.contains(stowed.study()) && m.contains("UserID=\"radiologist"), "STOW as Instances Transferred");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && query(m).contains("PatientID=AUDIT-ME"),
+          "QIDO as Query with the query");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"R\"")
+          && m.contains(stowed.study()), "WADO-RS as Instances Transferred (read)");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110114\"") && m.contains("EventOutcomeIndicator=\"4\""),
+          "rejected token as failed User Authentication");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("rejected bearer token"),
+          "rejected token as Security Alert");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("UserID=\"CT_SCANNER\"")
+          && m.contains(sent.study()) && m.contains("NetworkAccessPointID=\"127.0.0.1\""),
+          "C-STORE naming the calling AE and its address");
+      String first = collector.messages.get(0);
+      assertThat(first).as("RFC 5424 header, IHE MSGID").matches("<85>1 \\S+ \\S+ atrium \\d+ IHE\\+RFC-3881 - "
+          + "<AuditMessage>.*</AuditMessage>");
+      assertThat(Files.readAllLines(dataDir.resolve("audit/audit.log"))).as("the local append-only file")
+          .anyMatch(line -> line.contains(stowed.study()));
+    }
+  }
+
+  @Test
+  void recordsMadeWhileTheCollectorIsDownArriveWhenItComesUp() throws Exception {
+    Path data = Files.createTempDirectory("atrium-audit-spool");
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    try (TestArchive archive = new TestArchive(TestDatabase.H2, data, config -> config
+        .withAudit(syslogTo(port, pki.ca())))) {
+      List<String> studies = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        TestInstances.Uids uids = TestInstances.fresh();
+        studies.add(uids.study());
+        HttpResponse<String> stow = dev.atrium.support.Http.post(archive.dicomWeb() + "/studies",
+            Multipart.CONTENT_TYPE, Multipart.body(TestInstances.ct(work, uids)));
+        assertThat(stow.statusCode()).as("ingest goes on without a collector").isEqualTo(200);
+      }
+      try (SyslogReceiver collector = new SyslogReceiver(collectorTls, port)) {
+        for (String study : studies) {
+          awaitMessage(collector, m -> m.contains(study) && m.contains("csd-code=\"110104\""),
+              "spooled record of " + study);
+        }
+      }
+    } finally {
+      TempFiles.delete(data);
+    }
+  }
+
+  private AtriumConfig.Security security() {
+    return new AtriumConfig.Security(true, idp.issuerUrl("default").toString(), "atrium", "", "roles", 30,
+        List.of("RS256"), Map.of("DicomDataOwner", List.of("read", "write", "delete", "admin")));
+  }
+
+  /** The decoded ParticipantObjectQuery of a message, or "". */
+  private static String query(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<ParticipantObjectQuery>([^<]*)<").matcher(message);
+    return m.find() ? new String(Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8) : "";
+  }
+
+  private static void awaitMessage(SyslogReceiver collector, Predicate<String> wanted, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (collector.messages.stream().anyMatch(wanted)) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no audit message for " + what + " among " + collector.messages.size() + ":\n"
+        + String.join("\n", collector.messages));
+  }
+
+  private String token(String subject) {
+    return idp.issueToken("default", "client", new DefaultOAuth2TokenCallback("default", subject,
+        JOSEObjectType.JWT.getType(), List.of("atrium"), Map.of("roles", List.of("DicomDataOwner")), 3600)).serialize();
+  }
+
+  private static HttpResponse<String> send(TestArchive archive, String method, String path, String token, byte[] body)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(archive.baseUrl() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) request.header("Content-Type", Multipart.CONTENT_TYPE);
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
