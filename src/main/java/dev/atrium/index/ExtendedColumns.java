@@ -14,8 +14,8 @@ import org.jooq.impl.DSL;
 /**
  * Where an extended query tag's value is for a query: a row of its value table keyed by the tag
  * and the pk of the study, series or instance of the tag's level (all joined in any query at
- * that level or below). Returned as a scalar subquery, matched with EXISTS; both use the
- * table's primary key (tag_key, level_pk), or for a selective match its (tag_key, tag_value).
+ * that level or below). Returned as a scalar subquery by the primary key (tag_key, level_pk),
+ * matched through the (tag_key, tag_value) index.
  */
 final class ExtendedColumns {
   private ExtendedColumns() {}
@@ -25,10 +25,14 @@ final class ExtendedColumns {
     return DSL.field(DSL.select(t.value()).from(t.table()).where(ofRow(t, a)));
   }
 
+  /**
+   * The rows of the tag's level whose value matches: an uncorrelated IN subquery, so both
+   * databases can start from the value index instead of testing every row of the level.
+   */
   static Condition matches(Criterion criterion) {
     QueryAttribute a = criterion.attribute();
     ValueTables t = ValueTables.forVr(a.vr());
-    return DSL.exists(DSL.selectOne().from(t.table()).where(ofRow(t, a))
+    return levelPk(a.level()).in(DSL.select(t.levelPk()).from(t.table()).where(t.tagKey().eq(a.extension().key()))
         .and(IndexConditions.on(t.matched(), criterion)));
   }
 

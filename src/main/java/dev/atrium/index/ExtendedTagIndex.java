@@ -70,10 +70,6 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
     return all().stream().filter(ExtendedTag::active).toList();
   }
 
-  public Optional<ExtendedTag> find(int tag) {
-    return all().stream().filter(t -> t.tag() == tag).findFirst();
-  }
-
   @Override
   public List<QueryAttribute> readyAttributes() {
     return snapshot().ready();
