@@ -289,6 +289,7 @@ abstract class ExtendedQueryTagContract extends ArchiveTest {
     assertThat(error.get("sopInstanceUid").asText()).isEqualTo(i5.sop());
     assertThat(error.get("errorMessage").asText()).contains("notadate").contains("DA");
     assertThat(error.get("createdTime").asText()).isNotEmpty();
+    assertThat(TagsApi.json(api.get("/extendedquerytags/00080022/errors?offset=1&limit=10"))).isEmpty();
     JsonNode age = TagsApi.json(api.get("/extendedquerytags/PatientAge/errors"));
     assertThat(age.get(0).get("errorMessage").asText()).contains("45 years").contains("AS");
 
@@ -402,8 +403,15 @@ abstract class ExtendedQueryTagContract extends ArchiveTest {
     expect(api.add("{\"path\": \"KVP\"}"), 400, "array");
     expect(api.add("[{\"path\": "), 400, "not valid JSON");
     expect(api.send("POST", "/extendedquerytags", null), 415, "application/json");
+    StringBuilder tooMany = new StringBuilder("[");
+    for (int element = 0x1000; element <= 0x1080; element++) {
+      tooMany.append(element > 0x1000 ? "," : "").append(String.format("{\"path\": \"0013%04X\", \"vr\": \"LO\", "
+          + "\"privateCreator\": \"MANY\", \"level\": \"Instance\"}", element));
+    }
+    expect(api.add(tooMany.append("]").toString()), 400, "maximum allowed count of 128");
     // nothing of a refused request was added
     assertThat(api.get("/extendedquerytags/KVP").statusCode()).isEqualTo(404);
+    assertThat(api.get("/extendedquerytags/00131000").statusCode()).isEqualTo(404);
 
     api.addAndWait("[{\"path\": \"ExposureTime\", \"level\": \"Instance\"}]");
     expect(api.add("[{\"path\": \"00181150\", \"level\": \"Instance\"}]"), 409, "00181150");

@@ -30,7 +30,12 @@ abstract class ReindexResumeContract extends ArchiveTest {
     assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
     String id = TagsApi.json(added).get("id").asText();
     for (int poll = 0; poll < 6000; poll++) {
-      if (TagsApi.json(api.get("/operations/" + id)).get("percentComplete").asInt() > 0) break;
+      HttpResponse<String> running = api.get("/operations/" + id);
+      assertThat(running.statusCode()).as("a running operation is 202 Accepted").isEqualTo(202);
+      JsonNode op = TagsApi.json(running);
+      assertThat(op.get("status").asText()).isIn("notStarted", "running");
+      assertThat(op.get("resources").get(0).asText()).endsWith("/extendedquerytags/00081090");
+      if (op.get("percentComplete").asInt() > 0) break;
       Thread.sleep(10);
     }
 
@@ -52,6 +57,7 @@ abstract class ReindexResumeContract extends ArchiveTest {
     JsonNode done = api.waitFor(id);
     assertThat(done.get("status").asText()).isEqualTo("completed");
     assertThat(done.get("percentComplete").asInt()).isEqualTo(100);
+    assertThat(api.get("/operations/" + id).statusCode()).as("a finished operation is 200 OK").isEqualTo(200);
     assertThat(TagsApi.json(api.get("/extendedquerytags/ManufacturerModelName")).get("status").asText())
         .isEqualTo("Ready");
     var dsl = archive.index().dsl();
