@@ -37,7 +37,8 @@ final class ExtendedValueWriter {
     for (ExtendedValue v : values) {
       ExtendedTag tag = v.tag();
       if (v instanceof ExtendedValue.Of of) {
-        upsert(dsl, tag, keys, of.value(), true);
+        if (!replaced && tag.level() == QueryLevel.INSTANCE) insert(dsl, tag, keys, of.value()); // a new row's own
+        else upsert(dsl, tag, keys, of.value(), true);
         if (replaced) clearError(dsl, tag, keys.instancePk());
       } else if (v instanceof ExtendedValue.Invalid invalid) {
         recordError(dsl, tag, keys.instancePk(), invalid.reason());
@@ -119,17 +120,23 @@ final class ExtendedValueWriter {
         .forUpdate().fetchOne(t.sourcePk());
     Object stored = stored(tag, value);
     if (source == null) {
-      var insert = dsl.insertInto(t.table())
-          .set(t.tagKey(), tag.key()).set(t.levelPk(), levelPk).set(t.studyPk(), keys.studyPk())
-          .set(t.seriesPk(), tag.level() == QueryLevel.STUDY ? null : keys.seriesPk())
-          .set(t.instancePk(), tag.level() == QueryLevel.INSTANCE ? keys.instancePk() : null)
-          .set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
-      (t.norm() == null ? insert : insert.set(t.norm(), InstanceIndex.normalizeName((String) stored))).execute();
+      insert(dsl, tag, keys, value);
     } else if (source < keys.instancePk() || (source == keys.instancePk() && sameSource)) {
       var update = dsl.update(t.table()).set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
       (t.norm() == null ? update : update.set(t.norm(), InstanceIndex.normalizeName((String) stored)))
           .where(t.tagKey().eq(tag.key()), t.levelPk().eq(levelPk)).execute();
     }
+  }
+
+  private static void insert(DSLContext dsl, ExtendedTag tag, Keys keys, Object value) {
+    ValueTables t = ValueTables.forVr(tag.vr());
+    Object stored = stored(tag, value);
+    var insert = dsl.insertInto(t.table())
+        .set(t.tagKey(), tag.key()).set(t.levelPk(), levelPk(tag.level(), keys)).set(t.studyPk(), keys.studyPk())
+        .set(t.seriesPk(), tag.level() == QueryLevel.STUDY ? null : keys.seriesPk())
+        .set(t.instancePk(), tag.level() == QueryLevel.INSTANCE ? keys.instancePk() : null)
+        .set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
+    (t.norm() == null ? insert : insert.set(t.norm(), InstanceIndex.normalizeName((String) stored))).execute();
   }
 
   /** Only an instance-level value is the instance's alone; study and series values stay. */
