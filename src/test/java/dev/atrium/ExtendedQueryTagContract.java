@@ -10,6 +10,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.FloatSingleAttribute;
 import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.FindScu;
 import dev.atrium.support.Http;
@@ -18,6 +19,7 @@ import dev.atrium.support.TagsApi;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -219,6 +221,43 @@ abstract class ExtendedQueryTagContract extends ArchiveTest {
     assertThat(refused.matches()).isEmpty();
     assertThat(refused.statuses()).containsExactly(0xA900);
     assertThat(refused.errorComment()).contains("not searchable at study level");
+  }
+
+  @Test
+  void aPrivateTagMatchesFromCFindOnlyUnderItsCreator() throws Exception {
+    mainTags();
+    FindScu.Result mine = FindScu.run(archive, work, List.of("-S"), List.of(privateQuery("ATRIUM TEST")));
+    assertThat(mine.statuses()).containsExactly(0xFF00, 0x0000);
+    assertThat(mine.matches()).hasSize(1);
+    Map<Integer, String> match = mine.matches().get(0);
+    assertThat(match.get(0x00080018)).isEqualTo(i1.sop());
+    assertThat(match.get(0x00330010)).isEqualTo("ATRIUM TEST");
+    assertThat(Double.parseDouble(match.get(0x00331001))).isEqualTo(0.25);
+
+    // another creator's (0033,1001) means something else: an unknown optional key (PS3.4 C.4.1.1.4)
+    FindScu.Result other = FindScu.run(archive, work, List.of("-S"), List.of(privateQuery("SOMEONE ELSE")));
+    assertThat(other.statuses()).containsExactly(0xFF01, 0xFF01, 0x0000);
+    assertThat(other.matches()).extracting(m -> m.get(0x00080018)).containsExactlyInAnyOrder(i1.sop(), i2.sop());
+  }
+
+  /** An IMAGE-level identifier for series a with (0033,1001) FL = 0.25 in the block of {@code creator}. */
+  private Path privateQuery(String creator) throws Exception {
+    AttributeList query = new AttributeList();
+    Map<AttributeTag, String> keys = Map.of(TagFromName.QueryRetrieveLevel, "IMAGE", TagFromName.StudyInstanceUID,
+        i1.study(), TagFromName.SeriesInstanceUID, i1.series(), TagFromName.SOPInstanceUID, "");
+    for (var key : keys.entrySet()) {
+      var attribute = query.putNewAttribute(key.getKey());
+      if (!key.getValue().isEmpty()) attribute.addValue(key.getValue());
+    }
+    LongStringAttribute block = new LongStringAttribute(PRIVATE_CREATOR);
+    block.addValue(creator);
+    query.put(block);
+    FloatSingleAttribute value = new FloatSingleAttribute(PRIVATE_FL);
+    value.addValue(0.25f);
+    query.put(value);
+    Path file = Files.createTempFile(work, "query", ".dcm");
+    query.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, false, true);
+    return file;
   }
 
   // ---- store time ----

@@ -24,12 +24,19 @@ public final class FindScu {
 
   /** Runs findscu with the options (e.g. "-S", "-k", "QueryRetrieveLevel=IMAGE", …). */
   public static Result run(TestArchive archive, Path scratch, String... options) throws Exception {
+    return run(archive, scratch, List.of(options), List.of());
+  }
+
+  /** With query files (identifiers as DICOM files), which findscu wants after the peer's address. */
+  public static Result run(TestArchive archive, Path scratch, List<String> options, List<Path> queryFiles)
+      throws Exception {
     Path out = Files.createTempDirectory(scratch, "findscu");
     List<String> command = new ArrayList<>(List.of("findscu", "-d", "-X", "-od", out.toString(), "-aec",
         archive.aeTitle()));
-    command.addAll(List.of(options));
+    command.addAll(options);
     command.add("127.0.0.1");
     command.add(String.valueOf(archive.dimsePort()));
+    queryFiles.forEach(file -> command.add(file.toString()));
     Dcmtk.Result result = Dcmtk.run(60, command);
     if (result.exitCode() != 0) throw new AssertionError("findscu failed: " + result.output());
     List<Map<Integer, String>> matches = new ArrayList<>();
