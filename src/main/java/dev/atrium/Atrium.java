@@ -7,11 +7,13 @@ import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.dimse.DimseAdapter;
+import dev.atrium.fhir.FhirSync;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.ExtendedTagIndex;
+import dev.atrium.index.FhirSyncIndex;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
@@ -44,11 +46,13 @@ public final class Atrium implements AutoCloseable {
   private final WebServer web;
   private final DimseAdapter dimse;
   private final AuditTrail audit;
+  private final FhirSync fhirSync;
   private final Reindexer reindexer;
 
   private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
-      AuditTrail audit, Reindexer reindexer) {
+      AuditTrail audit, FhirSync fhirSync, Reindexer reindexer) {
     this.audit = audit;
+    this.fhirSync = fhirSync;
     this.reindexer = reindexer;
     this.db = db;
     this.reclaimer = reclaimer;
@@ -79,18 +83,20 @@ public final class Atrium implements AutoCloseable {
       ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
+      FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
-          new PartitionService(new PartitionIndex(db)), audit, tags);
+          new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags);
       DimseAdapter dimse = new DimseAdapter(config, store, query, retrieve, audit);
       web.start();
       dimse.start();
+      fhirSync.start(web.port());
       reindexer.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
       audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_START, AuditEvent.Outcome.SUCCESS, config.aeTitle(),
           null, null, null, null, "Atrium started"));
-      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit, reindexer);
+      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
     } catch (Exception | Error e) {
       if (audit != null) audit.close();
       db.close();
@@ -118,6 +124,7 @@ public final class Atrium implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    fhirSync.close();
     dimse.close();
     web.close();
     reindexer.close();

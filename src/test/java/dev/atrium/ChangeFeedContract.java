@@ -115,7 +115,11 @@ abstract class ChangeFeedContract extends ArchiveTest {
     assertThat(window).extracting(e -> e.get("SopInstanceUid").asText()).contains(uids.sop());
     assertThat(get("/v2/changefeed?startTime=" + Instant.now().plusSeconds(3600))).isEmpty();
     int inWindow = window.size();
-    assertThat(get("/v2/changefeed?startTime=" + before + "&offset=" + (inWindow - 1))).hasSize(1);
+    JsonNode skipped = get("/v2/changefeed?startTime=" + before + "&offset=" + (inWindow - 1));
+    assertThat(skipped).hasSize(1);
+    assertThat(skipped.get(0).get("Sequence").asLong()).as("offset skips to the window's last entry")
+        .isEqualTo(window.get(inWindow - 1).get("Sequence").asLong());
+    assertThat(get("/v2/changefeed?startTime=" + before + "&offset=" + inWindow)).isEmpty();
   }
 
   @Test

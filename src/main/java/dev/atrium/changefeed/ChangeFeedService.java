@@ -23,4 +23,14 @@ public final class ChangeFeedService {
   public List<ChangeFeedIndex.Row> latest(String partition) {
     return index.latest(partition);
   }
+
+  /** The changes of all partitions after {@code afterSequence}, for readers of the whole archive (FHIR sync). */
+  public List<ChangeFeedIndex.Entry> readAllPartitions(long afterSequence, int limit) {
+    return index.pageAllPartitions(afterSequence, limit);
+  }
+
+  /** The highest sequence of any partition, 0 when nothing changed yet. */
+  public long lastSequence() {
+    return index.lastSequence();
+  }
 }

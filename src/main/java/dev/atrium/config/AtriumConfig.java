@@ -11,7 +11,7 @@ import java.util.Set;
 /** The whole configuration, immutable once loaded. */
 public record AtriumConfig(
     Path dataDir, String aeTitle, Http http, Dimse dimse, Db db, Store store,
-    Map<String, RemoteAe> moveDestinations, Security security, Tls tls, Audit audit) {
+    Map<String, RemoteAe> moveDestinations, Security security, Tls tls, Audit audit, FhirSettings fhir) {
 
   /**
    * {@code tlsPort}: HTTPS, served when {@link Tls#configured()}. Limits: request headers
@@ -135,7 +135,8 @@ public record AtriumConfig(
         new Audit(Boolean.parseBoolean(r.textOr("audit.enabled", "true")), r.textOr("audit.directory", ""),
             r.textOr("audit.sourceId", r.aeTitle("aeTitle")), r.textOr("audit.syslog.host", ""),
             r.port("audit.syslog.port"), r.textOr("audit.syslog.protocol", "tls"),
-            r.textOr("audit.syslog.trustedCertificates", "")));
+            r.textOr("audit.syslog.trustedCertificates", "")),
+        FhirSettings.read(r, root));
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */
@@ -150,34 +151,38 @@ public record AtriumConfig(
             http.maxRequestBytes, http.idleTimeoutSeconds),
         new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
             dimse.remoteAes, dimse.calledAePartitions, dimseTlsPort, dimse.tlsClientAuth),
-        db, store, moveDestinations, security, tls, audit);
+        db, store, moveDestinations, security, tls, audit, fhir);
   }
 
   public AtriumConfig withDb(Db newDb) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security, tls, audit);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, newDb, store, moveDestinations, security, tls, audit, fhir);
   }
 
   public AtriumConfig withStore(Store newStore) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security, tls, audit);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, newStore, moveDestinations, security, tls, audit, fhir);
   }
 
   public AtriumConfig withSecurity(Security newSecurity) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity, tls, audit);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, newSecurity, tls, audit, fhir);
   }
 
   public AtriumConfig withTls(Tls newTls) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, newTls, audit);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, newTls, audit, fhir);
   }
 
   public AtriumConfig withAudit(Audit newAudit) {
-    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, newAudit);
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, newAudit, fhir);
   }
 
   public AtriumConfig withHttp(Http newHttp) {
-    return new AtriumConfig(dataDir, aeTitle, newHttp, dimse, db, store, moveDestinations, security, tls, audit);
+    return new AtriumConfig(dataDir, aeTitle, newHttp, dimse, db, store, moveDestinations, security, tls, audit, fhir);
   }
 
   public AtriumConfig withDimse(Dimse newDimse) {
-    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security, tls, audit);
+    return new AtriumConfig(dataDir, aeTitle, http, newDimse, db, store, moveDestinations, security, tls, audit, fhir);
+  }
+
+  public AtriumConfig withFhir(FhirSettings newFhir) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, audit, newFhir);
   }
 }

@@ -6,6 +6,8 @@ import static dev.atrium.index.schema.Tables.INSTANCE;
 import java.time.LocalDateTime;
 import java.util.List;
 import org.jooq.Condition;
+import org.jooq.Record12;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 /** Reads the change feed: rows in sequence order, which is commit order (see InstanceIndex). */
@@ -29,19 +31,52 @@ public final class ChangeFeedIndex {
     Condition where = CHANGE_FEED.PARTITION_NAME.eq(partition).and(CHANGE_FEED.SEQ.gt(afterSequence));
     if (start != null) where = where.and(CHANGE_FEED.CREATED_AT.ge(start));
     if (end != null) where = where.and(CHANGE_FEED.CREATED_AT.lt(end));
+    if (skip > 0) {
+      // Find where the page starts on the (partition, seq) index alone, then join only the page:
+      // an OFFSET over the join would look up every skipped row's instance.
+      Long first = db.dsl().select(CHANGE_FEED.SEQ).from(CHANGE_FEED).where(where).orderBy(CHANGE_FEED.SEQ)
+          .limit(1).offset(skip).fetchOne(0, Long.class);
+      if (first == null) return List.of();
+      where = where.and(CHANGE_FEED.SEQ.ge(first));
+    }
+    return select(where, limit).fetch(r -> row(r));
+  }
+
+  /** A change and the partition it happened in. */
+  public record Entry(String partition, Row row) {}
+
+  /** Changes of every partition with a sequence above {@code afterSequence}, at most {@code limit}. */
+  public List<Entry> pageAllPartitions(long afterSequence, int limit) {
+    return select(CHANGE_FEED.SEQ.gt(afterSequence), limit)
+        .fetch(r -> new Entry(r.get(CHANGE_FEED.PARTITION_NAME), row(r)));
+  }
+
+  /** The highest sequence of any partition, 0 when the feed is empty. */
+  public long lastSequence() {
+    Long max = db.dsl().select(DSL.max(CHANGE_FEED.SEQ)).from(CHANGE_FEED).fetchOne(0, Long.class);
+    return max == null ? 0 : max;
+  }
+
+  private ResultQuery<Record12<Long, String, String, String, String, String, LocalDateTime, String, String, String,
+      Long, String>> select(Condition where, int limit) {
     return db.dsl()
         .select(CHANGE_FEED.SEQ, CHANGE_FEED.STUDY_INSTANCE_UID, CHANGE_FEED.SERIES_INSTANCE_UID,
             CHANGE_FEED.SOP_INSTANCE_UID, CHANGE_FEED.ACTION, CHANGE_FEED.STATE, CHANGE_FEED.CREATED_AT,
-            INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
+            INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE,
+            CHANGE_FEED.PARTITION_NAME)
         .from(CHANGE_FEED)
         .leftJoin(INSTANCE).on(INSTANCE.PARTITION_NAME.eq(CHANGE_FEED.PARTITION_NAME),
             INSTANCE.SOP_INSTANCE_UID.eq(CHANGE_FEED.SOP_INSTANCE_UID), CHANGE_FEED.STATE.eq("current"))
         .where(where)
         .orderBy(CHANGE_FEED.SEQ)
-        .limit(limit).offset(skip)
-        .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
-            r.value10() == null ? null : new StoredInstance(r.value2(), r.value3(), r.value4(), r.value8(),
-                r.value9(), r.value10(), r.value11())));
+        .limit(limit);
+  }
+
+  private static Row row(Record12<Long, String, String, String, String, String, LocalDateTime, String, String,
+      String, Long, String> r) {
+    return new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+        r.value10() == null ? null : new StoredInstance(r.value2(), r.value3(), r.value4(), r.value8(),
+            r.value9(), r.value10(), r.value11()));
   }
 
   /** The newest change, if any. */

@@ -4,6 +4,7 @@ import dev.atrium.audit.AuditTrail;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
+import dev.atrium.fhir.FhirSync;
 import dev.atrium.health.HealthCheck;
 import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
@@ -36,7 +37,7 @@ public final class WebServer implements AutoCloseable {
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
       ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions,
-      AuditTrail audit, ExtendedQueryTagService extendedTags) {
+      AuditTrail audit, FhirSync fhirSync, ExtendedQueryTagService extendedTags) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -58,6 +59,8 @@ public final class WebServer implements AutoCloseable {
     String series = study + "/series/(?<series>" + Route.UID + ")";
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("GET", "/fhir-sync", new FhirSyncEndpoint(fhirSync, false)),
+        Route.of("GET", "/fhir-sync/errors", new FhirSyncEndpoint(fhirSync, true)),
         Route.of("GET", "/dicom-web/partitions", new PartitionsEndpoint(partitions)),
         Route.of("GET", "/dicom-web/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V1)),
         Route.of("GET", "/dicom-web/v2/changefeed", changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.V2)),
