@@ -12,11 +12,13 @@ import dev.atrium.health.HealthCheck;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
+import dev.atrium.index.ExtendedTagIndex;
 import dev.atrium.index.FhirSyncIndex;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.OperationIndex;
 import dev.atrium.index.PartitionIndex;
 import dev.atrium.index.QueryIndex;
 import dev.atrium.partition.PartitionService;
@@ -26,6 +28,9 @@ import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.FileSystemBlobStore;
 import dev.atrium.store.BlobReclaimer;
 import dev.atrium.store.StoreService;
+import dev.atrium.tags.ExtendedQueryTagService;
+import dev.atrium.tags.ExtendedValueParser;
+import dev.atrium.tags.Reindexer;
 import dev.atrium.web.WebServer;
 import java.nio.file.Files;
 import org.slf4j.Logger;
@@ -42,11 +47,13 @@ public final class Atrium implements AutoCloseable {
   private final DimseAdapter dimse;
   private final AuditTrail audit;
   private final FhirSync fhirSync;
+  private final Reindexer reindexer;
 
   private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
-      AuditTrail audit, FhirSync fhirSync) {
+      AuditTrail audit, FhirSync fhirSync, Reindexer reindexer) {
     this.audit = audit;
     this.fhirSync = fhirSync;
+    this.reindexer = reindexer;
     this.db = db;
     this.reclaimer = reclaimer;
     this.groupCommit = groupCommit;
@@ -65,25 +72,31 @@ public final class Atrium implements AutoCloseable {
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
       reclaimer.recoverAfterCrash();
-      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db));
+      ExtendedTagIndex extendedTags = new ExtendedTagIndex(db);
+      ExtendedValueParser extendedValues = new ExtendedValueParser();
+      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues));
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
-      QueryEngine query = new QueryEngine(new QueryIndex(db));
+      QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags);
+      OperationIndex operations = new OperationIndex(db, extendedTags);
+      Reindexer reindexer = new Reindexer(extendedTags, operations, extendedValues, retrieve);
+      ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
       DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
-          new PartitionService(new PartitionIndex(db)), audit, fhirSync);
+          new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags);
       DimseAdapter dimse = new DimseAdapter(config, store, query, retrieve, audit);
       web.start();
       dimse.start();
       fhirSync.start(web.port());
+      reindexer.start();
       log.info("Atrium started: AE {} on DIMSE port {}, HTTP port {}, data in {}, index {}", config.aeTitle(),
           dimse.port(), web.port(), config.dataDir().toAbsolutePath(), config.db().embedded() ? "H2 (embedded)"
               : config.db().url());
       audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_START, AuditEvent.Outcome.SUCCESS, config.aeTitle(),
           null, null, null, null, "Atrium started"));
-      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit, fhirSync);
+      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
     } catch (Exception | Error e) {
       if (audit != null) audit.close();
       db.close();
@@ -114,6 +127,7 @@ public final class Atrium implements AutoCloseable {
     fhirSync.close();
     dimse.close();
     web.close();
+    reindexer.close();
     groupCommit.close();
     reclaimer.close();
     db.close();

@@ -14,6 +14,7 @@ import dev.atrium.partition.Partitions;
 import dev.atrium.query.InvalidQueryException;
 import dev.atrium.query.QueryAttribute;
 import dev.atrium.query.QueryAttributes;
+import dev.atrium.query.QueryCatalog;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
 import dev.atrium.query.QueryMatch;
@@ -58,7 +59,8 @@ final class FindScp implements DimseRequestHandler {
 
   @Override
   public void handle(DimseExchange exchange, CommandSet request, InputStream dataSet) throws Exception {
-    Translation query = InformationModel.readIdentifier(exchange, request, dataSet, FindScp::translate);
+    Translation query = InformationModel.readIdentifier(exchange, request, dataSet,
+        (identifier, patientRoot) -> translate(identifier, patientRoot, engine.catalog()));
     if (query == null) return;
 
     Responder responder = new Responder(exchange, request, query);
@@ -85,7 +87,7 @@ final class FindScp implements DimseRequestHandler {
   private record Translation(QueryRequest request, QueryLevel level, SortedMap<Integer, Key> responseKeys,
       boolean unsupportedMatchKeys) {}
 
-  static Translation translate(DicomIdentifier identifier, boolean patientRoot) throws Refusal {
+  static Translation translate(DicomIdentifier identifier, boolean patientRoot, QueryCatalog catalog) throws Refusal {
     QueryLevel level = InformationModel.level(identifier.level(), patientRoot);
     // PS3.4 C.4.1.2.2.1 / C.4.1.3.1: a single value for the unique key of every level above.
     List<Integer> uniqueAbove = new ArrayList<>();
@@ -108,8 +110,10 @@ final class FindScp implements DimseRequestHandler {
     for (Map.Entry<Integer, Key> entry : identifier.keys().entrySet()) {
       int tag = entry.getKey();
       String value = entry.getValue().value();
-      Optional<QueryAttribute> known = QueryAttributes.byTag(tag);
-      if (known.isPresent()) {
+      Optional<QueryAttribute> known = catalog.byTag(tag).filter(a -> sameCreator(a, identifier));
+      if (isPrivateCreator(tag)) {
+        responseKeys.put(tag, entry.getValue()); // echoed, so the private keys returned stay identifiable
+      } else if (known.isPresent()) {
         returnKeys.add(tag);
         if (!value.isEmpty()) matchKeys.put(tag, value);
         responseKeys.put(tag, new Key(known.get().vr(), ""));
@@ -124,6 +128,22 @@ final class FindScp implements DimseRequestHandler {
     }
     QueryRequest request = new QueryRequest(Partitions.DEFAULT, level, matchKeys, false, returnKeys, 0, 0);
     return new Translation(request, level, responseKeys, unsupportedMatchKeys);
+  }
+
+  /** (gggg,0010-00FF) of an odd group reserves a private block (PS3.5 7.8.1). */
+  private static boolean isPrivateCreator(int tag) {
+    int element = tag & 0xFFFF;
+    return (tag >>> 16 & 1) == 1 && element >= 0x0010 && element <= 0x00FF;
+  }
+
+  /**
+   * A private extended query tag is the key only when the identifier reserves its block for the
+   * same private creator; otherwise the element means something else and is an unknown key.
+   */
+  private static boolean sameCreator(QueryAttribute a, DicomIdentifier identifier) {
+    if (!a.extended() || a.extension().privateCreator() == null) return true;
+    Key creator = identifier.keys().get((a.tag() & 0xFFFF0000) | ((a.tag() >>> 8) & 0xFF));
+    return creator != null && creator.value().strip().equals(a.extension().privateCreator());
   }
 
   /** Sends each match as a pending response; stops sending once the SCU cancelled. */

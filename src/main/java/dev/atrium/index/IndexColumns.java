@@ -7,6 +7,7 @@ import static dev.atrium.index.schema.Tables.STUDY;
 
 import dev.atrium.query.QueryAttribute;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -71,10 +72,20 @@ final class IndexColumns {
   static String format(Object value) {
     if (value == null) return "";
     if (value instanceof LocalDate date) return DA.format(date);
-    if (value instanceof LocalTime time) {
-      int micros = time.getNano() / 1000;
-      return TM.format(time) + (micros == 0 ? "" : String.format(".%06d", micros));
-    }
+    if (value instanceof LocalTime time) return time(time);
+    if (value instanceof LocalDateTime dateTime) return DA.format(dateTime) + time(dateTime.toLocalTime());
+    if (value instanceof Double number) return decimal(number);
     return value.toString();
+  }
+
+  private static String time(LocalTime time) {
+    int micros = time.getNano() / 1000;
+    return TM.format(time) + (micros == 0 ? "" : String.format(".%06d", micros));
+  }
+
+  /** DS, FD and FL values: integral ones without ".0", others in Java's shortest round-trip form. */
+  private static String decimal(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+    return Double.toString(d);
   }
 }

@@ -4,8 +4,6 @@ import static dev.atrium.index.schema.Tables.SERIES;
 import static dev.atrium.index.schema.Tables.STUDY;
 
 import dev.atrium.query.Criterion;
-import java.time.LocalDate;
-import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.Condition;
@@ -20,6 +18,7 @@ final class IndexConditions {
   private IndexConditions() {}
 
   static Condition of(Criterion criterion) {
+    if (criterion.attribute().extended()) return ExtendedColumns.matches(criterion);
     if (criterion.attribute().tag() == MODALITIES_IN_STUDY) {
       // A study matches when any of its series has the modality (PS3.4 C.6.2.1.2).
       var series = SERIES.as("ms");
@@ -30,7 +29,7 @@ final class IndexConditions {
   }
 
   @SuppressWarnings("unchecked")
-  private static Condition on(Field<?> column, Criterion criterion) {
+  static Condition on(Field<?> column, Criterion criterion) {
     boolean personName = criterion.attribute().vr().equals("PN");
     Field<String> text = (Field<String>) column;
     if (criterion instanceof Criterion.Exact exact) {
@@ -42,19 +41,30 @@ final class IndexConditions {
     } else if (criterion instanceof Criterion.AnyOf any) {
       return text.in(any.values());
     } else if (criterion instanceof Criterion.DateRange range) {
-      Field<LocalDate> date = (Field<LocalDate>) column;
-      return DSL.and(range.from() == null ? DSL.noCondition() : date.ge(range.from()),
-          range.to() == null ? DSL.noCondition() : date.le(range.to()));
+      return range(column, range.from(), range.to());
     } else if (criterion instanceof Criterion.TimeRange range) {
-      Field<LocalTime> time = (Field<LocalTime>) column;
-      return DSL.and(range.from() == null ? DSL.noCondition() : time.ge(range.from()),
-          range.to() == null ? DSL.noCondition() : time.le(range.to()));
+      return range(column, range.from(), range.to());
+    } else if (criterion instanceof Criterion.DateTimeRange range) {
+      return range(column, range.from(), range.to());
+    } else if (criterion instanceof Criterion.NumberRange range) {
+      return range(column, range.from(), range.to());
     } else if (criterion instanceof Criterion.Number number) {
       return ((Field<Integer>) column).eq(number.value());
     } else if (criterion instanceof Criterion.FuzzyName fuzzy) {
       return fuzzyName(text, fuzzy.words());
     }
     throw new IllegalArgumentException("unknown criterion " + criterion);
+  }
+
+  /**
+   * from ≤ column ≤ to, a null bound open; the bounds bound as the column's type (a BigDecimal
+   * bound of a BIGINT or DOUBLE column too).
+   */
+  @SuppressWarnings("unchecked")
+  private static Condition range(Field<?> column, Object from, Object to) {
+    Field<Object> field = (Field<Object>) column;
+    return DSL.and(from == null ? DSL.noCondition() : field.ge(DSL.val(from, field.getDataType())),
+        to == null ? DSL.noCondition() : field.le(DSL.val(to, field.getDataType())));
   }
 
   /** Each word must start some name component or word (the Azure DICOM service's fuzzy matching). */

@@ -54,7 +54,9 @@ public final class InstanceDeletion {
         dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, d.blobKey()).set(BLOB_GARBAGE.CREATED_AT, now)
             .execute();
       }
-      dsl.deleteFrom(INSTANCE).where(INSTANCE.PK.in(doomed.stream().map(Doomed::instancePk).toList())).execute();
+      List<Long> instancePks = doomed.stream().map(Doomed::instancePk).toList();
+      ExtendedValueWriter.forgetErrors(dsl, instancePks);
+      dsl.deleteFrom(INSTANCE).where(INSTANCE.PK.in(instancePks)).execute();
       int emptiedSeries = 0;
       for (Map.Entry<Long, Integer> series : perSeries.entrySet()) {
         dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.minus(series.getValue()))

@@ -33,9 +33,14 @@ public final class InstanceIndex {
   public enum OnDuplicate { KEEP, REPLACE }
 
   private final Database db;
+  private final ExtendedTagIndex extendedTags;
+  private final ExtendedValue.Reader extendedValues;
 
-  public InstanceIndex(Database db) {
+  /** Extended query tags that are Adding or Ready are indexed in the same transaction. */
+  public InstanceIndex(Database db, ExtendedTagIndex extendedTags, ExtendedValue.Reader extendedValues) {
     this.db = db;
+    this.extendedTags = extendedTags;
+    this.extendedValues = extendedValues;
   }
 
   /** One instance to index: where it goes, its header, where its bytes are, what a duplicate does. */
@@ -43,17 +48,18 @@ public final class InstanceIndex {
 
   /** All in one transaction (one commit, one flush to disk); outcomes in the same order. */
   public List<IndexOutcome> storeAll(List<Entry> entries) {
+    List<ExtendedTag> tags = extendedTags.active();
     return Transactions.withRetry(db.dsl(), tx -> {
       List<IndexOutcome> outcomes = new ArrayList<>(entries.size());
       for (Entry e : entries) {
-        outcomes.add(storeIn(tx.dsl(), e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate()));
+        outcomes.add(storeIn(tx.dsl(), e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
       }
       return outcomes;
     });
   }
 
-  private static IndexOutcome storeIn(DSLContext dsl, String partition, DicomHeader h, String blobKey, long blobSize,
-      OnDuplicate onDuplicate) {
+  private IndexOutcome storeIn(DSLContext dsl, String partition, DicomHeader h, String blobKey, long blobSize,
+      OnDuplicate onDuplicate, List<ExtendedTag> tags) {
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     var existingQuery = dsl.selectFrom(INSTANCE)
         .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()));
@@ -78,6 +84,8 @@ public final class InstanceIndex {
       }
       String oldBlob = existing.getBlobKey();
       fillInstance(existing, h, blobKey, blobSize, now).update();
+      indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(existing.getPk(), parents.seriesPk(),
+          parents.studyPk()), true);
       dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, oldBlob).set(BLOB_GARBAGE.CREATED_AT, now).execute();
       dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "replaced")
           .where(CHANGE_FEED.PARTITION_NAME.eq(partition), CHANGE_FEED.SOP_INSTANCE_UID.eq(h.sopInstanceUid()),
@@ -91,6 +99,8 @@ public final class InstanceIndex {
     instance.setSopInstanceUid(h.sopInstanceUid());
     instance.setCreatedAt(now);
     fillInstance(instance, h, blobKey, blobSize, now).insert();
+    indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(instance.getPk(), parents.seriesPk(), parents.studyPk()),
+        false);
     dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(1))
         .where(SERIES.PK.eq(parents.seriesPk())).execute();
     dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(1))
@@ -99,6 +109,12 @@ public final class InstanceIndex {
   }
 
   private record Parents(long seriesPk, long studyPk) {}
+
+  private void indexExtended(DSLContext dsl, List<ExtendedTag> tags, DicomHeader h, ExtendedValueWriter.Keys keys,
+      boolean replaced) {
+    if (tags.isEmpty()) return;
+    ExtendedValueWriter.write(dsl, keys, extendedValues.read(h.metadataJson(), tags), replaced);
+  }
 
   /**
    * The common case, an instance of a series already stored: one query finds series, study and

@@ -42,7 +42,7 @@ public final class QueryIndex implements QueryStore {
       int offset, int limit, QuerySink sink) throws IOException {
     List<Field<?>> fields = new ArrayList<>();
     List<QueryAttribute> attributes = new ArrayList<>(returned);
-    for (QueryAttribute a : attributes) fields.add(IndexColumns.of(a).returned());
+    for (QueryAttribute a : attributes) fields.add(a.extended() ? ExtendedColumns.returned(a) : IndexColumns.of(a).returned());
     fields.add(pk(level));
 
     Condition where = partitionOf(level, partition);

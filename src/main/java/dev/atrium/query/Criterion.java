@@ -1,6 +1,8 @@
 package dev.atrium.query;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
 
@@ -25,6 +27,15 @@ public sealed interface Criterion {
 
   /** TM range; null bound = open. */
   record TimeRange(QueryAttribute attribute, LocalTime from, LocalTime to) implements Criterion {}
+
+  /** DT range; null bound = open. Bounds widen partial values (a year is the whole year). */
+  record DateTimeRange(QueryAttribute attribute, LocalDateTime from, LocalDateTime to) implements Criterion {}
+
+  /**
+   * Numeric single value or range of an extended query tag (IS, SL, SS, UL, US, DS, FD, FL);
+   * null bound = open. A single value is a range with equal bounds.
+   */
+  record NumberRange(QueryAttribute attribute, BigDecimal from, BigDecimal to) implements Criterion {}
 
   /** IS single value. */
   record Number(QueryAttribute attribute, int value) implements Criterion {}

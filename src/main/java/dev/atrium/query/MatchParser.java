@@ -2,7 +2,9 @@ package dev.atrium.query;
 
 import dev.atrium.dicom.DicomUid;
 import java.time.DateTimeException;
+import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +23,10 @@ final class MatchParser {
       case "UI" -> uidList(a, value);
       case "DA" -> dateRange(a, value);
       case "TM" -> timeRange(a, value);
-      case "IS" -> number(a, value);
+      case "DT" -> dateTimeRange(a, value);
+      case "IS" -> a.extended() ? numberRange(a, value, true) : number(a, value);
+      case "SL", "SS", "UL", "US" -> numberRange(a, value, true);
+      case "DS", "FD", "FL" -> numberRange(a, value, false);
       case "PN" -> personName(a, value, fuzzy);
       case "CS" -> value.contains("\\") ? new Criterion.AnyOf(a, List.of(value.split("\\\\")))
           : text(a, value);
@@ -63,8 +68,8 @@ final class MatchParser {
   private static Criterion dateRange(QueryAttribute a, String value) {
     String[] bounds = range(a, value, "YYYYMMDD");
     try {
-      LocalDate from = bounds[0].isEmpty() ? null : date(bounds[0]);
-      LocalDate to = bounds[1].isEmpty() ? null : date(bounds[1]);
+      LocalDate from = bounds[0].isEmpty() ? null : TemporalValues.date(bounds[0]);
+      LocalDate to = bounds[1].isEmpty() ? null : TemporalValues.date(bounds[1]);
       if (from != null && to != null && from.isAfter(to)) throw invalid(a, value, "is a range that ends before it starts");
       return new Criterion.DateRange(a, from, to);
     } catch (DateTimeException | NumberFormatException e) {
@@ -75,11 +80,69 @@ final class MatchParser {
   private static Criterion timeRange(QueryAttribute a, String value) {
     String[] bounds = range(a, value, "HHMMSS");
     try {
-      LocalTime from = bounds[0].isEmpty() ? null : time(bounds[0], false);
-      LocalTime to = bounds[1].isEmpty() ? null : time(bounds[1], true);
+      LocalTime from = bounds[0].isEmpty() ? null : TemporalValues.time(bounds[0], false);
+      LocalTime to = bounds[1].isEmpty() ? null : TemporalValues.time(bounds[1], true);
       return new Criterion.TimeRange(a, from, to);
     } catch (DateTimeException | NumberFormatException e) {
       throw invalid(a, value, "is not a time or time range (HHMMSS[.FFFFFF], HHMMSS-HHMMSS, open ranges)");
+    }
+  }
+
+  /** DT (extended query tags): partial values widen to their whole span; no UTC offsets. */
+  private static Criterion dateTimeRange(QueryAttribute a, String value) {
+    String[] bounds = range(a, value, "YYYYMMDDHHMMSS");
+    try {
+      LocalDateTime from = bounds[0].isEmpty() ? null : TemporalValues.dateTime(bounds[0], false);
+      LocalDateTime to = bounds[1].isEmpty() ? null : TemporalValues.dateTime(bounds[1], true);
+      if (from != null && to != null && from.isAfter(to)) throw invalid(a, value, "is a range that ends before it starts");
+      return new Criterion.DateTimeRange(a, from, to);
+    } catch (DateTimeException | NumberFormatException e) {
+      throw invalid(a, value, "is not a date-time or range (YYYY[MM[DD[HH[MM[SS[.FFFFFF]]]]]], a-b, a-, -b; "
+          + "no UTC offset)");
+    }
+  }
+
+  /**
+   * Numbers of extended query tags: a value, or a range "a-b" or "a-" (PS3.4 defines ranges for
+   * dates and times only; the archive extends them to numbers). "-5" is the number -5.
+   */
+  private static Criterion numberRange(QueryAttribute a, String value, boolean integer) {
+    String kind = integer ? "an integer" : "a number";
+    BigDecimal single = decimal(value);
+    BigDecimal from = single;
+    BigDecimal to = single;
+    if (single == null) {
+      int dash = rangeDash(value);
+      if (dash < 0) throw invalid(a, value, "is not " + kind + " or a range of them (a-b, a-)");
+      String left = value.substring(0, dash).strip();
+      String right = value.substring(dash + 1).strip();
+      from = decimal(left);
+      to = right.isEmpty() ? null : decimal(right);
+      if (from == null || (to == null && !right.isEmpty())) {
+        throw invalid(a, value, "is not " + kind + " or a range of them (a-b, a-)");
+      }
+      if (to != null && from.compareTo(to) > 0) throw invalid(a, value, "is a range that ends before it starts");
+    }
+    for (BigDecimal bound : new BigDecimal[] {from, to}) {
+      if (integer && bound != null && bound.stripTrailingZeros().scale() > 0) throw invalid(a, value, "is not " + kind);
+    }
+    return new Criterion.NumberRange(a, from, to);
+  }
+
+  /** The dash between two numbers: after a digit or a point (so not a sign or an exponent's). */
+  private static int rangeDash(String value) {
+    for (int i = 1; i < value.length(); i++) {
+      char before = value.charAt(i - 1);
+      if (value.charAt(i) == '-' && (Character.isDigit(before) || before == '.' || before == ' ')) return i;
+    }
+    return -1;
+  }
+
+  private static BigDecimal decimal(String s) {
+    try {
+      return s.isEmpty() ? null : new BigDecimal(s.strip());
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -91,30 +154,6 @@ final class MatchParser {
       throw invalid(a, value, "is not a valid range (" + form + "-" + form + ")");
     }
     return new String[] {value.substring(0, dash).strip(), value.substring(dash + 1).strip()};
-  }
-
-  private static LocalDate date(String s) {
-    if (s.length() != 8 || !s.chars().allMatch(Character::isDigit)) throw new DateTimeException(s);
-    return LocalDate.of(Integer.parseInt(s.substring(0, 4)), Integer.parseInt(s.substring(4, 6)),
-        Integer.parseInt(s.substring(6, 8)));
-  }
-
-  /** Partial times widen to the whole hour or minute at an upper bound (C.2.2.2.5.1). */
-  private static LocalTime time(String s, boolean upper) {
-    String t = s.replace(":", "");
-    int dot = t.indexOf('.');
-    String whole = dot >= 0 ? t.substring(0, dot) : t;
-    String fraction = dot >= 0 ? t.substring(dot + 1) : "";
-    if (whole.isEmpty() || whole.length() > 6 || whole.length() % 2 != 0 || fraction.length() > 6
-        || !(whole + fraction).chars().allMatch(Character::isDigit)) {
-      throw new DateTimeException(s);
-    }
-    int hour = Integer.parseInt(whole.substring(0, 2));
-    int minute = whole.length() >= 4 ? Integer.parseInt(whole.substring(2, 4)) : upper ? 59 : 0;
-    int second = whole.length() == 6 ? Integer.parseInt(whole.substring(4, 6)) : upper ? 59 : 0;
-    int micros = fraction.isEmpty() ? (upper && whole.length() < 6 ? 999_999 : 0)
-        : Integer.parseInt((fraction + "000000").substring(0, 6));
-    return LocalTime.of(hour, minute, second, micros * 1000);
   }
 
   static boolean hasWildcard(String value) {

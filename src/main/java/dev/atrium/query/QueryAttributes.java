@@ -82,10 +82,13 @@ public final class QueryAttributes {
 
   /** A keyword ("PatientID") or an 8-digit hex tag ("00100020"), as QIDO accepts both. */
   public static Optional<QueryAttribute> byName(String name) {
-    if (name.length() == 8 && name.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      return byTag((int) Long.parseLong(name, 16));
-    }
+    if (isHexTag(name)) return byTag((int) Long.parseLong(name, 16));
     return Optional.ofNullable(BY_KEYWORD.get(name.toLowerCase(Locale.ROOT)));
+  }
+
+  /** Eight hex digits, the way QIDO and the extended query tag API write a tag. */
+  public static boolean isHexTag(String name) {
+    return name.length() == 8 && name.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
   public static List<QueryAttribute> all() {

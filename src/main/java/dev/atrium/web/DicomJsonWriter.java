@@ -2,6 +2,7 @@ package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.Map;
 
 /** Writes one data set of string values in the DICOM JSON Model (PS3.18 F.2). */
@@ -29,9 +30,9 @@ final class DicomJsonWriter {
   private static void writeValue(JsonGenerator json, String vr, String v) throws IOException {
     switch (vr) {
       case "PN" -> personName(json, v);
-      case "IS", "SL", "SS", "UL", "US" -> {
+      case "IS", "SL", "SS", "UL", "US", "DS", "FD", "FL" -> { // F.2.3: numbers as JSON numbers
         try {
-          json.writeNumber(Long.parseLong(v.strip()));
+          json.writeNumber(new BigDecimal(v.strip()));
         } catch (NumberFormatException e) {
           json.writeString(v);
         }

@@ -1,7 +1,7 @@
 package dev.atrium.web;
 
 import dev.atrium.query.QueryAttribute;
-import dev.atrium.query.QueryAttributes;
+import dev.atrium.query.QueryCatalog;
 import dev.atrium.query.QueryLevel;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,10 +23,10 @@ final class QidoDefaults {
    * What to return: the level's defaults, the defaults of the levels above when the query spans
    * them (all series, all instances: 10.6.3.3), the match keys, and includefield.
    */
-  static Set<Integer> returnKeys(QueryLevel level, boolean parentsInPath, QidoParameters p) {
+  static Set<Integer> returnKeys(QueryLevel level, boolean parentsInPath, QidoParameters p, QueryCatalog catalog) {
     Set<Integer> keys = new LinkedHashSet<>();
     if (p.includeAll()) {
-      for (QueryAttribute a : QueryAttributes.all()) if (QueryAttributes.usableAt(a, level)) keys.add(a.tag());
+      for (QueryAttribute a : catalog.usableAt(level)) keys.add(a.tag());
       return keys;
     }
     switch (level) {

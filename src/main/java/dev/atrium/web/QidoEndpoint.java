@@ -50,6 +50,9 @@ final class QidoEndpoint implements Route.Endpoint {
 
   private enum Format { JSON, XML }
 
+  /** The Azure DICOM service's header naming queried extended query tags that had indexing errors. */
+  private static final String ERRONEOUS = "erroneous-dicom-attributes";
+
   private final QueryEngine engine;
   private final QueryLevel level;
 
@@ -67,23 +70,36 @@ final class QidoEndpoint implements Route.Endpoint {
     Format format = negotiate(exchange.header(HttpHeader.ACCEPT));
     QidoParameters parameters;
     try {
-      parameters = QidoParameters.parse(Request.extractQueryParameters(exchange.request), level);
+      parameters = QidoParameters.parse(Request.extractQueryParameters(exchange.request), engine.catalog());
     } catch (InvalidQueryException e) {
       throw new HttpProblem(400, e.getMessage());
     }
     Map<Integer, String> keys = new LinkedHashMap<>(parameters.matchKeys());
     pathKey(keys, QueryAttributes.STUDY_INSTANCE_UID, study);
     pathKey(keys, QueryAttributes.SERIES_INSTANCE_UID, series);
-    Set<Integer> returned = QidoDefaults.returnKeys(level, study != null, parameters);
+    Set<Integer> returned = QidoDefaults.returnKeys(level, study != null, parameters, engine.catalog());
     returned.add(QueryAttributes.STUDY_INSTANCE_UID); // for the Retrieve URL
     if (level != QueryLevel.STUDY) returned.add(QueryAttributes.SERIES_INSTANCE_UID);
     if (level == QueryLevel.INSTANCE) returned.add(QueryAttributes.SOP_INSTANCE_UID);
 
     QueryRequest request = new QueryRequest(exchange.partition(), level, keys, parameters.fuzzy(), returned,
         parameters.offset(), parameters.limit());
-    ResultWriter writer = format == Format.JSON ? new JsonResults(exchange) : new XmlResults(exchange);
+    Map<Integer, String> creators = privateCreators(returned);
+    Map<Integer, String> vrs = new HashMap<>(VRS);
+    Map<Integer, String> keywords = new HashMap<>(KEYWORDS);
+    for (int tag : returned) {
+      engine.catalog().byTag(tag).filter(QueryAttribute::extended).ifPresent(a -> {
+        vrs.put(tag, a.vr());
+        keywords.put(tag, a.keyword());
+      });
+    }
+    creators.keySet().forEach(tag -> vrs.put(tag, "LO"));
+    List<String> erroneous = engine.erroneousAttributes(keys.keySet());
+    if (!erroneous.isEmpty()) exchange.response.getHeaders().put(ERRONEOUS, String.join(",", erroneous));
+    ResultWriter writer = format == Format.JSON ? new JsonResults(exchange, vrs)
+        : new XmlResults(exchange, vrs, keywords);
     try {
-      engine.find(request, match -> writer.write(withDerived(match, exchange.dicomWebBase())));
+      engine.find(request, match -> writer.write(withDerived(match, exchange.dicomWebBase(), creators)));
     } catch (InvalidQueryException e) {
       throw new HttpProblem(400, e.getMessage()); // raised before the first match: nothing sent yet
     }
@@ -99,9 +115,23 @@ final class QidoEndpoint implements Route.Endpoint {
     keys.put(tag, uid);
   }
 
+  /**
+   * The private creator element (gggg,00xx) of each private extended query tag returned, so the
+   * private element in a result is identifiable (PS3.5 7.8.1).
+   */
+  private Map<Integer, String> privateCreators(Set<Integer> returned) {
+    Map<Integer, String> creators = new HashMap<>();
+    for (int tag : returned) {
+      engine.catalog().byTag(tag).filter(a -> a.extended() && a.extension().privateCreator() != null)
+          .ifPresent(a -> creators.put((tag & 0xFFFF0000) | ((tag >>> 8) & 0xFF), a.extension().privateCreator()));
+    }
+    return creators;
+  }
+
   /** Attributes that are not in the index: character set, availability, where to retrieve it. */
-  private Map<Integer, String> withDerived(QueryMatch match, String base) {
+  private Map<Integer, String> withDerived(QueryMatch match, String base, Map<Integer, String> creators) {
     TreeMap<Integer, String> values = new TreeMap<>(match.values());
+    values.putAll(creators);
     values.put(QueryAttributes.SPECIFIC_CHARACTER_SET, "ISO_IR 192");
     String url = base + "/studies/" + match.get(QueryAttributes.STUDY_INSTANCE_UID);
     if (level != QueryLevel.STUDY) url += "/series/" + match.get(QueryAttributes.SERIES_INSTANCE_UID);
@@ -138,10 +168,12 @@ final class QidoEndpoint implements Route.Endpoint {
 
   private static final class JsonResults implements ResultWriter {
     private final Exchange exchange;
+    private final Map<Integer, String> vrs;
     private JsonGenerator json;
 
-    JsonResults(Exchange exchange) {
+    JsonResults(Exchange exchange, Map<Integer, String> vrs) {
       this.exchange = exchange;
+      this.vrs = vrs;
     }
 
     private JsonGenerator json() throws IOException {
@@ -154,7 +186,7 @@ final class QidoEndpoint implements Route.Endpoint {
 
     @Override
     public void write(Map<Integer, String> values) throws IOException {
-      DicomJsonWriter.write(json(), values, VRS);
+      DicomJsonWriter.write(json(), values, vrs);
     }
 
     @Override
@@ -167,11 +199,15 @@ final class QidoEndpoint implements Route.Endpoint {
   private static final class XmlResults implements ResultWriter {
     private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
     private final Exchange exchange;
+    private final Map<Integer, String> vrs;
+    private final Map<Integer, String> keywords;
     private final String boundary = UUID.randomUUID().toString();
     private OutputStream out;
 
-    XmlResults(Exchange exchange) {
+    XmlResults(Exchange exchange, Map<Integer, String> vrs, Map<Integer, String> keywords) {
       this.exchange = exchange;
+      this.vrs = vrs;
+      this.keywords = keywords;
     }
 
     private OutputStream out() {
@@ -187,7 +223,7 @@ final class QidoEndpoint implements Route.Endpoint {
           .getBytes(StandardCharsets.US_ASCII));
       try {
         XMLStreamWriter xml = XML.createXMLStreamWriter(out, "UTF-8");
-        DicomXmlWriter.write(xml, values, VRS, KEYWORDS);
+        DicomXmlWriter.write(xml, values, vrs, keywords);
         xml.flush();
       } catch (XMLStreamException e) {
         throw new IOException(e);

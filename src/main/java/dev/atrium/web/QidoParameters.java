@@ -2,8 +2,7 @@ package dev.atrium.web;
 
 import dev.atrium.query.InvalidQueryException;
 import dev.atrium.query.QueryAttribute;
-import dev.atrium.query.QueryAttributes;
-import dev.atrium.query.QueryLevel;
+import dev.atrium.query.QueryCatalog;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,14 +12,15 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * The query string of a QIDO-RS request (PS3.18 8.3.4, 10.6.1.2): match keys by keyword or tag,
- * includefield, fuzzymatching, limit and offset. Every fault is answered 400 naming the parameter.
+ * includefield, fuzzymatching, limit and offset; extended query tags that are ready count as
+ * attributes. Every fault is answered 400 naming the parameter.
  */
 record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields, boolean includeAll,
     boolean fuzzy, int limit, int offset) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
-  static QidoParameters parse(Fields query, QueryLevel level) {
+  static QidoParameters parse(Fields query, QueryCatalog catalog) {
     Map<Integer, String> keys = new LinkedHashMap<>();
     Set<Integer> include = new LinkedHashSet<>();
     boolean all = false;
@@ -36,7 +36,7 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
             for (String item : value.split(",")) {
               if (item.isBlank()) continue;
               if (item.strip().equalsIgnoreCase("all")) all = true;
-              else include.add(attribute("includefield", item.strip()).tag());
+              else include.add(attribute(catalog, "includefield", item.strip()).tag());
             }
           }
         }
@@ -44,7 +44,7 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
         case "limit" -> limit = number(name, single(name, values), 1, MAX_LIMIT);
         case "offset" -> offset = number(name, single(name, values), 0, Integer.MAX_VALUE);
         default -> {
-          QueryAttribute a = attribute(name, name);
+          QueryAttribute a = attribute(catalog, name, name);
           if (keys.containsKey(a.tag())) throw new InvalidQueryException("query parameter '" + name
               + "': " + a.keyword() + " is given more than once");
           keys.put(a.tag(), single(name, values));
@@ -54,8 +54,8 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
     return new QidoParameters(keys, include, all, fuzzy, limit, offset);
   }
 
-  private static QueryAttribute attribute(String parameter, String name) {
-    return QueryAttributes.byName(name).orElseThrow(() -> new InvalidQueryException("query parameter '" + parameter
+  private static QueryAttribute attribute(QueryCatalog catalog, String parameter, String name) {
+    return catalog.byName(name).orElseThrow(() -> new InvalidQueryException("query parameter '" + parameter
         + "': '" + name + "' is not an attribute this archive can query or return (use a keyword such as "
         + "PatientID or a tag such as 00100020)"));
   }

@@ -15,6 +15,7 @@ import dev.atrium.security.Authenticator;
 import dev.atrium.security.TlsContexts;
 import javax.net.ssl.SSLContext;
 import dev.atrium.store.StoreService;
+import dev.atrium.tags.ExtendedQueryTagService;
 import dev.atrium.web.RenderedEndpoint.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class WebServer implements AutoCloseable {
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
       ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions,
-      AuditTrail audit, FhirSync fhirSync) {
+      AuditTrail audit, FhirSync fhirSync, ExtendedQueryTagService extendedTags) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -87,7 +88,9 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series, new WadoEndpoint(retrieve, WadoEndpoint.Level.SERIES)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")",
             new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
-    server.setHandler(new Router(withRendering(routes, retrieve, series), config.http().publicBaseUrl(),
+    List<Route> all = new ArrayList<>(withRendering(routes, retrieve, series));
+    all.addAll(extendedQueryTags(extendedTags));
+    server.setHandler(new Router(all, config.http().publicBaseUrl(),
         new Authenticator(config.security()), audit, config.http().maxRequestBytes()));
   }
 
@@ -106,6 +109,23 @@ public final class WebServer implements AutoCloseable {
     all.add(Route.of("GET", study + "/thumbnail", new RenderedEndpoint(render, retrieve, Target.STUDY, true)));
     all.add(Route.of("GET", "/wado", new WadoUriEndpoint(render, retrieve)));
     return all;
+  }
+
+  /** The Azure DICOM service's extended query tag API and its operations. */
+  private static List<Route> extendedQueryTags(ExtendedQueryTagService tags) {
+    String tag = "/dicom-web/extendedquerytags/(?<tag>[^/]+)";
+    return List.of(
+        Route.of("POST", "/dicom-web/extendedquerytags", tags(tags, ExtendedQueryTagEndpoint.Action.ADD)),
+        Route.of("GET", "/dicom-web/extendedquerytags", tags(tags, ExtendedQueryTagEndpoint.Action.LIST)),
+        Route.of("GET", tag, tags(tags, ExtendedQueryTagEndpoint.Action.GET)),
+        Route.of("PATCH", tag, tags(tags, ExtendedQueryTagEndpoint.Action.PATCH)),
+        Route.of("DELETE", tag, tags(tags, ExtendedQueryTagEndpoint.Action.DELETE)),
+        Route.of("GET", tag + "/errors", tags(tags, ExtendedQueryTagEndpoint.Action.ERRORS)),
+        Route.of("GET", "/dicom-web/operations/(?<operation>[^/]+)", new OperationEndpoint(tags)));
+  }
+
+  private static ExtendedQueryTagEndpoint tags(ExtendedQueryTagService tags, ExtendedQueryTagEndpoint.Action action) {
+    return new ExtendedQueryTagEndpoint(tags, action);
   }
 
   private static ChangeFeedEndpoint changeFeed(ChangeFeedService feed, RetrieveService retrieve,

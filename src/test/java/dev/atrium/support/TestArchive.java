@@ -47,9 +47,22 @@ public final class TestArchive implements AutoCloseable {
   }
 
   public void restart() throws Exception {
+    restart(() -> { });
+  }
+
+  /** Something a test does while the archive is down. */
+  public interface WhileStopped {
+    void run() throws Exception;
+  }
+
+  /** Stops the archive, runs {@code whileStopped}, starts it again on the same ports and data. */
+  public void restart(WhileStopped whileStopped) throws Exception {
     closeInspector();
+    int httpPort = atrium.httpPort();
+    int dimsePort = atrium.dimsePort();
     atrium.close();
-    atrium = Atrium.start(config.withEndpoints(config.dataDir(), atrium.httpPort(), atrium.dimsePort()));
+    whileStopped.run();
+    atrium = Atrium.start(config.withEndpoints(config.dataDir(), httpPort, dimsePort));
   }
 
   public String baseUrl() {

@@ -36,11 +36,23 @@ public final class TestInstances {
     return copyWith(Corpus.testFile("CT_small.dcm"), dir, uids, values);
   }
 
+  /** With other attribute values, then any other edit (private attributes of a given VR, …). */
+  public static Path ct(Path dir, Uids uids, java.util.Map<AttributeTag, String> values,
+      java.util.function.Consumer<AttributeList> edit) throws Exception {
+    return copyWith(Corpus.testFile("CT_small.dcm"), dir, uids, values, edit);
+  }
+
   /** A copy of any file with new UIDs and other attribute values (tag → value, written as text). */
   public static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values)
       throws Exception {
+    return copyWith(source, dir, uids, values, list -> { });
+  }
+
+  private static Path copyWith(Path source, Path dir, Uids uids, java.util.Map<AttributeTag, String> values,
+      java.util.function.Consumer<AttributeList> edit) throws Exception {
     AttributeList list = new AttributeList();
     list.read(source.toFile());
+    edit.accept(list);
     for (var value : values.entrySet()) {
       list.remove(value.getKey());
       list.putNewAttribute(value.getKey()).addValue(value.getValue());

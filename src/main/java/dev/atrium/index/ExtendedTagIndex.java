@@ -1,0 +1,205 @@
+package dev.atrium.index;
+
+import static dev.atrium.index.schema.Tables.EXTENDED_QUERY_TAG;
+import static dev.atrium.index.schema.Tables.EXTENDED_QUERY_TAG_ERROR;
+import static dev.atrium.index.schema.Tables.INSTANCE;
+import static dev.atrium.index.schema.Tables.OPERATION;
+import static dev.atrium.index.schema.Tables.SERIES;
+import static dev.atrium.index.schema.Tables.STUDY;
+
+import dev.atrium.dicom.DataDictionary;
+import dev.atrium.index.schema.tables.records.ExtendedQueryTagRecord;
+import dev.atrium.query.ExtendedAttributes;
+import dev.atrium.query.QueryAttribute;
+import dev.atrium.query.QueryLevel;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * The extended query tags: their rows, errors and values' removal. Every change goes through
+ * here, which keeps a snapshot of the (few, at most 128) tags for the store path and the query
+ * engine and drops it after each change.
+ */
+public final class ExtendedTagIndex implements ExtendedAttributes {
+  public static final int MAX_TAGS = 128;
+  public static final String REINDEX = "reindex";
+  public static final String NOT_STARTED = "notStarted";
+  private static final int DELETE_BATCH = 10_000;
+
+  /** A tag to add, validated by the caller. */
+  public record NewTag(int tag, String vr, String privateCreator, QueryLevel level) {}
+
+  /** An instance whose value for a tag could not be indexed. */
+  public record TagError(String partition, String studyUid, String seriesUid, String sopUid, LocalDateTime createdAt,
+      String message) {}
+
+  private record Snapshot(long version, List<ExtendedTag> tags, List<QueryAttribute> ready) {}
+
+  private final Database db;
+  private final AtomicLong version = new AtomicLong();
+  private volatile Snapshot snapshot;
+
+  public ExtendedTagIndex(Database db) {
+    this.db = db;
+  }
+
+  /** All tags, in the order they were added (from the snapshot: error counts may lag). */
+  public List<ExtendedTag> all() {
+    return snapshot().tags();
+  }
+
+  /** Tags as they are now (error counts too), for the API. */
+  public List<ExtendedTag> page(int offset, int limit) {
+    return db.dsl().selectFrom(EXTENDED_QUERY_TAG).orderBy(EXTENDED_QUERY_TAG.TAG_KEY).limit(limit).offset(offset)
+        .fetch(ExtendedTagIndex::tag);
+  }
+
+  /** One tag as it is now, for the API. */
+  public Optional<ExtendedTag> current(int tag) {
+    return db.dsl().selectFrom(EXTENDED_QUERY_TAG).where(EXTENDED_QUERY_TAG.TAG_PATH.eq(String.format("%08X", tag)))
+        .fetchOptional(ExtendedTagIndex::tag);
+  }
+
+  /** The tags the store indexes: Adding and Ready ones. */
+  public List<ExtendedTag> active() {
+    return all().stream().filter(ExtendedTag::active).toList();
+  }
+
+  @Override
+  public List<QueryAttribute> readyAttributes() {
+    return snapshot().ready();
+  }
+
+  /**
+   * Inserts the tags (status Adding) and the reindex operation that will index the instances
+   * stored so far: those up to the highest instance pk now. Run it where no store commits at the
+   * same time (the index writer), so every later instance is indexed by the store instead.
+   */
+  public void add(List<NewTag> tags, String operationId) {
+    try {
+      Transactions.withRetry(db.dsl(), tx -> {
+        DSLContext dsl = tx.dsl();
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        var bounds = dsl.select(DSL.min(INSTANCE.PK), DSL.max(INSTANCE.PK)).from(INSTANCE).fetchOne();
+        long start = bounds.value1() == null ? 0 : bounds.value1() - 1;
+        long end = bounds.value2() == null ? 0 : bounds.value2();
+        dsl.insertInto(OPERATION)
+            .set(OPERATION.OPERATION_ID, operationId).set(OPERATION.OPERATION_TYPE, REINDEX)
+            .set(OPERATION.OP_STATUS, NOT_STARTED).set(OPERATION.PERCENT_COMPLETE, 0)
+            .set(OPERATION.START_WATERMARK, start).set(OPERATION.WATERMARK, start).set(OPERATION.END_WATERMARK, end)
+            .set(OPERATION.CREATED_AT, now).set(OPERATION.UPDATED_AT, now)
+            .execute();
+        for (NewTag t : tags) {
+          dsl.insertInto(EXTENDED_QUERY_TAG)
+              .set(EXTENDED_QUERY_TAG.TAG_PATH, String.format("%08X", t.tag())).set(EXTENDED_QUERY_TAG.TAG_VR, t.vr())
+              .set(EXTENDED_QUERY_TAG.PRIVATE_CREATOR, t.privateCreator())
+              .set(EXTENDED_QUERY_TAG.TAG_LEVEL, ExtendedTag.levelName(t.level()))
+              .set(EXTENDED_QUERY_TAG.TAG_STATUS, ExtendedTag.ADDING)
+              .set(EXTENDED_QUERY_TAG.QUERY_STATUS, ExtendedTag.ENABLED).set(EXTENDED_QUERY_TAG.ERROR_COUNT, 0)
+              .set(EXTENDED_QUERY_TAG.OPERATION_ID, operationId)
+              .set(EXTENDED_QUERY_TAG.CREATED_AT, now).set(EXTENDED_QUERY_TAG.UPDATED_AT, now)
+              .execute();
+        }
+        return null;
+      });
+    } finally {
+      invalidate();
+    }
+  }
+
+  public void setQueryStatus(int key, String queryStatus) {
+    update(key, EXTENDED_QUERY_TAG.QUERY_STATUS, queryStatus);
+  }
+
+  /** The first step of a delete: the store stops indexing the tag and queries stop seeing it. */
+  public void markDeleting(int key) {
+    update(key, EXTENDED_QUERY_TAG.TAG_STATUS, ExtendedTag.DELETING);
+  }
+
+  /**
+   * Removes a Deleting tag: its values in transactions of a bounded size (a tag may have a
+   * value for every instance), then its row and errors. Safe to run again after a crash.
+   */
+  public void delete(ExtendedTag tag) {
+    ValueTables t = ValueTables.forVr(tag.vr());
+    while (true) {
+      // The pk of the DELETE_BATCH-th value row bounds one transaction (DELETE … LIMIT is not portable).
+      Long bound = db.dsl().select(t.levelPk()).from(t.table()).where(t.tagKey().eq(tag.key()))
+          .orderBy(t.levelPk()).limit(1).offset(DELETE_BATCH - 1).fetchOne(t.levelPk());
+      var rows = t.tagKey().eq(tag.key());
+      int deleted = db.dsl().deleteFrom(t.table()).where(bound == null ? rows : rows.and(t.levelPk().le(bound)))
+          .execute();
+      if (bound == null || deleted == 0) break;
+    }
+    try {
+      db.dsl().deleteFrom(EXTENDED_QUERY_TAG).where(EXTENDED_QUERY_TAG.TAG_KEY.eq(tag.key())).execute();
+    } finally {
+      invalidate();
+    }
+  }
+
+  /** Errors of a tag, oldest first, with the UIDs of their instances. */
+  public List<TagError> errors(int key, int offset, int limit) {
+    return db.dsl()
+        .select(INSTANCE.PARTITION_NAME, STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
+            EXTENDED_QUERY_TAG_ERROR.CREATED_AT, EXTENDED_QUERY_TAG_ERROR.ERROR_MESSAGE)
+        .from(EXTENDED_QUERY_TAG_ERROR)
+        .join(INSTANCE).on(INSTANCE.PK.eq(EXTENDED_QUERY_TAG_ERROR.INSTANCE_PK))
+        .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
+        .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
+        .where(EXTENDED_QUERY_TAG_ERROR.TAG_KEY.eq(key))
+        .orderBy(EXTENDED_QUERY_TAG_ERROR.PK).limit(limit).offset(offset)
+        .fetch(r -> new TagError(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
+  }
+
+  /** Drops the snapshot after a change made elsewhere in the index (a reindex completing). */
+  void invalidate() {
+    version.incrementAndGet();
+  }
+
+  private <T> void update(int key, org.jooq.TableField<ExtendedQueryTagRecord, T> field, T value) {
+    try {
+      db.dsl().update(EXTENDED_QUERY_TAG).set(field, value)
+          .set(EXTENDED_QUERY_TAG.UPDATED_AT, LocalDateTime.now(ZoneOffset.UTC))
+          .where(EXTENDED_QUERY_TAG.TAG_KEY.eq(key)).execute();
+    } finally {
+      invalidate();
+    }
+  }
+
+  /**
+   * A snapshot taken while a change commits carries the version from before it, so the next
+   * call loads again: a change is never hidden for longer than the call that raced it.
+   */
+  private Snapshot snapshot() {
+    long wanted = version.get();
+    Snapshot current = snapshot;
+    if (current != null && current.version() == wanted) return current;
+    List<ExtendedTag> tags = db.dsl().selectFrom(EXTENDED_QUERY_TAG).orderBy(EXTENDED_QUERY_TAG.TAG_KEY)
+        .fetch(ExtendedTagIndex::tag);
+    List<QueryAttribute> ready = tags.stream().filter(t -> t.status().equals(ExtendedTag.READY))
+        .map(ExtendedTagIndex::attribute).toList();
+    current = new Snapshot(wanted, tags, ready);
+    snapshot = current;
+    return current;
+  }
+
+  private static ExtendedTag tag(ExtendedQueryTagRecord r) {
+    return new ExtendedTag(r.getTagKey(), (int) Long.parseLong(r.getTagPath(), 16), r.getTagVr(), r.getPrivateCreator(),
+        ExtendedTag.level(r.getTagLevel()), r.getTagStatus(), r.getQueryStatus(), r.getErrorCount(),
+        r.getOperationId(), r.getCreatedAt());
+  }
+
+  /** A ready tag as the query engine sees it; a private tag is named by its path. */
+  private static QueryAttribute attribute(ExtendedTag t) {
+    String keyword = t.privateCreator() != null ? t.path()
+        : DataDictionary.byTag(t.tag()).map(DataDictionary.Element::keyword).orElse(t.path());
+    return new QueryAttribute(t.tag(), keyword, t.vr(), t.level(), true, new QueryAttribute.Extension(t.key(),
+        t.privateCreator(), t.queryStatus().equals(ExtendedTag.ENABLED), t.errorCount() > 0));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.atrium.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What QIDO-RS and C-FIND may name: the standard catalog ({@link QueryAttributes}) and the
+ * extended query tags that are ready. Standard attributes win; an extended tag is never one of
+ * them (the API refuses to add those).
+ */
+public final class QueryCatalog {
+  private final ExtendedAttributes extended;
+
+  public QueryCatalog(ExtendedAttributes extended) {
+    this.extended = extended;
+  }
+
+  public Optional<QueryAttribute> byTag(int tag) {
+    Optional<QueryAttribute> standard = QueryAttributes.byTag(tag);
+    if (standard.isPresent()) return standard;
+    return extended.readyAttributes().stream().filter(a -> a.tag() == tag).findFirst();
+  }
+
+  /** A keyword ("PatientID") or an 8-digit hex tag ("00100020"), as QIDO accepts both. */
+  public Optional<QueryAttribute> byName(String name) {
+    Optional<QueryAttribute> standard = QueryAttributes.byName(name);
+    if (standard.isPresent()) return standard;
+    if (QueryAttributes.isHexTag(name)) return byTag((int) Long.parseLong(name, 16));
+    String lower = name.toLowerCase(Locale.ROOT);
+    return extended.readyAttributes().stream().filter(a -> a.keyword().toLowerCase(Locale.ROOT).equals(lower))
+        .findFirst();
+  }
+
+  /** Every attribute that can be returned at {@code level} (includefield=all). */
+  public List<QueryAttribute> usableAt(QueryLevel level) {
+    List<QueryAttribute> all = new ArrayList<>(QueryAttributes.all());
+    all.addAll(extended.readyAttributes());
+    return all.stream().filter(a -> QueryAttributes.usableAt(a, level)).toList();
+  }
+}
