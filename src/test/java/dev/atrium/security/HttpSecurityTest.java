@@ -116,7 +116,16 @@ class HttpSecurityTest {
         new Endpoint("POST", "/dicom-web/studies", Action.WRITE, false),
         new Endpoint("POST", study, Action.WRITE, false),
         new Endpoint("DELETE", "/dicom-web/studies/1.2.3.4.5.6.7.8.9", Action.DELETE, false),
-        new Endpoint("GET", "/dicom-web/partitions", Action.ADMIN, true));
+        new Endpoint("GET", "/dicom-web/partitions", Action.ADMIN, true),
+        new Endpoint("GET", "/dicom-web/extendedquerytags", Action.READ, true),
+        new Endpoint("POST", "/dicom-web/extendedquerytags", Action.MANAGE_EXTENDED_QUERY_TAGS, true),
+        new Endpoint("DELETE", "/dicom-web/extendedquerytags/00101002", Action.MANAGE_EXTENDED_QUERY_TAGS, true),
+        new Endpoint("GET", "/dicom-web/operations/00000000000000000000000000000000", Action.ADMIN, true),
+        new Endpoint("GET", "/fhir-sync", Action.ADMIN, true),
+        new Endpoint("GET", "/wado?requestType=WADO&studyUID=" + stored.study() + "&seriesUID=" + stored.series()
+            + "&objectUID=" + stored.sop(), Action.READ, false),
+        new Endpoint("GET", instance + "/rendered", Action.READ, false),
+        new Endpoint("GET", instance + "/frames/1", Action.READ, false));
   }
 
   static Stream<Arguments> roles() {
@@ -137,7 +146,9 @@ class HttpSecurityTest {
     String token = token(roles.toArray(String[]::new));
     List<String> wrong = new ArrayList<>();
     for (Endpoint endpoint : endpoints()) {
-      byte[] body = endpoint.method().equals("POST") ? Multipart.body(List.of()) : null;
+      byte[] body = !endpoint.method().equals("POST") ? null
+          : endpoint.path().contains("extendedquerytags") ? "[]".getBytes(StandardCharsets.UTF_8)
+          : Multipart.body(List.of());
       HttpResponse<String> response = send(endpoint.method(), endpoint.path(), token, body);
       boolean permitted = allowed.contains(endpoint.needs());
       int status = response.statusCode();
