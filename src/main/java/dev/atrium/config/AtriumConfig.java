@@ -68,10 +68,17 @@ public record AtriumConfig(
 
   /**
    * HTTP bearer-token authentication. {@code roles}: role name (a value of the {@code rolesClaim}
-   * claim) to action names.
+   * claim) to action names. {@code jwksCacheSeconds}: how long the issuer's keys are trusted
+   * before they are fetched again (a withdrawn key stops working within this time).
    */
   public record Security(boolean enabled, String issuer, String audience, String jwksUrl, String rolesClaim,
-      int clockSkewSeconds, List<String> algorithms, Map<String, List<String>> roles) {}
+      int clockSkewSeconds, List<String> algorithms, Map<String, List<String>> roles, int jwksCacheSeconds) {
+
+    /** The same with a shorter JWKS cache life (tests of key withdrawal). */
+    public Security withJwksCacheSeconds(int seconds) {
+      return new Security(enabled, issuer, audience, jwksUrl, rolesClaim, clockSkewSeconds, algorithms, roles, seconds);
+    }
+  }
 
   /** url empty: embedded H2 under dataDir. */
   public record Db(String url, String user, String password, int poolSize) {

@@ -29,7 +29,10 @@ final class SecurityConfigReader {
     AtriumConfig.Security security = new AtriumConfig.Security(enabled, r.textOr("security.issuer", ""),
         r.textOr("security.audience", ""), r.textOr("security.jwksUrl", ""), r.textOr("security.rolesClaim", "roles"),
         Integer.parseInt(r.textOr("security.clockSkewSeconds", "60")), List.copyOf(algorithms),
-        Collections.unmodifiableMap(roles));
+        Collections.unmodifiableMap(roles), Integer.parseInt(r.textOr("security.jwksCacheSeconds", "300")));
+    if (security.jwksCacheSeconds() < 2) {
+      throw new ConfigException("security.jwksCacheSeconds must be at least 2, not " + security.jwksCacheSeconds());
+    }
     if (enabled && (security.issuer().isEmpty() || security.audience().isEmpty() || algorithms.isEmpty())) {
       throw new ConfigException("security.enabled needs security.issuer, security.audience and security.algorithms");
     }

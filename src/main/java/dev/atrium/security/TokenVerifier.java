@@ -38,11 +38,17 @@ public final class TokenVerifier {
   private final RoleMapping roles;
 
   public TokenVerifier(AtriumConfig.Security config, URL jwksUrl, RoleMapping roles) {
+    long cacheMillis = config.jwksCacheSeconds() * 1000L;
     this.rolesClaim = config.rolesClaim();
     this.roles = roles;
     JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl,
             new DefaultResourceRetriever(HTTP_TIMEOUT_MS, HTTP_TIMEOUT_MS, JWKS_SIZE_LIMIT))
         .retrying(true)
+        .cache(cacheMillis, Math.min(HTTP_TIMEOUT_MS, cacheMillis / 4))
+        .refreshAheadCache(false)
+        // A token naming an unknown kid refetches the key set, at most this often: random kids
+        // in forged tokens must not turn the archive into a JWKS download loop.
+        .rateLimited(Math.min(30_000L, cacheMillis / 2))
         .build();
     Set<JWSAlgorithm> algorithms = new HashSet<>();
     for (String name : config.algorithms()) algorithms.add(JWSAlgorithm.parse(name));

@@ -141,7 +141,7 @@ class AuditTrailTest {
 
   private AtriumConfig.Security security() {
     return new AtriumConfig.Security(true, idp.issuerUrl("default").toString(), "atrium", "", "roles", 30,
-        List.of("RS256"), Map.of("DicomDataOwner", List.of("read", "write", "delete", "admin")));
+        List.of("RS256"), Map.of("DicomDataOwner", List.of("read", "write", "delete", "admin")), 300);
   }
 
   /** The decoded ParticipantObjectQuery of a message, or "". */

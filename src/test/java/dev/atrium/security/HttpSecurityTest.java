@@ -72,7 +72,7 @@ class HttpSecurityTest {
         issuer, AUDIENCE, "", "roles", 30, List.of("RS256", "ES256"), Map.of(
             "DicomDataOwner", List.of("read", "write", "delete", "manageExtendedQueryTags", "admin"),
             "DicomDataReader", List.of("read"),
-            "Uploader", List.of("write")))));
+            "Uploader", List.of("write")), 300)));
     stored = TestInstances.fresh();
     HttpResponse<String> stow = send("POST", "/dicom-web/studies", token("DicomDataOwner"),
         Multipart.body(TestInstances.ct(work, stored)));
