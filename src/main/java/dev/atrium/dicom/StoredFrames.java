@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The frames of a stored instance, reached without reading the other frames (PS3.18 10.4.1.1.5):
@@ -46,8 +47,8 @@ public final class StoredFrames {
     this.extendedLengths = extendedLengths;
   }
 
-  /** Reads the header up to Pixel Data; throws DicomParseException when the instance has no Pixel Data. */
-  public static StoredFrames open(DicomHeaderReader.Source source) throws IOException, DicomParseException {
+  /** Reads the header up to Pixel Data; empty when the instance has no Pixel Data. */
+  public static Optional<StoredFrames> open(DicomHeaderReader.Source source) throws IOException, DicomParseException {
     try (Part10File file = Part10File.open(source)) {
       ElementReader r = file.reader;
       ImagePixels.Collector module = new ImagePixels.Collector();
@@ -58,13 +59,13 @@ public final class StoredFrames {
           ImagePixels p = module.build();
           long start = r.position();
           if (r.length == ElementReader.UNDEFINED) {
-            return new StoredFrames(source, file.syntax, p, file.dataSetOffset, start, -1, offsets, lengths);
+            return Optional.of(new StoredFrames(source, file.syntax, p, file.dataSetOffset, start, -1, offsets, lengths));
           }
           if (file.syntax.encapsulated()) {
             throw new DicomParseException("Pixel Data has a defined length in the encapsulated "
                 + file.syntax.describe() + " (PS3.5 A.4 requires undefined length)");
           }
-          return new StoredFrames(source, file.syntax, p, file.dataSetOffset, start, r.length, null, null);
+          return Optional.of(new StoredFrames(source, file.syntax, p, file.dataSetOffset, start, r.length, null, null));
         }
         if (r.tag > ElementReader.PIXEL_DATA) break;
         if (ImagePixels.Collector.wanted(r.tag) && r.length >= 0 && r.length <= 64) {
@@ -78,7 +79,7 @@ public final class StoredFrames {
           r.skipValue();
         }
       }
-      throw new DicomParseException("the instance has no Pixel Data (7FE0,0010)");
+      return Optional.empty();
     } catch (ElementReader.BrokenElementException | EOFException e) {
       throw new DicomParseException(e.getMessage(), e);
     }

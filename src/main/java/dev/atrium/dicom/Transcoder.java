@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
@@ -63,9 +64,10 @@ public final class Transcoder {
     if (!canTranscode(from, to)) throw new UnsupportedTranscodingException(whyNot(from, to));
     if (!TransferSyntax.isNative(from)) {
       try {
-        StoredFrames.open(source).checkDecodable();
-      } catch (DicomParseException noPixelData) {
-        // nothing to decode: the rest of the data set re-encodes like any other
+        Optional<StoredFrames> frames = StoredFrames.open(source);
+        if (frames.isPresent()) frames.get().checkDecodable(); // else nothing to decode
+      } catch (DicomParseException e) {
+        throw new IOException("the stored instance cannot be read: " + e.getMessage(), e);
       }
     }
   }
@@ -111,14 +113,10 @@ public final class Transcoder {
     }
   }
 
-  private StoredFrames framesToDecode() throws IOException, UnsupportedTranscodingException {
-    try {
-      StoredFrames found = StoredFrames.open(source);
-      found.checkDecodable();
-      return found;
-    } catch (DicomParseException noPixelData) {
-      return null;
-    }
+  private StoredFrames framesToDecode() throws IOException, DicomParseException, UnsupportedTranscodingException {
+    StoredFrames found = StoredFrames.open(source).orElse(null);
+    if (found != null) found.checkDecodable();
+    return found;
   }
 
   /** The elements of the data set (depth 0) or of an item, up to {@code end} or the item's delimiter. */
