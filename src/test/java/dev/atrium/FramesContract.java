@@ -52,9 +52,7 @@ abstract class FramesContract extends ArchiveTest {
     pixels = CodecFixtures.pixelData(native16);
     pixels8 = CodecFixtures.pixelData(gray8);
     add("native", native16);
-    add("implicit", CodecFixtures.convert(native16, work, "dcmconv", "+ti"));
-    add("bigEndian", CodecFixtures.convert(native16, work, "dcmconv", "+tb"));
-    add("deflated", CodecFixtures.convert(native16, work, "dcmconv", "+td"));
+    for (var variant : CodecFixtures.inOtherNativeSyntaxes(native16, work).entrySet()) add(variant.getKey(), variant.getValue());
     add("rle", CodecFixtures.convert(native16, work, "dcmcrle"));
     add("jpeg", CodecFixtures.convert(native16, work, "dcmcjpeg", "+e1"));
     add("jpegNoTable", CodecFixtures.convert(native16, work, "dcmcjpeg", "+e1", "-ot"));

@@ -48,6 +48,15 @@ public final class CodecFixtures {
     return out;
   }
 
+  /** The file in the other native syntaxes, by dcmconv: "implicit", "bigEndian", "deflated". */
+  public static java.util.Map<String, Path> inOtherNativeSyntaxes(Path explicitLittleEndian, Path dir) throws Exception {
+    java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+    files.put("implicit", convert(explicitLittleEndian, dir, "dcmconv", "+ti"));
+    files.put("bigEndian", convert(explicitLittleEndian, dir, "dcmconv", "+tb"));
+    files.put("deflated", convert(explicitLittleEndian, dir, "dcmconv", "+td"));
+    return files;
+  }
+
   /** A copy of any PS3.10 file with new UIDs, keeping its transfer syntax and encoding (dcmodify). */
   public static Path withUids(Path source, Path dir, TestInstances.Uids uids) throws Exception {
     Path out = Files.createTempFile(dir, "uids", ".dcm");
