@@ -43,7 +43,8 @@ final class Negotiation {
         if (!reasons.contains(reason.getMessage())) reasons.add(reason.getMessage());
       }
     }
-    throw new HttpProblem(406, "none of Accept: " + accept + " can be served"
+    throw new HttpProblem(406, "none of Accept: " + (accept == null || accept.isBlank() ? "*/*" : accept)
+        + " can be served"
         + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")") + "; this resource is served as "
         + served);
   }
