@@ -19,8 +19,6 @@ final class Part10File implements Closeable {
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
   final String transferSyntaxUid;
-  final String sopClassUid;
-  final String sopInstanceUid;
   final TransferSyntax syntax;
   /** File offset where the data set begins (after the meta information). */
   final long dataSetOffset;
@@ -29,12 +27,9 @@ final class Part10File implements Closeable {
   final InputStream storedDataSet;
   private final InputStream file;
 
-  private Part10File(InputStream file, BufferedInputStream in, String ts, String sopClass, String sopInstance,
-      long dataSetOffset) {
+  private Part10File(InputStream file, BufferedInputStream in, String ts, long dataSetOffset) {
     this.file = file;
     this.transferSyntaxUid = ts;
-    this.sopClassUid = sopClass;
-    this.sopInstanceUid = sopInstance;
     this.syntax = TransferSyntax.of(ts);
     this.dataSetOffset = dataSetOffset;
     this.storedDataSet = in;
@@ -61,8 +56,6 @@ final class Part10File implements Closeable {
     }
     ElementReader meta = new ElementReader(in, true, true, 132);
     String ts = null;
-    String sopClass = null;
-    String sopInstance = null;
     while (true) {
       in.mark(2);
       int low = in.read();
@@ -70,20 +63,14 @@ final class Part10File implements Closeable {
       in.reset();
       if (low < 0 || high < 0 || (low | (high << 8)) != 0x0002) break;
       meta.next();
-      if (meta.length < 0 || meta.length > 1024) {
+      if (meta.tag == 0x00020010 && meta.length >= 0 && meta.length <= 1024) {
+        ts = new String(meta.value(), StandardCharsets.US_ASCII).replace("\0", "").trim();
+      } else {
         meta.skip(Math.max(0, meta.length));
-        continue;
-      }
-      String value = new String(meta.value(), StandardCharsets.US_ASCII).replace("\0", "").trim();
-      switch (meta.tag) {
-        case 0x00020002 -> sopClass = value;
-        case 0x00020003 -> sopInstance = value;
-        case 0x00020010 -> ts = value;
-        default -> { }
       }
     }
     if (ts == null) throw new DicomParseException("the File Meta Information has no Transfer Syntax UID (0002,0010)");
-    return new Part10File(file, in, ts, sopClass, sopInstance, meta.position());
+    return new Part10File(file, in, ts, meta.position());
   }
 
   /** Opens the data set stream again, positioned at {@code position} (seeking where the file allows). */

@@ -73,17 +73,18 @@ public final class Transcoder {
   }
 
   /**
-   * Writes the instance in transfer syntax {@code to}: a PS3.10 file when {@code part10}, else
-   * the bare data set (as a C-STORE sub-operation sends it). As stored when {@code to} is the
-   * stored syntax.
+   * Writes the instance in transfer syntax {@code to}: a PS3.10 file when {@code part10} (its
+   * File Meta Information naming the SOP Class and Instance given, as indexed), else the bare
+   * data set (as a C-STORE sub-operation sends it). As stored when {@code to} is the stored syntax.
    */
-  public static void transcode(DicomHeaderReader.Source source, String to, OutputStream out, boolean part10)
-      throws IOException, DicomParseException, UnsupportedTranscodingException {
-    new Transcoder(source, to).run(out, part10);
+  public static void transcode(DicomHeaderReader.Source source, String to, OutputStream out, boolean part10,
+      String sopClassUid, String sopInstanceUid) throws IOException, DicomParseException,
+      UnsupportedTranscodingException {
+    new Transcoder(source, to).run(out, part10, sopClassUid, sopInstanceUid);
   }
 
-  private void run(OutputStream out, boolean part10) throws IOException, DicomParseException,
-      UnsupportedTranscodingException {
+  private void run(OutputStream out, boolean part10, String sopClassUid, String sopInstanceUid)
+      throws IOException, DicomParseException, UnsupportedTranscodingException {
     try (Part10File file = Part10File.open(source)) {
       stored = file.syntax;
       if (stored.uid().equals(target.uid())) {
@@ -100,7 +101,7 @@ public final class Transcoder {
         throw new UnsupportedTranscodingException(whyNot(stored.uid(), target.uid()));
       }
       if (stored.encapsulated()) frames = framesToDecode();
-      if (part10) Part10Writer.writeHeader(out, file.sopClassUid, file.sopInstanceUid, target.uid(), null);
+      if (part10) Part10Writer.writeHeader(out, sopClassUid, sopInstanceUid, target.uid(), null);
       OutputStream body = target.deflated()
           ? new DeflaterOutputStream(new Unclosable(out), new Deflater(Deflater.DEFAULT_COMPRESSION, true), BUFFER)
           : out;

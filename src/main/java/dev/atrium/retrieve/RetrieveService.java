@@ -131,7 +131,8 @@ public final class RetrieveService {
       return;
     }
     try {
-      Transcoder.transcode(() -> blobs.open(instance.blobKey()), target, out, part10);
+      Transcoder.transcode(() -> blobs.open(instance.blobKey()), target, out, part10, instance.sopClassUid(),
+          instance.sopInstanceUid());
     } catch (DicomParseException e) {
       throw unreadable(instance, e);
     }
