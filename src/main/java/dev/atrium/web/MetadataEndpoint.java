@@ -62,14 +62,8 @@ final class MetadataEndpoint implements Route.Endpoint {
     return document.replace(DicomJsonEncoder.INSTANCE_URL, url).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** PS3.18 10.4.1.1.2 / 8.7.3.2: DICOM JSON by default, multipart PS3.19 XML on request. */
   private static Format negotiate(String accept) {
-    return Negotiation.choose(accept, range -> {
-      MediaType part = range.partType();
-      if (range.covers("application/dicom+json") || range.is("application/json")) return Format.JSON;
-      if (part != null && part.covers(DICOM_XML)) return Format.XML;
-      return null;
-    }, "application/dicom+json or multipart/related; type=\"application/dicom+xml\"");
+    return Negotiation.xmlRatherThanJson(accept) ? Format.XML : Format.JSON;
   }
 
   private interface Documents {

@@ -48,4 +48,17 @@ final class Negotiation {
         + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")") + "; this resource is served as "
         + served);
   }
+
+  /**
+   * QIDO-RS results and WADO-RS metadata (PS3.18 8.7.3.2, 10.6.3): DICOM JSON by default, PS3.19
+   * XML in multipart/related on request. True for XML.
+   */
+  static boolean xmlRatherThanJson(String accept) {
+    return choose(accept, range -> {
+      MediaType part = range.partType();
+      if (range.covers("application/dicom+json") || range.is("application/json")) return false;
+      if (part != null && part.covers("application/dicom+xml")) return true;
+      return null;
+    }, "application/dicom+json or multipart/related; type=\"application/dicom+xml\"");
+  }
 }
