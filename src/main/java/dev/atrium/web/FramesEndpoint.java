@@ -45,6 +45,10 @@ final class FramesEndpoint implements Route.Endpoint {
         .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
     StoredFrames frames = retrieve.frames(instance)
         .orElseThrow(() -> new HttpProblem(400, "the instance has no Pixel Data, so it has no frames"));
+    if (!frames.transferSyntax().encapsulated() && !frames.pixels().framesByteAligned()) {
+      throw new HttpProblem(406, "the frames of this instance are bit-packed across byte boundaries (Bits Allocated "
+          + frames.pixels().bitsAllocated() + ") and cannot be sent one by one; retrieve the instance or /bulkdata");
+    }
     for (int n : numbers) {
       if (n > frames.numberOfFrames()) {
         throw new HttpProblem(400, "frame " + n + " is out of range: the instance has " + frames.numberOfFrames()
