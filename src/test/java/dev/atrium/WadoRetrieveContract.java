@@ -15,8 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.TagFromName;
 import dev.atrium.support.CodecFixtures;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
@@ -155,13 +153,7 @@ abstract class WadoRetrieveContract extends ArchiveTest {
       Path theirs = CodecFixtures.convert(file(entry.getKey()), work, entry.getValue());
       assertThat(CodecFixtures.transferSyntax(ours)).as(entry.getKey()).isEqualTo(EXPLICIT_LE);
       assertThat(CodecFixtures.pixelData(ours)).as(entry.getKey() + " pixels").isEqualTo(CodecFixtures.pixelData(theirs));
-      AttributeList a = CodecFixtures.read(ours);
-      AttributeList b = CodecFixtures.read(theirs);
-      for (var tag : List.of(TagFromName.PhotometricInterpretation, TagFromName.Rows, TagFromName.Columns,
-          TagFromName.BitsAllocated, TagFromName.SamplesPerPixel, TagFromName.NumberOfFrames,
-          TagFromName.SOPInstanceUID)) {
-        assertThat(CodecFixtures.value(a, tag)).as(entry.getKey() + " " + tag).isEqualTo(CodecFixtures.value(b, tag));
-      }
+      assertThat(CodecFixtures.decodedImage(ours)).as(entry.getKey()).isEqualTo(CodecFixtures.decodedImage(theirs));
     }
     assertThat(CodecFixtures.pixelData(transcoded("jpegLosslessSv1", EXPLICIT_LE)))
         .as("lossless: the original pixels").isEqualTo(CodecFixtures.pixelData(ct));

@@ -31,6 +31,11 @@ final class Negotiation {
    * what the endpoint can send, for the 406 message.
    */
   static <T> T choose(String accept, Offer<T> offer, String served) {
+    return choose(accept, "Accept", offer, served);
+  }
+
+  /** As {@link #choose(String, Offer, String)}, the ranges coming from {@code from} (named in the 406). */
+  static <T> T choose(String accept, String from, Offer<T> offer, String served) {
     List<MediaType> ranges = MediaType.parseList(accept);
     if (ranges.isEmpty()) ranges = List.of(MediaType.parse("*/*"));
     List<String> reasons = new ArrayList<>();
@@ -43,10 +48,39 @@ final class Negotiation {
         if (!reasons.contains(reason.getMessage())) reasons.add(reason.getMessage());
       }
     }
-    throw new HttpProblem(406, "none of Accept: " + (accept == null || accept.isBlank() ? "*/*" : accept)
+    throw new HttpProblem(406, "none of " + from + ": " + (accept == null || accept.isBlank() ? "*/*" : accept)
         + " can be served"
         + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")") + "; this resource is served as "
         + served);
+  }
+
+  /**
+   * One of the concrete types {@code offered} (in the server's order of preference), for
+   * endpoints that serve single media types without parameters: rendered images (an Accept
+   * header or the accept query parameter, PS3.18 8.3.3.1) and WADO-URI's contentType list (9.4.1.1).
+   * A wildcard range offers a type only when no more specific range names it (RFC 9110 12.5.1:
+   * "*&#47;*, image/jpeg;q=0" excludes JPEG).
+   */
+  static String chooseType(String accept, String from, List<String> offered) {
+    List<MediaType> ranges = MediaType.parseList(accept);
+    return choose(accept, from, range -> offered.stream()
+        .filter(type -> range.equals(mostSpecific(ranges, type)) || ranges.isEmpty() && range.covers(type))
+        .findFirst().orElse(null), String.join(" or ", offered));
+  }
+
+  /** The range that decides a type's q: the type itself, else its "major/*", else "*&#47;*"; the first of equals. */
+  private static MediaType mostSpecific(List<MediaType> ranges, String type) {
+    String major = type.substring(0, type.indexOf('/') + 1) + "*";
+    MediaType best = null;
+    int bestSpecificity = -1;
+    for (MediaType range : ranges) {
+      int specificity = range.is(type) ? 2 : range.is(major) ? 1 : range.is("*/*") ? 0 : -1;
+      if (specificity > bestSpecificity) {
+        best = range;
+        bestSpecificity = specificity;
+      }
+    }
+    return best;
   }
 
   /**

@@ -137,13 +137,30 @@ public final class CodecFixtures {
   }
 
   /** A whole attribute list, for comparing values other than Pixel Data. */
-  public static AttributeList read(Path file) throws Exception {
+  private static AttributeList read(Path file) throws Exception {
     AttributeList list = new AttributeList();
     list.read(file.toFile());
     return list;
   }
 
-  public static String value(AttributeList list, AttributeTag tag) {
+  /**
+   * What a decompressed copy must share with another decoder's (dcmdjpeg, dcmdrle): the Pixel Data
+   * and the attributes that describe it, by name.
+   */
+  public static java.util.Map<String, String> decodedImage(Path file) throws Exception {
+    AttributeList list = read(file);
+    java.util.Map<String, String> image = new java.util.LinkedHashMap<>();
+    for (AttributeTag tag : List.of(TagFromName.PhotometricInterpretation, TagFromName.Rows, TagFromName.Columns,
+        TagFromName.BitsAllocated, TagFromName.SamplesPerPixel, TagFromName.NumberOfFrames,
+        TagFromName.SOPInstanceUID)) {
+      image.put(list.getDictionary().getNameFromTag(tag), value(list, tag));
+    }
+    image.put("PixelData", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(list.get(TagFromName.PixelData).getByteValues(false))));
+    return image;
+  }
+
+  private static String value(AttributeList list, AttributeTag tag) {
     return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
   }
 
