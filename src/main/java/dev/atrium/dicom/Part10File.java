@@ -19,6 +19,9 @@ final class Part10File implements Closeable {
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
   final String transferSyntaxUid;
+  /** Media Storage SOP Class and Instance UIDs (0002,0002), (0002,0003); null when the meta information lacks them. */
+  final String sopClassUid;
+  final String sopInstanceUid;
   final TransferSyntax syntax;
   /** File offset where the data set begins (after the meta information). */
   final long dataSetOffset;
@@ -27,10 +30,12 @@ final class Part10File implements Closeable {
   final InputStream storedDataSet;
   private final InputStream file;
 
-  private Part10File(InputStream file, BufferedInputStream in, String ts, long dataSetOffset) {
+  private Part10File(InputStream file, BufferedInputStream in, String[] meta, long dataSetOffset) {
     this.file = file;
-    this.transferSyntaxUid = ts;
-    this.syntax = TransferSyntax.of(ts);
+    this.transferSyntaxUid = meta[2];
+    this.sopClassUid = meta[0];
+    this.sopInstanceUid = meta[1];
+    this.syntax = TransferSyntax.of(meta[2]);
     this.dataSetOffset = dataSetOffset;
     this.storedDataSet = in;
     InputStream dataSet = syntax.deflated() ? new InflaterInputStream(in, new Inflater(true), BUFFER) : in;
@@ -48,14 +53,15 @@ final class Part10File implements Closeable {
     }
   }
 
-  private static Part10File read(InputStream file) throws IOException, DicomParseException {
+  /** Reads the preamble and File Meta Information of {@code file}, which the result then owns. */
+  static Part10File read(InputStream file) throws IOException, DicomParseException {
     BufferedInputStream in = new BufferedInputStream(file, BUFFER);
     byte[] head = in.readNBytes(132);
     if (head.length < 132 || !Arrays.equals(Arrays.copyOfRange(head, 128, 132), DICM)) {
       throw new DicomParseException("not a DICOM PS3.10 file: no 128-byte preamble followed by 'DICM'");
     }
     ElementReader meta = new ElementReader(in, true, true, 132);
-    String ts = null;
+    String[] values = new String[3]; // (0002,0002), (0002,0003), (0002,0010)
     while (true) {
       in.mark(2);
       int low = in.read();
@@ -63,14 +69,22 @@ final class Part10File implements Closeable {
       in.reset();
       if (low < 0 || high < 0 || (low | (high << 8)) != 0x0002) break;
       meta.next();
-      if (meta.tag == 0x00020010 && meta.length >= 0 && meta.length <= 1024) {
-        ts = new String(meta.value(), StandardCharsets.US_ASCII).replace("\0", "").trim();
+      int slot = switch (meta.tag) {
+        case 0x00020002 -> 0;
+        case 0x00020003 -> 1;
+        case 0x00020010 -> 2;
+        default -> -1;
+      };
+      if (slot >= 0 && meta.length >= 0 && meta.length <= 1024) {
+        values[slot] = new String(meta.value(), StandardCharsets.US_ASCII).replace("\0", "").trim();
       } else {
         meta.skip(Math.max(0, meta.length));
       }
     }
-    if (ts == null) throw new DicomParseException("the File Meta Information has no Transfer Syntax UID (0002,0010)");
-    return new Part10File(file, in, ts, meta.position());
+    if (values[2] == null) {
+      throw new DicomParseException("the File Meta Information has no Transfer Syntax UID (0002,0010)");
+    }
+    return new Part10File(file, in, values, meta.position());
   }
 
   /** Opens the data set stream again, positioned at {@code position} (seeking where the file allows). */
