@@ -62,6 +62,7 @@ abstract class FramesContract extends ArchiveTest {
     add("baseline8", CodecFixtures.convert(gray8, work, "dcmcjpeg", "+eb"));
     add("singleFrame", TestInstances.ct(work, TestInstances.fresh()));
     add("report", Corpus.testFile("reportsi.dcm"));
+    add("ybr422", Corpus.testFile("SC_ybr_full_422_uncompressed.dcm"));
     HttpResponse<String> response = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
         Multipart.body(stored.values().stream().map(Stored::file).toArray(Path[]::new)));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -96,6 +97,15 @@ abstract class FramesContract extends ArchiveTest {
         }
       }
     }
+  }
+
+  @Test
+  void aNativeYbrFull422FrameHoldsTwoSamplesAPixel() throws Exception {
+    // PS3.3 C.7.6.3.1.2: Y1 Y2 Cb Cr for each pair of pixels, so a frame is rows x columns x 2 bytes here.
+    HttpResponse<byte[]> response = frames("ybr422", "1", OCTET_PARTS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    byte[] pixelData = CodecFixtures.pixelData(file("ybr422"));
+    assertThat(MultipartResponse.parts(response)).extracting(MultipartResponse.Part::body).containsExactly(pixelData);
   }
 
   // ---- compressed frames as stored ----

@@ -75,6 +75,7 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     add("jpegLossless", CodecFixtures.convert(ct, work, "dcmcjpeg", "+el"));
     add("jpegBaselineGray", CodecFixtures.convert(gray8, work, "dcmcjpeg", "+eb"));
     add("jpegBaselineColor", d.resolve("SC_rgb_jpeg_dcmtk.dcm"));
+    add("jpegBaselineYbr422", d.resolve("SC_rgb_dcmtk_+eb+cy+s2.dcm")); // chrominance subsampled
     add("jpegExtended12Bit", d.resolve("JPGExtended.dcm"));
     add("rleColor2Frames", d.resolve("SC_rgb_rle_2frame.dcm"));
     add("j2kLossless", d.resolve("MR_small_jp2klossless.dcm"));
@@ -147,7 +148,8 @@ abstract class WadoRetrieveContract extends ArchiveTest {
   @Test
   void decompressedPixelDataEqualsDcmtksDecompression() throws Exception {
     Map<String, String> decompressor = Map.of("rle", "dcmdrle", "jpegLosslessSv1", "dcmdjpeg", "jpegLossless",
-        "dcmdjpeg", "jpegBaselineGray", "dcmdjpeg", "jpegBaselineColor", "dcmdjpeg", "rleColor2Frames", "dcmdrle");
+        "dcmdjpeg", "jpegBaselineGray", "dcmdjpeg", "jpegBaselineColor", "dcmdjpeg", "jpegBaselineYbr422", "dcmdjpeg",
+        "rleColor2Frames", "dcmdrle");
     for (var entry : decompressor.entrySet()) {
       Path ours = transcoded(entry.getKey(), EXPLICIT_LE);
       Path theirs = CodecFixtures.convert(file(entry.getKey()), work, entry.getValue());

@@ -190,7 +190,7 @@ public final class Transcoder {
   /** Encapsulated Pixel Data becomes native: each frame decoded in turn, then the fragments skipped. */
   private void decodedPixelData() throws IOException, DicomParseException, UnsupportedTranscodingException {
     if (frames == null) throw ElementReader.broken(ElementReader.PIXEL_DATA, "is encapsulated in a native syntax");
-    ImagePixels p = frames.pixels();
+    ImagePixels p = frames.decodedPixels(); // every sample: YBR_FULL_422 decodes to three a pixel
     long total = p.frameLength() * p.numberOfFrames();
     String vr = p.bitsAllocated() <= 8 ? "OB" : "OW";
     writer.header(ElementReader.PIXEL_DATA, vr, total + (total % 2));
