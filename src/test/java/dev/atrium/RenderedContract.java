@@ -95,6 +95,17 @@ abstract class RenderedContract extends RenderingFixtures {
     assertSamePixels(image(url(ctLossless, "/rendered"), PNG, PNG, 64, 48), image(url(ct, "/rendered"), PNG, PNG));
   }
 
+  @Test
+  void bigEndianAndDeflatedDataSetsRenderAsTheLittleEndianOne() throws Exception {
+    // Frames are found and read by the same locator as /frames, which reads every native syntax.
+    for (String option : new String[] {"+tb", "+td"}) {
+      Uids uids = TestInstances.fresh();
+      Stored converted = new Stored(uids, CodecFixtures.convert(ct(uids), work, "dcmconv", option));
+      store(converted);
+      assertSamePixels(image(url(converted, "/rendered"), PNG, PNG, 64, 48), image(url(ct, "/rendered"), PNG, PNG));
+    }
+  }
+
   private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {
     assertThat(actual.getWidth()).isEqualTo(expected.getWidth());
     assertThat(actual.getHeight()).isEqualTo(expected.getHeight());
