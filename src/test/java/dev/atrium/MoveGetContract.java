@@ -527,7 +527,9 @@ abstract class MoveGetContract extends ArchiveTest {
   private void assertArrivedDecompressed(Path directory, List<Uids> expected) throws Exception {
     Map<String, Path> arrived = new HashMap<>();
     try (Stream<Path> listing = Files.list(directory)) {
-      for (Path file : listing.filter(Files::isRegularFile).toList()) arrived.put(Part10.read(file).sopInstanceUid(), file);
+      for (Path file : listing.filter(Files::isRegularFile).toList()) {
+        arrived.put(Part10.read(file).sopInstanceUid(), file);
+      }
     }
     for (Uids uids : expected) {
       Path received = arrived.get(uids.sop());

@@ -65,7 +65,8 @@ public final class StoredFrames {
               throw new DicomParseException("Pixel Data is encapsulated (undefined length) in the native "
                   + file.syntax.describe() + ", which PS3.5 A.4 does not allow");
             }
-            return Optional.of(new StoredFrames(source, file.syntax, p, file.dataSetOffset, start, -1, offsets, lengths));
+            return Optional.of(new StoredFrames(source, file.syntax, p, file.dataSetOffset, start, -1, offsets,
+                lengths));
           }
           if (file.syntax.encapsulated()) {
             throw new DicomParseException("Pixel Data has a defined length in the encapsulated "

@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The one retrieve path: locate instances through the index, stream their bytes from the store.
- * Protocol adapters (WADO-RS, C-MOVE, C-GET; WADO-URI later) all come through here.
+ * Protocol adapters (WADO-RS, WADO-URI, C-MOVE, C-GET) all come through here, and all transcode through
+ * {@link #writeAs}.
  */
 public final class RetrieveService {
   private static final int COPY_BUFFER = 64 * 1024;

@@ -29,7 +29,8 @@ final class RenderedParameters {
       throw new HttpProblem(400, "query parameter 'iccprofile': only 'no' is supported, not '" + icc + "'");
     }
     String accept = QueryValues.single(query, "accept");
-    RenderedFormat format = accept != null ? format(accept, "query parameter 'accept'") : format(acceptHeader, "Accept");
+    RenderedFormat format = accept != null ? format(accept, "query parameter 'accept'")
+        : format(acceptHeader, "Accept");
     String window = QueryValues.single(query, "window");
     String viewport = QueryValues.single(query, "viewport");
     String quality = QueryValues.single(query, "quality");
