@@ -9,7 +9,9 @@
 //   "studySearches": { "<name>": { <queryParams as passed to searchForStudies> }, ... },
 //   "walk": "<name of the study search whose studies are walked down to series, instances, bytes>",
 //   "seriesSearch": { <queryParams for searchForSeries without a study, optional> },
-//   "instanceSearch": { <queryParams for searchForInstances without a study, optional> }
+//   "instanceSearch": { <queryParams for searchForInstances without a study, optional> },
+//   "frames": [ { "studyInstanceUID", "seriesInstanceUID", "sopInstanceUID", "frameNumbers": [1, 3],
+//                 "mediaTypes": [ { "mediaType", "transferSyntaxUID" } ] (optional) }, ... ]
 // }
 'use strict';
 
@@ -140,6 +142,19 @@ async function main() {
   if (spec.instanceSearch) {
     out.instanceSearch = results('searchForInstances',
       await client.searchForInstances({ queryParams: spec.instanceSearch })).map(i => first(i, TAG.SOPInstanceUID));
+  }
+  out.frames = [];
+  for (const request of spec.frames || []) {
+    // retrieveInstanceFrames answers with one ArrayBuffer per frame, in the order asked.
+    const parts = await client.retrieveInstanceFrames(request);
+    if (!Array.isArray(parts)) throw new Error(`retrieveInstanceFrames ${request.sopInstanceUID}: not a list of parts`);
+    out.frames.push({
+      sopInstanceUID: request.sopInstanceUID,
+      parts: parts.map(part => ({
+        bytes: part.byteLength,
+        sha256: require('crypto').createHash('sha256').update(Buffer.from(part)).digest('hex'),
+      })),
+    });
   }
   out.problems = problems;
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');

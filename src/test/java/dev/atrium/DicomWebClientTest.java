@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
+import dev.atrium.support.CodecFixtures;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.TestArchive;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * QIDO-RS and WADO-RS instance retrieve as the npm package dicomweb-client (the client OHIF uses)
+ * QIDO-RS, WADO-RS instance retrieve and frames as the npm package dicomweb-client (the client OHIF uses)
  * sees them: src/test/node/qido.js drives the client under Node against a real Atrium and prints
  * what it got; this test asserts the client saw exactly the studies, series and instances stored.
  * Needs node and npm (scripts/bootstrap test installs them); the first run installs the pinned
@@ -223,6 +224,59 @@ class DicomWebClientTest extends ArchiveTest {
     assertThat(readers.hasNext()).as(name + " is an image").isTrue();
     assertThat(readers.next().getFormatName()).as(name).isEqualToIgnoringCase(format);
     return ImageIO.read(new ByteArrayInputStream(bytes));
+  }
+
+  @Test
+  void dicomwebClientRetrievesFramesDecodedAndAsStored() throws Exception {
+    Uids multiFrame = TestInstances.fresh();
+    Uids rle = TestInstances.fresh();
+    Path nativeFile = CodecFixtures.multiFrame(work, multiFrame, 5, 32, 40, 12);
+    Path rleFile = CodecFixtures.withUids(CodecFixtures.convert(nativeFile, work, "dcmcrle"), work, rle);
+    HttpResponse<String> stored = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(nativeFile, rleFile));
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    byte[] pixels = CodecFixtures.pixelData(nativeFile);
+    int frameBytes = 32 * 40 * 2;
+    List<byte[]> rleItems = CodecFixtures.items(rleFile, work);
+
+    ObjectNode spec = JSON.createObjectNode();
+    var frames = spec.putArray("frames");
+    frames.add(frameRequest(multiFrame, List.of(2, 5), null));
+    frames.add(frameRequest(rle, List.of(4, 1), null)); // default: application/octet-stream, decoded
+    frames.add(frameRequest(rle, List.of(3), Map.of("mediaType", "image/x-dicom-rle",
+        "transferSyntaxUID", "1.2.840.10008.1.2.5")));
+    JsonNode seen = runClient(spec).get("frames");
+
+    assertThat(seen).hasSize(3);
+    assertThat(digests(seen.get(0))).containsExactly(sha256(frame(pixels, 2, frameBytes)),
+        sha256(frame(pixels, 5, frameBytes)));
+    assertThat(digests(seen.get(1))).as("RLE frames decoded to the original pixels")
+        .containsExactly(sha256(frame(pixels, 4, frameBytes)), sha256(frame(pixels, 1, frameBytes)));
+    assertThat(digests(seen.get(2))).as("an RLE frame as stored").containsExactly(sha256(rleItems.get(3)));
+  }
+
+  private static ObjectNode frameRequest(Uids u, List<Integer> numbers, Map<String, String> mediaType) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("studyInstanceUID", u.study());
+    request.put("seriesInstanceUID", u.series());
+    request.put("sopInstanceUID", u.sop());
+    request.set("frameNumbers", JSON.valueToTree(numbers));
+    if (mediaType != null) request.set("mediaTypes", JSON.valueToTree(List.of(mediaType)));
+    return request;
+  }
+
+  private static List<String> digests(JsonNode framesSeen) {
+    List<String> digests = new ArrayList<>();
+    for (JsonNode part : framesSeen.get("parts")) digests.add(part.get("sha256").asText());
+    return digests;
+  }
+
+  private static byte[] frame(byte[] pixelData, int number, int length) {
+    return java.util.Arrays.copyOfRange(pixelData, (number - 1) * length, number * length);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   // ---- running the client ----

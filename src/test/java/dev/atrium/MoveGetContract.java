@@ -7,6 +7,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dimse.net.CommandSet;
+import dev.atrium.support.CodecFixtures;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.HoldingStoreScp;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * C-MOVE and C-GET as real SCUs see them (dcmtk movescu to a dcmtk storescp, getscu), against each index database:
  * both information models at every level, instances arriving byte for byte as stored in their stored transfer
- * syntax, refusals (unknown destination, a destination that refuses the syntax, a bad identifier), C-CANCEL, and
- * a delete while a move runs.
+ * syntax, or transcoded (as dcmdjpeg, dcmdrle, dcmconv make them) where the peer did not accept that syntax;
+ * refusals (unknown destination, an instance no codec can transcode, a bad identifier), C-CANCEL, and a delete
+ * while a move runs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MoveGetContract extends ArchiveTest {
@@ -221,7 +223,8 @@ abstract class MoveGetContract extends ArchiveTest {
         "-k", "StudyInstanceUID=" + a1.get(0).study()), concat(a1, a2));
     getAndCompare(List.of("-P", "+xs", "-k", "QueryRetrieveLevel=SERIES", "-k", "PatientID=MG-P2",
         "-k", "StudyInstanceUID=" + c1.get(0).study(), "-k", "SeriesInstanceUID=" + c1.get(0).series()), c1);
-    // (getscu's +xi offers explicit VR little endian whatever its help says, so the implicit one is for C-MOVE)
+    // (getscu's +xi offers explicit VR little endian whatever its help says: the implicit one arrives transcoded,
+    // see getOfAnImplicitAndACompressedInstanceByAnScuOfferingExplicitLittleEndianOnly)
     getAndCompare(List.of("-P", "-k", "QueryRetrieveLevel=IMAGE", "-k", "PatientID=MG-P1",
         "-k", "StudyInstanceUID=" + a1.get(0).study(), "-k", "SeriesInstanceUID=" + a1.get(0).series(),
         "-k", "SOPInstanceUID=" + a1.get(1).sop() + "\\" + a1.get(2).sop()), List.of(a1.get(1), a1.get(2)));
@@ -238,16 +241,42 @@ abstract class MoveGetContract extends ArchiveTest {
   }
 
   @Test
-  void getOfInstancesInASyntaxTheScuDidNotOfferFailsThoseSubOperations() throws Exception {
-    // getscu's default offers uncompressed syntaxes only: C4 arrives, the compressed C1-C3 cannot. (dcmtk 3.6.7's
-    // getscu does not read the final response's identifier, the Failed SOP Instance UID List that PS3.4 C.4.3.1.3
-    // asks for, and so reports a failed release afterwards; the raw SCU of the C-MOVE tests reads that list.)
+  void getTranscodesWhatTheScuDidNotOfferAndFailsOnlyWhatHasNoCodec() throws Exception {
+    // getscu's default offers explicit VR little endian only: C4 arrives as stored, the JPEG lossless C1 and the
+    // RLE C2 decompressed; the JPEG-LS C3 has no codec here and fails. (dcmtk 3.6.7's getscu does not read the
+    // final response's identifier, the Failed SOP Instance UID List that PS3.4 C.4.3.1.3 asks for, and so reports
+    // a failed release afterwards; the raw SCU of the C-MOVE tests reads that list.)
     Path into = Files.createTempDirectory(work, "get");
     Dcmtk.Result result = Dcmtk.run(120, getscu(archive.aeTitle(), into, List.of("-S", "-k", "QueryRetrieveLevel=STUDY",
         "-k", "StudyInstanceUID=" + c1.get(0).study())));
     assertThat(result.output()).contains("Received C-GET Response (Warning: SubOperationsCompleteOneOrMoreFailures)")
-        .contains("Number of Completed Suboperations : 1").contains("Number of Failed Suboperations    : 4");
-    assertThat(receivedUids(into)).containsExactlyInAnyOrderElementsOf(sops(c4));
+        .contains("Number of Completed Suboperations : 4").contains("Number of Failed Suboperations    : 1");
+    assertThat(receivedUids(into)).containsExactlyInAnyOrderElementsOf(sops(concat(c1, c2, c4)));
+    assertArrivedDecompressed(into, concat(c1, c2));
+  }
+
+  @Test
+  void getOfAnImplicitAndACompressedInstanceByAnScuOfferingExplicitLittleEndianOnly() throws Exception {
+    Path into = Files.createTempDirectory(work, "get");
+    Dcmtk.Result result = Dcmtk.run(120, getscu(archive.aeTitle(), into, List.of("-S", "-k", "QueryRetrieveLevel=STUDY",
+        "-k", "StudyInstanceUID=" + d.get(0).study())));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("Received C-GET Response (Success)")
+        .contains("Number of Completed Suboperations : 1");
+    Part10 implicit = Part10.read(onlyFile(into));
+    assertThat(implicit.sopInstanceUid()).isEqualTo(d.get(0).sop());
+    assertThat(implicit.transferSyntaxUid()).isEqualTo(EXPLICIT_LE);
+    Path stored = storedCopy(d.get(0));
+    Path dcmconv = CodecFixtures.convert(stored, work, "dcmconv", "+te");
+    assertThat(CodecFixtures.normalizedDump(onlyFile(into))).as("the implicit instance, as dcmconv +te makes it")
+        .isEqualTo(CodecFixtures.normalizedDump(dcmconv));
+    assertThat(CodecFixtures.pixelData(onlyFile(into))).isEqualTo(CodecFixtures.pixelData(stored));
+
+    Path compressed = Files.createTempDirectory(work, "get");
+    getAndCount(compressed, List.of("-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID="
+        + c2.get(0).study(), "-k", "SeriesInstanceUID=" + c2.get(0).series(), "-k", "SOPInstanceUID="
+        + c2.get(0).sop()), 1);
+    assertArrivedDecompressed(compressed, c2);
   }
 
   @Test
@@ -275,31 +304,43 @@ abstract class MoveGetContract extends ArchiveTest {
   }
 
   @Test
-  void destinationRefusingTheStoredSyntaxGetsTheRestAndTheFailuresAreListed() throws Exception {
+  void destinationAcceptingOnlyUncompressedReceivesCompressedInstancesDecompressed() throws Exception {
+    uncompressed.clear();
+    Dcmtk.Result result = movescu(uncompressed.aeTitle, List.of("-S", "-k", "QueryRetrieveLevel=SERIES",
+        "-k", "StudyInstanceUID=" + c1.get(0).study(), "-k", "SeriesInstanceUID=" + c1.get(0).series() + "\\"
+            + c2.get(0).series()));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("Received Final Move Response (Success)");
+    assertThat(receivedUids(uncompressed.directory)).containsExactlyInAnyOrderElementsOf(sops(concat(c1, c2)));
+    assertArrivedDecompressed(uncompressed.directory, concat(c1, c2));
+  }
+
+  @Test
+  void destinationRefusingWhatCannotBeTranscodedGetsTheRestAndTheFailuresAreListed() throws Exception {
     uncompressed.clear();
     byte[] identifier = identifier("SERIES", Map.of(0x0020000D, c1.get(0).study(),
-        0x0020000E, c1.get(0).series() + "\\" + c4.get(0).series()));
+        0x0020000E, c3.get(0).series() + "\\" + c4.get(0).series()));
     List<RawDimseScu.Response> responses = rawMove(uncompressed.aeTitle, identifier, false);
     RawDimseScu.Response last = responses.get(responses.size() - 1);
     assertThat(last.status()).isEqualTo(0xB000);
-    assertThat(counts(last)).containsExactly(1, 2, 0);
-    assertThat(failedUids(last)).containsExactlyInAnyOrderElementsOf(sops(c1));
+    assertThat(counts(last)).containsExactly(1, 1, 0);
+    assertThat(failedUids(last)).containsExactlyInAnyOrderElementsOf(sops(c3));
     assertThat(receivedUids(uncompressed.directory)).containsExactlyInAnyOrderElementsOf(sops(c4));
     for (RawDimseScu.Response pending : responses.subList(0, responses.size() - 1)) {
       assertThat(pending.status()).isEqualTo(0xFF00);
       CommandSet p = pending.command();
-      assertThat(p.getInt(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS, -1) + sum(counts(pending))).isEqualTo(3);
+      assertThat(p.getInt(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS, -1) + sum(counts(pending))).isEqualTo(2);
     }
 
-    // none can be sent: refused as a whole, every UID listed
+    // none can be sent (JPEG-LS has no codec here): refused as a whole, every UID listed
     RawDimseScu.Response none = last(rawMove(uncompressed.aeTitle, identifier("SERIES", Map.of(
-        0x0020000D, c1.get(0).study(), 0x0020000E, c1.get(0).series())), false));
+        0x0020000D, c3.get(0).study(), 0x0020000E, c3.get(0).series())), false));
     assertThat(none.status()).isEqualTo(0xA702);
-    assertThat(counts(none)).containsExactly(0, 2, 0);
-    assertThat(failedUids(none)).containsExactlyInAnyOrderElementsOf(sops(c1));
+    assertThat(counts(none)).containsExactly(0, 1, 0);
+    assertThat(failedUids(none)).containsExactlyInAnyOrderElementsOf(sops(c3));
 
     Dcmtk.Result result = movescu(uncompressed.aeTitle, List.of("-S", "-k", "QueryRetrieveLevel=SERIES",
-        "-k", "StudyInstanceUID=" + c1.get(0).study(), "-k", "SeriesInstanceUID=" + c1.get(0).series() + "\\"
+        "-k", "StudyInstanceUID=" + c3.get(0).study(), "-k", "SeriesInstanceUID=" + c3.get(0).series() + "\\"
             + c4.get(0).series()));
     assertThat(result.output()).contains("Received Final Move Response (Warning");
   }
@@ -431,6 +472,13 @@ abstract class MoveGetContract extends ArchiveTest {
     assertArrivedAsStored(into, wado, expected);
   }
 
+  private void getAndCount(Path into, List<String> options, int completed) throws Exception {
+    Dcmtk.Result result = Dcmtk.run(120, getscu(archive.aeTitle(), into, options));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("Received C-GET Response (Success)")
+        .contains("Number of Completed Suboperations : " + completed);
+  }
+
   private Dcmtk.Result movescu(String destination, List<String> options) throws Exception {
     return movescu(archive.aeTitle(), destination, options);
   }
@@ -469,6 +517,44 @@ abstract class MoveGetContract extends ArchiveTest {
       assertThat(received.transferSyntaxUid()).isEqualTo(syntaxOf.get(uids.sop()));
       assertThat(stored.transferSyntaxUid()).isEqualTo(syntaxOf.get(uids.sop()));
       assertThat(Arrays.equals(received.dataSet(), stored.dataSet())).as("data set of " + uids.sop()).isTrue();
+    }
+  }
+
+  /**
+   * Each compressed instance arrived in explicit VR little endian with the Pixel Data (and the attributes that
+   * describe it) that dcmtk's dcmdjpeg or dcmdrle makes of the stored instance.
+   */
+  private void assertArrivedDecompressed(Path directory, List<Uids> expected) throws Exception {
+    Map<String, Path> arrived = new HashMap<>();
+    try (Stream<Path> listing = Files.list(directory)) {
+      for (Path file : listing.filter(Files::isRegularFile).toList()) {
+        arrived.put(Part10.read(file).sopInstanceUid(), file);
+      }
+    }
+    for (Uids uids : expected) {
+      Path received = arrived.get(uids.sop());
+      assertThat(received).as("arrived: " + uids.sop()).isNotNull();
+      assertThat(Part10.read(received).transferSyntaxUid()).isEqualTo(EXPLICIT_LE);
+      String tool = syntaxOf.get(uids.sop()).equals(RLE) ? "dcmdrle" : "dcmdjpeg";
+      Path theirs = CodecFixtures.convert(storedCopy(uids), work, tool);
+      assertThat(CodecFixtures.decodedImage(received)).as(uids.sop() + " against " + tool)
+          .isEqualTo(CodecFixtures.decodedImage(theirs));
+    }
+  }
+
+  /** The instance as the archive stores it (WADO-RS without a transfer syntax), in a file. */
+  private Path storedCopy(Uids uids) throws Exception {
+    Path file = Files.createTempFile(work, "stored", ".dcm");
+    Files.write(file, Http.getBytes(archive.dicomWeb() + "/studies/" + uids.study() + "/series/" + uids.series()
+        + "/instances/" + uids.sop(), "application/dicom").body());
+    return file;
+  }
+
+  private static Path onlyFile(Path directory) throws Exception {
+    try (Stream<Path> listing = Files.list(directory)) {
+      List<Path> files = listing.filter(Files::isRegularFile).toList();
+      assertThat(files).hasSize(1);
+      return files.get(0);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import com.pixelmed.dicom.TagFromName;
 import dev.atrium.support.Bytes;
+import dev.atrium.support.CodecFixtures;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.TestImage;
 import dev.atrium.support.TestInstances;
@@ -94,6 +95,17 @@ abstract class RenderedContract extends RenderingFixtures {
     assertSamePixels(image(url(ctLossless, "/rendered"), PNG, PNG, 64, 48), image(url(ct, "/rendered"), PNG, PNG));
   }
 
+  @Test
+  void bigEndianAndDeflatedDataSetsRenderAsTheLittleEndianOne() throws Exception {
+    // Frames are found and read by the same locator as /frames, which reads every native syntax.
+    for (String option : new String[] {"+tb", "+td"}) {
+      Uids uids = TestInstances.fresh();
+      Stored converted = new Stored(uids, CodecFixtures.convert(ct(uids), work, "dcmconv", option));
+      store(converted);
+      assertSamePixels(image(url(converted, "/rendered"), PNG, PNG, 64, 48), image(url(ct, "/rendered"), PNG, PNG));
+    }
+  }
+
   private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {
     assertThat(actual.getWidth()).isEqualTo(expected.getWidth());
     assertThat(actual.getHeight()).isEqualTo(expected.getHeight());
@@ -109,10 +121,10 @@ abstract class RenderedContract extends RenderingFixtures {
     Uids rle = TestInstances.fresh();
     Uids jpeg = TestInstances.fresh();
     Uids lossy = TestInstances.fresh();
-    Stored rgbRle = new Stored(rle, TestImage.compress(rgb(rle), work, "dcmcrle"));
+    Stored rgbRle = new Stored(rle, CodecFixtures.convert(rgb(rle), work, "dcmcrle"));
     // dcmcjpeg +eb stores RGB as YBR_FULL_422 (PS3.5 8.2.1), which the codec turns back into RGB.
-    Stored rgbJpeg = new Stored(jpeg, TestImage.compress(rgb(jpeg), work, "dcmcjpeg", "+eb", "+un"));
-    Stored monoJpeg = new Stored(lossy, TestImage.compress(TestImage.grayscale(lossy, 64, 48, 8, 8, false,
+    Stored rgbJpeg = new Stored(jpeg, CodecFixtures.convert(rgb(jpeg), work, "dcmcjpeg", "+eb", "+un"));
+    Stored monoJpeg = new Stored(lossy, CodecFixtures.convert(TestImage.grayscale(lossy, 64, 48, 8, 8, false,
         "MONOCHROME1").write(work, (f, x, y, s) -> MONO1_STORED[quadrant(x, y, 64, 48)]), work, "dcmcjpeg", "+eb", "+un"));
     store(rgbRle, rgbJpeg, monoJpeg);
 
@@ -173,7 +185,7 @@ abstract class RenderedContract extends RenderingFixtures {
   @Test
   void aFrameIsDecodedWithoutTheOtherFrames() throws Exception {
     Uids uids = TestInstances.fresh();
-    Path rle = TestImage.compress(multiFrame(work, uids), work, "dcmcrle");
+    Path rle = CodecFixtures.convert(multiFrame(work, uids), work, "dcmcrle");
     // Break frame 1's RLE header (its segment count): frames 2 and 3 must still render.
     byte[] bytes = Files.readAllBytes(rle);
     int pixelData = Bytes.indexOf(bytes, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00});
@@ -196,8 +208,8 @@ abstract class RenderedContract extends RenderingFixtures {
     Uids withTable = TestInstances.fresh();
     Uids withoutTable = TestInstances.fresh();
     Stored original = new Stored(plain, fragmented(plain));
-    Stored table = new Stored(withTable, TestImage.compress(fragmented(withTable), work, "dcmcjpeg", "+fs", "4"));
-    Stored noTable = new Stored(withoutTable, TestImage.compress(fragmented(withoutTable), work, "dcmcjpeg", "+fs",
+    Stored table = new Stored(withTable, CodecFixtures.convert(fragmented(withTable), work, "dcmcjpeg", "+fs", "4"));
+    Stored noTable = new Stored(withoutTable, CodecFixtures.convert(fragmented(withoutTable), work, "dcmcjpeg", "+fs",
         "4", "-ot"));
     store(original, table, noTable);
     for (int frame = 1; frame <= 3; frame++) {
@@ -372,7 +384,7 @@ abstract class RenderedContract extends RenderingFixtures {
     Uids sr = TestInstances.fresh();
     Uids jpegLs = TestInstances.fresh();
     Stored report = new Stored(sr, TestInstances.copyWith(Corpus.testFile("test-SR.dcm"), work, sr));
-    Stored ls = new Stored(jpegLs, TestImage.compress(ct(jpegLs), work, "dcmcjpls"));
+    Stored ls = new Stored(jpegLs, CodecFixtures.convert(ct(jpegLs), work, "dcmcjpls"));
     store(report, ls);
     assertThat(expectStatus(url(report, "/rendered"), PNG, 406).body()).contains("not an image");
     assertThat(expectStatus(url(ls, "/rendered"), PNG, 406).body()).contains("1.2.840.10008.1.2.4.80");

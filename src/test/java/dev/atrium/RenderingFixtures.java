@@ -3,6 +3,7 @@ package dev.atrium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pixelmed.dicom.TagFromName;
+import dev.atrium.support.CodecFixtures;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.TestImage;
@@ -49,7 +50,7 @@ abstract class RenderingFixtures extends ArchiveTest {
     Uids c = TestInstances.fresh();
     ct = new Stored(c, ct(c));
     Uids lossless = TestInstances.fresh();
-    ctLossless = new Stored(lossless, TestImage.compress(ct(lossless), work, "dcmcjpeg"));
+    ctLossless = new Stored(lossless, CodecFixtures.convert(ct(lossless), work, "dcmcjpeg"));
     Uids m = TestInstances.fresh();
     mono1 = new Stored(m, TestImage.grayscale(m, 64, 48, 8, 8, false, "MONOCHROME1")
         .write(work, (f, x, y, s) -> MONO1_STORED[quadrant(x, y, 64, 48)]));

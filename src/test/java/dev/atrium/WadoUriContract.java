@@ -2,18 +2,23 @@ package dev.atrium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrium.support.CodecFixtures;
 import dev.atrium.support.Http;
 import dev.atrium.support.TestInstances;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
  * WADO-URI (PS3.18 9) over real HTTP: each content type, the rendering parameters of the URI
- * service (sharing the WADO-RS rendering path), and each error.
+ * service (sharing the WADO-RS rendering path), transcoding (sharing the WADO-RS and C-MOVE/C-GET
+ * path), and each error.
  */
 abstract class WadoUriContract extends RenderingFixtures {
+  private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+
   private String wado(Stored s, String more) {
     return archive.baseUrl() + "/wado?requestType=WADO&studyUID=" + s.uids().study() + "&seriesUID="
         + s.uids().series() + "&objectUID=" + s.uids().sop() + more;
@@ -47,14 +52,37 @@ abstract class WadoUriContract extends RenderingFixtures {
       assertThat(response.headers().firstValue("Content-Type")).hasValue("application/dicom");
       assertThat(response.body()).as(query).isEqualTo(stored);
     }
-    assertThat(expectStatus(wado(ctLossless, "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.1"),
-        null, 406).body()).contains("1.2.840.10008.1.2.4.70");
     assertThat(expectStatus(wado(ct, "&contentType=application/dicom&transferSyntax=1.2.x"), null, 400).body())
         .contains("transferSyntax");
     assertThat(expectStatus(wado(ct, "&contentType=application/dicom&windowCenter=1&windowWidth=2"), null, 400)
         .body()).contains("windowCenter");
     assertThat(expectStatus(wado(ct, "&contentType=image/jpeg&transferSyntax=1.2.840.10008.1.2.1"), null, 400)
         .body()).contains("transferSyntax");
+  }
+
+  @Test
+  void applicationDicomWithAnotherTransferSyntaxIsTranscodedAsWadoRsAndCMoveDo() throws Exception {
+    for (String syntax : new String[] {EXPLICIT_LE, "1.2.840.10008.1.2", "1.2.840.10008.1.2.2"}) {
+      HttpResponse<byte[]> response = Http.getBytes(wado(ctLossless, "&contentType=application/dicom&transferSyntax="
+          + syntax), null);
+      assertThat(response.statusCode()).as(syntax).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/dicom");
+      Path ours = Files.write(Files.createTempFile(work, "wado-uri", ".dcm"), response.body());
+      assertThat(CodecFixtures.transferSyntax(ours)).isEqualTo(syntax);
+      Path theirs = CodecFixtures.convert(ctLossless.file(), work, "dcmdjpeg");
+      assertThat(CodecFixtures.decodedImage(ours)).as(syntax + " against dcmdjpeg")
+          .isEqualTo(CodecFixtures.decodedImage(theirs));
+    }
+    Path implicit = Files.write(Files.createTempFile(work, "wado-uri", ".dcm"), Http.getBytes(wado(ct,
+        "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2"), null).body());
+    assertThat(CodecFixtures.normalizedDump(implicit)).as("native to native, as dcmconv +ti does it")
+        .isEqualTo(CodecFixtures.normalizedDump(CodecFixtures.convert(ct.file(), work, "dcmconv", "+ti")));
+
+    // The archive decodes but does not encode: a compressed syntax other than the stored one is 406, named.
+    assertThat(expectStatus(wado(ct, "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.80"), null,
+        406).body()).contains("transferSyntax").contains("1.2.840.10008.1.2.4.80");
+    assertThat(expectStatus(wado(ctLossless, "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.50"),
+        null, 406).body()).contains("1.2.840.10008.1.2.4.50");
   }
 
   @Test

@@ -10,32 +10,35 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
- * What an image's header says about its pixels and their grayscale transforms, read with
- * PixelMed up to Pixel Data. Refuses, with a message, pixel formats the renderer does not handle.
+ * What an image's header says about its grayscale transforms and palette, read with PixelMed up
+ * to Pixel Data. The pixel layout itself is {@link ImagePixels}, read by {@link StoredFrames}.
  */
 final class ImageHeader {
   private static final AttributeTag SEGMENTED_RED_PALETTE = new AttributeTag(0x0028, 0x1221);
   private static final AttributeTag MODALITY_LUT_SEQUENCE = new AttributeTag(0x0028, 0x3000);
-  private static final Set<String> COLOR = Set.of("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT");
 
   private final AttributeList list;
   private final ImagePixels pixels;
+  private final Palette palette;
 
-  private ImageHeader(AttributeList list, ImagePixels pixels) {
+  private ImageHeader(AttributeList list, ImagePixels pixels, Palette palette) {
     this.list = list;
     this.pixels = pixels;
+    this.palette = palette;
   }
 
-  static ImageHeader read(InputStream part10) throws IOException, DicomParseException, NotRenderableException {
+  static ImageHeader read(InputStream part10, ImagePixels pixels) throws IOException, DicomParseException,
+      NotRenderableException {
     AttributeList list = DicomHeaderReader.readAttributes(part10);
-    return new ImageHeader(list, pixels(list));
+    boolean palette = pixels.photometricInterpretation().equals("PALETTE COLOR");
+    return new ImageHeader(list, pixels, palette ? palette(list) : null);
   }
 
-  ImagePixels pixels() {
-    return pixels;
+  /** The PALETTE COLOR tables; null for other photometric interpretations. */
+  Palette palette() {
+    return palette;
   }
 
   /** The transforms of frame {@code frame} (1-based): its functional groups first, then the top level. */
@@ -76,42 +79,7 @@ final class ImageHeader {
     return windows;
   }
 
-  private static ImagePixels pixels(AttributeList list) throws NotRenderableException {
-    int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
-    int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
-    if (rows <= 0 || columns <= 0) throw new NotRenderableException("the instance is not an image (no Rows and Columns)");
-    String photometric = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PhotometricInterpretation).strip();
-    int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
-    int bitsAllocated = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
-    int bitsStored = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, bitsAllocated);
-    int highBit = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.HighBit, bitsStored - 1);
-    boolean monochrome = photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2");
-    boolean palette = photometric.equals("PALETTE COLOR");
-    if (!monochrome && !palette && !COLOR.contains(photometric)) {
-      throw new NotRenderableException("Photometric Interpretation '" + photometric + "' is not rendered here "
-          + "(MONOCHROME1, MONOCHROME2, PALETTE COLOR, RGB and YBR_FULL(_422) are)");
-    }
-    if (samples != ((monochrome || palette) ? 1 : 3)) {
-      throw new NotRenderableException("Samples per Pixel " + samples + " does not fit Photometric Interpretation "
-          + photometric + " (PS3.3 C.7.6.3.1.1)");
-    }
-    if (bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
-      throw new NotRenderableException("Bits Allocated " + bitsAllocated + " is not rendered here (8, 16 and 32 are)");
-    }
-    if (bitsStored < 1 || bitsStored > bitsAllocated || highBit < bitsStored - 1 || highBit >= bitsAllocated) {
-      throw new NotRenderableException("Bits Stored " + bitsStored + " and High Bit " + highBit
-          + " do not fit Bits Allocated " + bitsAllocated + " (PS3.5 8.1.1)");
-    }
-    return new ImagePixels(
-        Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).strip(),
-        rows, columns, samples, photometric, bitsAllocated, bitsStored, highBit,
-        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1,
-        Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0),
-        Math.max(1, Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1)),
-        palette ? palette(list) : null);
-  }
-
-  private static ImagePixels.Palette palette(AttributeList list) throws NotRenderableException {
+  private static Palette palette(AttributeList list) throws NotRenderableException {
     if (list.get(SEGMENTED_RED_PALETTE) != null) {
       throw new NotRenderableException("segmented palette colour tables (PS3.3 C.7.9.2) are not rendered here");
     }
@@ -124,7 +92,7 @@ final class ImageHeader {
     if (red == null || green == null || blue == null) {
       throw new NotRenderableException("PALETTE COLOR without its three palette colour tables (PS3.3 C.7.6.3.1.5)");
     }
-    return new ImagePixels.Palette(red, green, blue);
+    return new Palette(red, green, blue);
   }
 
   /**

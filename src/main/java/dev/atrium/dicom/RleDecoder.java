@@ -1,60 +1,56 @@
 package dev.atrium.dicom;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 /**
- * DICOM RLE Lossless (PS3.5 Annex G) for any bit depth: a 64-byte header of segment offsets,
- * one PackBits segment per byte of each sample, most significant byte first (G.2). Decodes to
- * little endian samples, colour-by-plane, which is how {@link FrameDecoder} then reads them.
+ * Decodes one RLE Lossless frame (PS3.5 Annex G) to native pixels: the 64-byte header lists the
+ * segments, one per byte of each sample (most significant byte first), each PackBits encoded.
+ * The result is little endian, color-by-pixel (Planar Configuration 0).
  */
 final class RleDecoder {
-  private static final int HEADER = 64;
-
   private RleDecoder() {}
 
-  static byte[] decode(byte[] frame, int rows, int columns, int samplesPerPixel, int bytesPerSample)
-      throws NotRenderableException {
-    int pixels = rows * columns;
-    int segments = samplesPerPixel * bytesPerSample;
-    if (frame.length < HEADER) throw broken("the frame is shorter than its 64-byte header");
-    ByteBuffer header = ByteBuffer.wrap(frame, 0, HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    int declared = header.getInt();
-    if (declared != segments) {
-      throw broken("it has " + declared + " segments where " + segments + " are needed (G.5)");
+  static byte[] decode(byte[] frame, ImagePixels p) throws UnsupportedTranscodingException {
+    if (p.bitsAllocated() % 8 != 0 || p.bitsAllocated() == 0) {
+      throw new UnsupportedTranscodingException("RLE frames with Bits Allocated " + p.bitsAllocated()
+          + " cannot be decoded");
     }
-    long[] offsets = new long[segments + 1];
-    for (int i = 0; i < segments; i++) offsets[i] = Integer.toUnsignedLong(header.getInt());
-    offsets[segments] = frame.length;
+    int bytesPerSample = p.bitsAllocated() / 8;
+    int pixels = p.rows() * p.columns();
+    int segments = p.samplesPerPixel() * bytesPerSample;
+    if (frame.length < 64 || le32(frame, 0) != segments) {
+      throw new UnsupportedTranscodingException("RLE frame header does not list " + segments
+          + " segments for " + p.samplesPerPixel() + " samples of " + p.bitsAllocated() + " bits (PS3.5 G.4)");
+    }
     byte[] out = new byte[pixels * segments];
-    for (int segment = 0; segment < segments; segment++) {
-      if (offsets[segment] < HEADER || offsets[segment] > offsets[segment + 1]) {
-        throw broken("segment " + (segment + 1) + " has offset " + offsets[segment]);
+    for (int s = 0; s < segments; s++) {
+      int start = le32(frame, 4 + 4 * s);
+      int end = s + 1 < segments ? le32(frame, 8 + 4 * s) : frame.length;
+      if (start < 64 || end > frame.length || start > end) {
+        throw new UnsupportedTranscodingException("RLE segment " + (s + 1) + " lies outside its frame");
       }
-      int sample = segment / bytesPerSample;
-      int significance = bytesPerSample - 1 - segment % bytesPerSample; // byte index within a little endian sample
-      unpack(frame, (int) offsets[segment], (int) offsets[segment + 1], out,
-          sample * pixels * bytesPerSample + significance, bytesPerSample, pixels);
+      int sample = s / bytesPerSample;
+      int littleEndianByte = bytesPerSample - 1 - s % bytesPerSample;
+      unpack(frame, start, end, out, sample * bytesPerSample + littleEndianByte, segments, pixels);
     }
     return out;
   }
 
-  /** PackBits (G.3.1): n in 0..127 copies n+1 bytes, n in -127..-1 repeats the next byte 1-n times, -128 is a no-op. */
-  private static void unpack(byte[] in, int from, int to, byte[] out, int start, int stride, int count) {
+  /** PackBits (PS3.5 G.3.1): n ≥ 0 copies n+1 bytes, -127 ≤ n ≤ -1 repeats the next byte 1-n times. */
+  private static void unpack(byte[] in, int from, int end, byte[] out, int first, int stride, int count) {
     int written = 0;
+    int at = first;
     int i = from;
-    while (i < to && written < count) {
+    while (i < end && written < count) {
       int n = in[i++];
       if (n >= 0) {
-        for (int k = 0; k <= n && i < to && written < count; k++) out[start + stride * written++] = in[i++];
-      } else if (n != -128 && i < to) {
-        byte value = in[i++];
-        for (int k = 0; k < 1 - n && written < count; k++) out[start + stride * written++] = value;
+        for (int k = 0; k <= n && i < end && written < count; k++, written++, at += stride) out[at] = in[i++];
+      } else if (n != -128 && i < end) {
+        byte b = in[i++];
+        for (int k = 0; k < 1 - n && written < count; k++, written++, at += stride) out[at] = b;
       }
     }
   }
 
-  private static NotRenderableException broken(String what) {
-    return new NotRenderableException("the RLE frame cannot be decoded: " + what);
+  private static int le32(byte[] b, int at) {
+    return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
   }
 }

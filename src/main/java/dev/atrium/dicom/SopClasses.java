@@ -5,8 +5,8 @@ import com.pixelmed.dicom.SOPClass;
 /** Which abstract syntaxes are Storage SOP Classes (PS3.4 B.5), and transfer syntax facts. */
 public final class SopClasses {
   public static final String VERIFICATION = "1.2.840.10008.1.1";
-  public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
-  public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
+  public static final String IMPLICIT_VR_LITTLE_ENDIAN = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
+  public static final String EXPLICIT_VR_LITTLE_ENDIAN = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
   public static final String PATIENT_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.1.1";
   public static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
   public static final String PATIENT_ROOT_MOVE = "1.2.840.10008.5.1.4.1.2.1.2";

@@ -1,27 +1,90 @@
 package dev.atrium.dimse;
 
 import dev.atrium.dicom.FileMetaReader;
+import dev.atrium.dicom.TransferSyntax;
+import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.dimse.net.AcceptedContext;
 import dev.atrium.dimse.net.DataSetWriter;
+import dev.atrium.index.StoredInstance;
+import dev.atrium.retrieve.RetrieveService;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * How a stored instance goes out in a C-STORE sub-operation: on which accepted presentation context, and the bytes
- * it sends there. Today: as stored, on a context in its stored transfer syntax, or not at all (the sub-operation
- * fails). A transcoder (issue #4) plugs in here: another context, and a writer that converts.
+ * it sends there (PS3.4 C.4.2.3.1 and C.4.3.3.1 leave the transfer syntax to the SCP, among those the peer
+ * accepted). As stored when a context in the stored transfer syntax was accepted; else transcoded through the
+ * retrieve path into an accepted syntax the archive can produce, Explicit VR Little Endian first, then Implicit
+ * VR Little Endian (every SCP supports it, PS3.5 10.1), then the others in the peer's order; else not at all.
  */
 final class SubOperationSyntax {
+  private static final List<String> PREFERRED =
+      List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+
   private SubOperationSyntax() {}
 
   record Sending(AcceptedContext context, DataSetWriter writer) {}
 
-  /** @param buffer the copy buffer of the sub-operations run (bounded, reused for every instance) */
-  static Optional<Sending> choose(FileMetaReader.DataSet stored, List<AcceptedContext> accepted, byte[] buffer) {
-    return accepted.stream().filter(c -> c.transferSyntax().equals(stored.transferSyntaxUid())).findFirst()
-        .map(context -> new Sending(context, out -> {
+  /** No accepted context can carry the instance; the message says why (the sub-operation fails with it). */
+  static final class Unsendable extends Exception {
+    Unsendable(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param stored the instance's data set, opened; sent as it is when its syntax was accepted
+   * @param buffer the copy buffer of the sub-operations run (bounded, reused for every instance)
+   */
+  static Sending choose(StoredInstance instance, FileMetaReader.DataSet stored, List<AcceptedContext> accepted,
+      RetrieveService retrieve, byte[] buffer) throws IOException, Unsendable {
+    String storedSyntax = stored.transferSyntaxUid();
+    for (AcceptedContext context : accepted) {
+      if (context.transferSyntax().equals(storedSyntax)) {
+        return new Sending(context, out -> {
           int n;
           while ((n = stored.stream().read(buffer)) > 0) out.write(buffer, 0, n);
-        }));
+        });
+      }
+    }
+    List<String> reasons = new ArrayList<>();
+    for (AcceptedContext context : byPreference(accepted)) {
+      String target = context.transferSyntax();
+      if (!RetrieveService.canTranscode(storedSyntax, target)) {
+        note(reasons, RetrieveService.whyNotTranscodable(storedSyntax, target));
+        continue;
+      }
+      try {
+        retrieve.checkTranscodable(instance, target);
+      } catch (UnsupportedTranscodingException e) {
+        note(reasons, e.getMessage());
+        continue;
+      }
+      return new Sending(context, out -> {
+        try {
+          retrieve.writeAs(instance, target, out, false);
+        } catch (UnsupportedTranscodingException e) {
+          // Checked above; a frame that still fails to decode leaves a data set half sent: the association goes.
+          throw new IOException("transcoding " + instance.sopInstanceUid() + " failed while sending: "
+              + e.getMessage(), e);
+        }
+      });
+    }
+    throw new Unsendable("no presentation context for " + instance.sopClassUid() + " in its stored "
+        + TransferSyntax.of(storedSyntax).describe() + " accepted"
+        + (reasons.isEmpty() ? "" : ", and it cannot be sent in an accepted one: " + String.join("; ", reasons)));
+  }
+
+  private static void note(List<String> reasons, String reason) {
+    if (!reasons.contains(reason)) reasons.add(reason);
+  }
+
+  private static List<AcceptedContext> byPreference(List<AcceptedContext> accepted) {
+    return accepted.stream().sorted(Comparator.comparingInt(c -> {
+      int rank = PREFERRED.indexOf(c.transferSyntax());
+      return rank < 0 ? PREFERRED.size() : rank;
+    })).toList();
   }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * store through the retrieve path to the destination, one outstanding at a time; a pending response with the
  * counts after each. While the destination stores one instance, the pending response for the one before goes
  * out and the next instance is opened, so neither waits on the other. An instance that cannot be opened (deleted
- * meanwhile) or has no accepted context counts as failed and the run goes on.
+ * meanwhile) or that no accepted context can carry, as stored or transcoded, counts as failed and the run goes on.
  */
 final class SubOperations {
   private static final Logger log = LoggerFactory.getLogger(SubOperations.class);
@@ -117,15 +117,16 @@ final class SubOperations {
     } catch (IOException e) {
       return new Prepared(instance, null, null, e.getMessage());
     }
-    Optional<SubOperationSyntax.Sending> sending =
-        SubOperationSyntax.choose(dataSet, destination.requestContexts(instance.sopClassUid()), buffer);
-    if (sending.isEmpty()) {
-      Prepared refused = new Prepared(instance, dataSet, null, "no presentation context for "
-          + instance.sopClassUid() + " in " + dataSet.transferSyntaxUid() + " accepted");
+    try {
+      SubOperationSyntax.Sending sending = SubOperationSyntax.choose(instance, dataSet,
+          destination.requestContexts(instance.sopClassUid()), retrieve, buffer);
+      return new Prepared(instance, dataSet, sending, null);
+    } catch (SubOperationSyntax.Unsendable | IOException e) {
+      Prepared refused = new Prepared(instance, dataSet, null, e instanceof NoSuchFileException
+          ? "deleted while the retrieve ran" : e.getMessage());
       refused.close();
       return refused;
     }
-    return new Prepared(instance, dataSet, sending.get(), null);
   }
 
   private static CommandSet storeRequest(Prepared prepared, CommandSet request, MoveOriginator originatorOrNull) {

@@ -3,6 +3,7 @@ package dev.atrium.retrieve;
 import dev.atrium.dicom.DecodedFrame;
 import dev.atrium.dicom.ImagePixels;
 import dev.atrium.dicom.Lut;
+import dev.atrium.dicom.Palette;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 
@@ -14,7 +15,7 @@ import java.awt.image.Raster;
 final class ColorRendering {
   private ColorRendering() {}
 
-  static BufferedImage render(DecodedFrame frame, ImagePixels pixels) {
+  static BufferedImage render(DecodedFrame frame, ImagePixels pixels, Palette palette) {
     Raster raster = frame.raster();
     int w = raster.getWidth();
     int h = raster.getHeight();
@@ -26,7 +27,7 @@ final class ColorRendering {
       for (int b = 0; b < bands.length; b++) raster.getSamples(0, y, w, 1, b, bands[b]);
       for (int x = 0; x < w; x++) {
         rgb[x] = switch (frame.color()) {
-          case PALETTE -> palette(pixels.palette(), stored.signExtend(stored.raw(bands[0][x])));
+          case PALETTE -> palette(palette, stored.signExtend(stored.raw(bands[0][x])));
           case YBR_FULL -> ybrFull(stored.toByte(bands[0][x], pixels.bitsStored()),
               stored.toByte(bands[1][x], pixels.bitsStored()), stored.toByte(bands[2][x], pixels.bitsStored()));
           default -> pack(stored.toByte(bands[0][x], pixels.bitsStored()),
@@ -38,7 +39,7 @@ final class ColorRendering {
     return out;
   }
 
-  private static int palette(ImagePixels.Palette palette, long index) {
+  private static int palette(Palette palette, long index) {
     return pack(entry(palette.red(), index), entry(palette.green(), index), entry(palette.blue(), index));
   }
 

@@ -52,7 +52,7 @@ public final class RenderService {
       DecodedFrame frame = frames.decode(request.frame());
       BufferedImage image = frame.color() == DecodedFrame.Color.GRAYSCALE
           ? GrayscaleRendering.render(frame, pixels, frames.transforms(request.frame()), request.window())
-          : ColorRendering.render(frame, pixels);
+          : ColorRendering.render(frame, pixels, frames.palette());
       return new RenderedImage(ImageGeometry.apply(image, request.region(), request.size()), request.format(),
           request.quality());
     } catch (NotRenderableException e) {
@@ -98,7 +98,7 @@ public final class RenderService {
 
   private ImageFrames open(StoredInstance instance) throws IOException, RenderException {
     try {
-      return ImageFrames.open(() -> retrieve.open(instance), instance.blobSize());
+      return ImageFrames.open(() -> retrieve.open(instance));
     } catch (NotRenderableException e) {
       throw notRenderable(e);
     }

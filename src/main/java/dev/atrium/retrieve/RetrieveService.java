@@ -5,21 +5,27 @@ import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.DicomStructure;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.dicom.FileMetaReader;
+import dev.atrium.dicom.StoredFrames;
+import dev.atrium.dicom.Transcoder;
+import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.InstanceSelection;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The one retrieve path: locate instances through the index, stream their bytes from the store.
- * Protocol adapters (WADO-RS, C-MOVE, C-GET; WADO-URI later) all come through here.
+ * Protocol adapters (WADO-RS, WADO-URI, C-MOVE, C-GET) all come through here, and all transcode through
+ * {@link #writeAs}.
  */
 public final class RetrieveService {
+  private static final int COPY_BUFFER = 64 * 1024;
   private final InstanceLocator locator;
   private final BlobStore blobs;
 
@@ -115,5 +121,63 @@ public final class RetrieveService {
   /** The stored PS3.10 bytes, unchanged. */
   public InputStream open(StoredInstance instance) throws IOException {
     return blobs.open(instance.blobKey());
+  }
+
+  /**
+   * By transfer syntax alone: whether an instance stored as {@code from} can be sent as {@code to}
+   * ({@link #AS_STORED} always can). Exact per instance: {@link #checkTranscodable}.
+   */
+  public static boolean canTranscode(String from, String to) {
+    return to.equals(AS_STORED) || Transcoder.canTranscode(from, to);
+  }
+
+  /** Why {@code from} cannot be sent as {@code to}, naming both syntaxes. */
+  public static String whyNotTranscodable(String from, String to) {
+    return Transcoder.whyNot(from, to);
+  }
+
+  /** "*": the transfer syntax each instance is stored in (PS3.18 8.7.3.5.2). */
+  public static final String AS_STORED = "*";
+
+  /** Checks, before anything is sent, that this instance can be sent as {@code to}. */
+  public void checkTranscodable(StoredInstance instance, String to) throws IOException, UnsupportedTranscodingException {
+    if (to.equals(AS_STORED)) return;
+    Transcoder.check(() -> blobs.open(instance.blobKey()), instance.transferSyntaxUid(), to);
+  }
+
+  /**
+   * Streams the instance in transfer syntax {@code to} ({@link #AS_STORED} for its stored bytes):
+   * a PS3.10 file when {@code part10}, else the bare data set as a C-STORE sub-operation sends
+   * it. Transcoding holds at most one decoded frame in memory (see {@link Transcoder}).
+   */
+  public void writeAs(StoredInstance instance, String to, OutputStream out, boolean part10)
+      throws IOException, UnsupportedTranscodingException {
+    String target = to.equals(AS_STORED) ? instance.transferSyntaxUid() : to;
+    if (part10 && target.equals(instance.transferSyntaxUid())) {
+      try (InputStream in = open(instance)) {
+        byte[] buffer = new byte[COPY_BUFFER];
+        for (int n; (n = in.read(buffer)) >= 0; ) out.write(buffer, 0, n);
+      }
+      return;
+    }
+    try {
+      Transcoder.transcode(() -> blobs.open(instance.blobKey()), target, out, part10, instance.sopClassUid(),
+          instance.sopInstanceUid());
+    } catch (DicomParseException e) {
+      throw unreadable(instance, e);
+    }
+  }
+
+  /** The instance's frames for /frames (PS3.18 10.4.1.1.5); empty when it has no Pixel Data. */
+  public Optional<StoredFrames> frames(StoredInstance instance) throws IOException {
+    try {
+      return StoredFrames.open(() -> blobs.open(instance.blobKey()));
+    } catch (DicomParseException e) {
+      throw unreadable(instance, e);
+    }
+  }
+
+  private static IOException unreadable(StoredInstance instance, DicomParseException e) {
+    return new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
   }
 }

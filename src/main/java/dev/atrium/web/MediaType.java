@@ -39,9 +39,11 @@ record MediaType(String type, Map<String, String> parameters) {
     return parameters.get(name);
   }
 
+  /** The q value (RFC 9110 12.4.2); a malformed one counts as 0, "not acceptable". */
   double quality() {
     try {
-      return parameters.containsKey("q") ? Double.parseDouble(parameters.get("q")) : 1.0;
+      double q = parameters.containsKey("q") ? Double.parseDouble(parameters.get("q")) : 1.0;
+      return q >= 0 && q <= 1 ? q : 0;
     } catch (NumberFormatException e) {
       return 0;
     }
@@ -49,6 +51,35 @@ record MediaType(String type, Map<String, String> parameters) {
 
   boolean is(String other) {
     return type.equals(other);
+  }
+
+  /** Whether this range covers the concrete type {@code other}: equal, "*&#47;*" or "image/*"-style. */
+  boolean covers(String other) {
+    if (type.equals(other) || type.equals("*/*")) return true;
+    return type.endsWith("/*") && other.startsWith(type.substring(0, type.length() - 1));
+  }
+
+  /** A wildcard range ("*&#47;*", "image/*"). */
+  boolean isWildcard() {
+    return type.endsWith("/*");
+  }
+
+  /**
+   * For a multipart range (multipart/related, or multipart/* and *&#47;*, which cover it): the
+   * type of its parts, "*&#47;*" when it names none (PS3.18 8.7.3.3); null for a single-part range.
+   */
+  MediaType partType() {
+    if (!type.equals("multipart/related") && !type.equals("multipart/*") && !type.equals("*/*")) return null;
+    String part = parameters.get("type");
+    return part == null || part.isBlank() ? parse("*/*") : parse(part);
+  }
+
+  /** The transfer-syntax parameter (PS3.18 8.7.3.5.2), from the range or its part type; null when absent. */
+  String transferSyntax() {
+    String syntax = parameters.get("transfer-syntax");
+    if (syntax != null) return syntax.trim();
+    String part = parameters.get("type");
+    return part == null ? null : parse(part).parameters().get("transfer-syntax");
   }
 
   private static List<String> splitOutsideQuotes(String text, char separator) {

@@ -13,7 +13,6 @@ import dev.atrium.query.QuerySink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,22 +140,8 @@ final class QidoEndpoint implements Route.Endpoint {
     return values;
   }
 
-  /** PS3.18 8.7 / 10.6.3: DICOM JSON by default; PS3.19 XML in multipart/related on request. */
   private static Format negotiate(String accept) {
-    List<MediaType> ranges = MediaType.parseList(accept);
-    if (ranges.isEmpty()) return Format.JSON;
-    for (MediaType range : ranges.stream().filter(r -> r.quality() > 0)
-        .sorted(Comparator.comparingDouble(MediaType::quality).reversed()).toList()) {
-      if (range.is("application/dicom+json") || range.is("application/json") || range.is("*/*")
-          || range.is("application/*")) {
-        return Format.JSON;
-      }
-      if (range.is("multipart/related") && "application/dicom+xml".equals(range.parameter("type"))) {
-        return Format.XML;
-      }
-    }
-    throw new HttpProblem(406, "QIDO-RS answers application/dicom+json or multipart/related; "
-        + "type=\"application/dicom+xml\", not " + accept);
+    return Negotiation.xmlRatherThanJson(accept) ? Format.XML : Format.JSON;
   }
 
   /** Opens the response only with the first match (or at the end), so a late 400 is still possible. */

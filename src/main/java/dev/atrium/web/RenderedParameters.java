@@ -29,7 +29,8 @@ final class RenderedParameters {
       throw new HttpProblem(400, "query parameter 'iccprofile': only 'no' is supported, not '" + icc + "'");
     }
     String accept = QueryValues.single(query, "accept");
-    RenderedFormat format = format(accept != null ? accept : acceptHeader);
+    RenderedFormat format = accept != null ? format(accept, "query parameter 'accept'")
+        : format(acceptHeader, "Accept");
     String window = QueryValues.single(query, "window");
     String viewport = QueryValues.single(query, "viewport");
     String quality = QueryValues.single(query, "quality");
@@ -51,13 +52,8 @@ final class RenderedParameters {
   }
 
   /** PS3.18 8.7.4: image/jpeg unless the client asks for image/png; anything else is 406. */
-  static RenderedFormat format(String accept) {
-    List<MediaType> ranges = MediaType.parseList(accept);
-    if (ranges.isEmpty()) return RenderedFormat.JPEG;
-    String chosen = MediaTypeChoice.choose(ranges, OFFERED);
-    if (chosen == null) {
-      throw new HttpProblem(406, "rendered images are image/jpeg or image/png; none is acceptable to '" + accept + "'");
-    }
+  static RenderedFormat format(String accept, String from) {
+    String chosen = Negotiation.chooseType(accept, from, OFFERED);
     return chosen.equals(RenderedFormat.PNG.mediaType()) ? RenderedFormat.PNG : RenderedFormat.JPEG;
   }
 

@@ -1,32 +1,31 @@
 package dev.atrium.web;
 
+import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.RetrieveService;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * WADO-RS retrieve of a study, a series or an instance (PS3.18 10.4.1.1.1): the stored bytes,
- * unchanged, as multipart/related; type="application/dicom" (an instance may also be a single
- * application/dicom body). Instances stream one after another through a bounded buffer.
- * Transcoding belongs to the retrieve issue; until then a request that only accepts another
- * transfer syntax than the stored one gets 406.
+ * WADO-RS retrieve of a study, a series or an instance (PS3.18 10.4.1.1.1) as
+ * multipart/related; type="application/dicom" (an instance may also be a single
+ * application/dicom body). The transfer-syntax parameter of the Accept header picks the
+ * syntax: "*", or none (Atrium's default, as the retrieve issue asks), sends the stored bytes
+ * unchanged; a named one transcodes where {@link RetrieveService#canTranscode} allows. Instances
+ * stream one after another through a bounded buffer.
  */
 final class WadoEndpoint implements Route.Endpoint {
-  private static final int BUFFER = 64 * 1024;
-  /** Part headers and small instances coalesce into few socket writes; memory stays bounded. */
-  private static final int SOCKET_BUFFER = 256 * 1024;
+  private static final String SERVED = "multipart/related; type=\"application/dicom\" (or a single application/dicom "
+      + "instance), with transfer-syntax=* (as stored) or a native syntax the stored one can be decoded into";
 
   enum Level { STUDY, SERIES, INSTANCE }
 
   private enum Packaging { MULTIPART, SINGLE }
+
+  /** How the instances go out: packaging, and the transfer syntax ("*" for as stored). */
+  private record Choice(Packaging packaging, String transferSyntax) {}
 
   private final RetrieveService retrieve;
   private final Level level;
@@ -44,82 +43,99 @@ final class WadoEndpoint implements Route.Endpoint {
     if (level == Level.INSTANCE) {
       StoredInstance instance = retrieve.findInstance(exchange.partition(), study, series, exchange.pathParam("instance"))
           .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
-      if (negotiate(accept, List.of(instance.transferSyntaxUid())) == Packaging.SINGLE) {
-        exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
-        try (InputStream in = retrieve.open(instance);
-            OutputStream out = exchange.startBody(200, partType(instance))) {
-          in.transferTo(out);
+      Choice choice = negotiate(accept, List.of(instance.transferSyntaxUid()), true);
+      check(instance, choice.transferSyntax());
+      if (choice.packaging() == Packaging.SINGLE) {
+        if (asStored(instance, choice.transferSyntax())) {
+          exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
+        }
+        try (OutputStream out = exchange.startBody(200, partType(instance, choice.transferSyntax()))) {
+          retrieve.writeAs(instance, choice.transferSyntax(), out, true);
         }
         return;
       }
-      try (Multipart out = new Multipart(exchange)) {
+      try (Multipart out = new Multipart(exchange, choice.transferSyntax())) {
         out.part(instance);
       }
       return;
     }
     List<String> syntaxes = retrieve.storedSyntaxes(exchange.partition(), study, series);
     if (syntaxes.isEmpty()) throw new HttpProblem(404, "no such " + level.name().toLowerCase() + " in this archive");
-    if (negotiate(accept, syntaxes) == Packaging.SINGLE) {
-      throw new HttpProblem(406, "a " + level.name().toLowerCase() + " is returned as multipart/related; "
-          + "type=\"application/dicom\", not as a single application/dicom body");
-    }
-    try (Multipart out = new Multipart(exchange)) {
-      retrieve.forEachInstance(exchange.partition(), study, series, out::part);
+    Choice choice = negotiate(accept, syntaxes, false);
+    try (Multipart out = new Multipart(exchange, choice.transferSyntax())) {
+      retrieve.forEachInstance(exchange.partition(), study, series, instance -> {
+        check(instance, choice.transferSyntax()); // a 406 while nothing is committed; later, an aborted response
+        out.part(instance);
+      });
     }
   }
 
-  private static String partType(StoredInstance instance) {
-    return StowEndpoint.DICOM + "; transfer-syntax=" + instance.transferSyntaxUid();
+  private void check(StoredInstance instance, String transferSyntax) throws IOException {
+    try {
+      retrieve.checkTranscodable(instance, transferSyntax);
+    } catch (UnsupportedTranscodingException e) {
+      throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean asStored(StoredInstance instance, String transferSyntax) {
+    return transferSyntax.equals(RetrieveService.AS_STORED) || transferSyntax.equals(instance.transferSyntaxUid());
+  }
+
+  private static String partType(StoredInstance instance, String transferSyntax) {
+    return StowEndpoint.DICOM + "; transfer-syntax="
+        + (asStored(instance, transferSyntax) ? instance.transferSyntaxUid() : transferSyntax);
   }
 
   /** One multipart/related body whose parts are streamed from the store. */
   private final class Multipart implements AutoCloseable {
-    private final String boundary = UUID.randomUUID().toString();
-    private final OutputStream out;
-    private final byte[] buffer = new byte[BUFFER];
+    private final MultipartWriter out;
+    private final String transferSyntax;
 
-    Multipart(Exchange exchange) {
-      out = new BufferedOutputStream(exchange.startBody(200,
-          "multipart/related; type=\"" + StowEndpoint.DICOM + "\"; boundary=" + boundary), SOCKET_BUFFER);
+    Multipart(Exchange exchange, String transferSyntax) {
+      this.transferSyntax = transferSyntax;
+      out = new MultipartWriter(exchange, StowEndpoint.DICOM);
     }
 
     void part(StoredInstance instance) throws IOException {
-      out.write(("--" + boundary + "\r\nContent-Type: " + partType(instance) + "\r\nContent-Length: "
-          + instance.blobSize() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      try (InputStream in = retrieve.open(instance)) {
-        for (int n; (n = in.read(buffer)) >= 0; ) out.write(buffer, 0, n);
+      // A transcoded part's length is not known ahead; the boundary delimits it (RFC 2046 5.1).
+      long length = asStored(instance, transferSyntax) ? instance.blobSize() : -1;
+      OutputStream body = out.part(partType(instance, transferSyntax), length);
+      try {
+        retrieve.writeAs(instance, transferSyntax, body, true);
+      } catch (UnsupportedTranscodingException e) {
+        throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
       }
-      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
     public void close() throws IOException {
-      out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
       out.close();
     }
   }
 
   /**
-   * PS3.18 8.7: the acceptable media range with the highest q that we can serve, else 406. A
-   * transfer-syntax parameter other than "*" must be the syntax every instance is stored in.
+   * PS3.18 8.7: the most preferred range that covers application/dicom, alone or as the parts of
+   * multipart/related, with a transfer syntax every stored syntax can be sent as.
    */
-  static Packaging negotiate(String accept, List<String> storedSyntaxes) {
-    List<MediaType> ranges = MediaType.parseList(accept);
-    if (ranges.isEmpty()) return Packaging.MULTIPART;
-    List<MediaType> ordered = ranges.stream().filter(r -> r.quality() > 0)
-        .sorted(Comparator.comparingDouble(MediaType::quality).reversed()).toList();
-    for (MediaType range : ordered) {
-      String syntax = range.parameter("transfer-syntax");
-      boolean syntaxOk = syntax == null || syntax.equals("*")
-          || storedSyntaxes.stream().allMatch(syntax::equals);
-      if (range.is("*/*") || range.is("multipart/*")) return Packaging.MULTIPART;
-      if (range.is("multipart/related")) {
-        String type = range.parameter("type");
-        if ((type == null || MediaType.parse(type).is(StowEndpoint.DICOM)) && syntaxOk) return Packaging.MULTIPART;
+  private Choice negotiate(String accept, List<String> storedSyntaxes, boolean singleAllowed) {
+    return Negotiation.choose(accept, range -> {
+      MediaType part = range.partType();
+      Packaging packaging;
+      if (part != null && part.covers(StowEndpoint.DICOM)) packaging = Packaging.MULTIPART;
+      else if (range.covers(StowEndpoint.DICOM)) packaging = Packaging.SINGLE;
+      else return null;
+      if (packaging == Packaging.SINGLE && !singleAllowed) {
+        throw new Negotiation.Unacceptable("a " + level.name().toLowerCase() + " is returned as multipart/related; "
+            + "type=\"application/dicom\", not as a single application/dicom body");
       }
-      if ((range.is(StowEndpoint.DICOM) || range.is("application/*")) && syntaxOk) return Packaging.SINGLE;
-    }
-    throw new HttpProblem(406, "cannot serve any of Accept: " + accept + " (stored as transfer syntax "
-        + String.join(", ", storedSyntaxes) + "; transcoding is not available yet)");
+      String syntax = range.transferSyntax() == null ? RetrieveService.AS_STORED : range.transferSyntax();
+      for (String stored : storedSyntaxes) {
+        if (!RetrieveService.canTranscode(stored, syntax)) {
+          throw new Negotiation.Unacceptable(RetrieveService.whyNotTranscodable(stored, syntax));
+        }
+      }
+      return new Choice(packaging, syntax);
+    }, SERVED);
   }
 }

@@ -2,6 +2,7 @@ package dev.atrium.web;
 
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.dicom.ImagePixels;
+import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.RenderException;
 import dev.atrium.retrieve.RenderRequest;
@@ -9,7 +10,6 @@ import dev.atrium.retrieve.RenderService;
 import dev.atrium.retrieve.RenderedFormat;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.retrieve.VoiFunction;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,10 @@ import org.eclipse.jetty.util.Fields;
  *
  * <p>Without contentType the answer is image/jpeg for a single-frame image, else application/dicom
  * (PS3.18 9.4.1.1 makes image/jpeg the default for single-frame images and leaves others to the
- * server). transferSyntax (9.4.2.4) defaults to Explicit VR Little Endian; until transcoding
- * exists the stored syntax is what can be sent, so an absent or "*" transferSyntax, or the stored
- * one, sends the instance as stored, and any other valid UID is 406. anonymize, annotation and
- * presentation states are not supported: 400 rather than a silently different answer.
+ * server). An absent or "*" transferSyntax (9.4.2.4) sends the instance as stored; another one
+ * transcodes it through the retrieve path (the same code as WADO-RS and C-MOVE/C-GET), and one
+ * the archive cannot produce is 406 naming it. anonymize, annotation and presentation states are
+ * not supported: 400 rather than a silently different answer.
  */
 final class WadoUriEndpoint implements Route.Endpoint {
   private static final String DICOM = "application/dicom";
@@ -91,13 +91,8 @@ final class WadoUriEndpoint implements Route.Endpoint {
       Optional<ImagePixels> image = render.describe(instance);
       return image.isPresent() && image.get().numberOfFrames() == 1 ? RenderedFormat.JPEG.mediaType() : DICOM;
     }
-    String chosen = MediaTypeChoice.choose(MediaType.parseList(contentType),
+    return Negotiation.chooseType(contentType, "query parameter 'contentType'",
         List.of(RenderedFormat.JPEG.mediaType(), RenderedFormat.PNG.mediaType(), DICOM));
-    if (chosen == null) {
-      throw new HttpProblem(406, "contentType '" + contentType + "': this server sends application/dicom, image/jpeg "
-          + "or image/png");
-    }
-    return chosen;
   }
 
   private void sendDicom(Exchange exchange, Fields query, StoredInstance instance) throws Exception {
@@ -108,14 +103,20 @@ final class WadoUriEndpoint implements Route.Endpoint {
       }
     }
     String syntax = QueryValues.single(query, "transferSyntax");
-    if (syntax != null && !syntax.equals("*") && !syntax.equals(instance.transferSyntaxUid())) {
-      DicomUid.require(syntax, "query parameter 'transferSyntax'");
-      throw new HttpProblem(406, "the instance is stored as transfer syntax " + instance.transferSyntaxUid()
-          + " and transcoding to " + syntax + " is not available");
+    String target = syntax == null || syntax.equals("*") ? RetrieveService.AS_STORED : syntax;
+    if (syntax != null && !syntax.equals("*")) DicomUid.require(syntax, "query parameter 'transferSyntax'");
+    try {
+      retrieve.checkTranscodable(instance, target);
+    } catch (UnsupportedTranscodingException e) {
+      throw new HttpProblem(406, "query parameter 'transferSyntax': " + e.getMessage());
     }
-    exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
-    try (InputStream in = retrieve.open(instance); OutputStream out = exchange.startBody(200, DICOM)) {
-      in.transferTo(out);
+    if (target.equals(RetrieveService.AS_STORED) || target.equals(instance.transferSyntaxUid())) {
+      exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
+    }
+    try (OutputStream out = exchange.startBody(200, DICOM)) {
+      retrieve.writeAs(instance, target, out, true);
+    } catch (UnsupportedTranscodingException e) {
+      throw new HttpProblem(406, e.getMessage()); // checked before; a 406 if nothing is committed yet
     }
   }
 

@@ -80,6 +80,8 @@ public final class WebServer implements AutoCloseable {
             metadata(retrieve, WadoEndpoint.Level.INSTANCE)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/bulkdata/(?<tag>[^/]+)",
             new BulkDataEndpoint(retrieve)),
+        Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/frames/(?<frames>[^/]+)",
+            new FramesEndpoint(retrieve)),
         Route.of("DELETE", study, new DeleteEndpoint(delete)),
         Route.of("DELETE", series, new DeleteEndpoint(delete)),
         Route.of("DELETE", series + "/instances/(?<instance>" + Route.UID + ")",

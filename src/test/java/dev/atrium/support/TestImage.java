@@ -163,16 +163,4 @@ public final class TestImage {
       }
     }
   }
-
-  /** Runs a dcmtk compressor (dcmcjpeg, dcmcrle, dcmcjpls …) on a file; the result is a new file. */
-  public static Path compress(Path source, Path dir, String tool, String... options) throws Exception {
-    Path out = Files.createTempFile(dir, tool, ".dcm");
-    List<String> command = new ArrayList<>(List.of(tool));
-    command.addAll(List.of(options));
-    command.add(source.toString());
-    command.add(out.toString());
-    Dcmtk.Result result = Dcmtk.run(60, command);
-    if (result.exitCode() != 0) throw new IllegalStateException(tool + " failed: " + result.output());
-    return out;
-  }
 }

@@ -1,0 +1,10 @@
+package dev.atrium;
+
+import dev.atrium.support.TestDatabase;
+
+class MariaDbFramesTest extends FramesContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.MARIADB;
+  }
+}

@@ -1,0 +1,374 @@
+package dev.atrium;
+
+import static dev.atrium.support.CodecFixtures.DEFLATED;
+import static dev.atrium.support.CodecFixtures.EXPLICIT_BE;
+import static dev.atrium.support.CodecFixtures.EXPLICIT_LE;
+import static dev.atrium.support.CodecFixtures.IMPLICIT_LE;
+import static dev.atrium.support.CodecFixtures.JPEG_BASELINE;
+import static dev.atrium.support.CodecFixtures.JPEG_LOSSLESS;
+import static dev.atrium.support.CodecFixtures.JPEG_LOSSLESS_SV1;
+import static dev.atrium.support.CodecFixtures.JPEG_LS;
+import static dev.atrium.support.CodecFixtures.J2K;
+import static dev.atrium.support.CodecFixtures.J2K_LOSSLESS;
+import static dev.atrium.support.CodecFixtures.RLE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.atrium.support.CodecFixtures;
+import dev.atrium.support.Corpus;
+import dev.atrium.support.Dcmtk;
+import dev.atrium.support.Http;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.MultipartResponse;
+import dev.atrium.support.TestInstances;
+import dev.atrium.support.TestInstances.Uids;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * WADO-RS retrieve in other transfer syntaxes (PS3.18 8.7.3.5.2), Accept negotiation (8.7) and
+ * metadata as PS3.19 XML, over real HTTP. Fixtures are made by dcmtk (dcmconv, dcmcjpeg, dcmcrle,
+ * dcmcjpls) or come from pydicom's test files; decompressed pixel data must equal dcmtk's own
+ * decompression (dcmdjpeg, dcmdrle), the lossless original, or pydicom's decoding.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WadoRetrieveContract extends ArchiveTest {
+  private static final String DICOM_PARTS = "multipart/related; type=\"application/dicom\"";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String study = TestInstances.newUid();
+  private final String series = TestInstances.newUid();
+  /** JPEG-LS lives in a series of its own: no codec decodes it, so only that series cannot be transcoded. */
+  private final String jlsSeries = TestInstances.newUid();
+  /** name → the stored file (its bytes as sent) and its UIDs. */
+  private final Map<String, Stored> stored = new LinkedHashMap<>();
+  private Path ct;
+
+  private record Stored(Uids uids, Path file) {}
+
+  @BeforeAll
+  void storeOneInstancePerSyntax() throws Exception {
+    ct = TestInstances.ct(work, uids());
+    Path gray8 = CodecFixtures.multiFrame(work, uids(), 2, 40, 30, 8);
+    Path d = Corpus.pydicomData().resolve("test_files");
+    add("explicit", ct);
+    for (var variant : CodecFixtures.inOtherNativeSyntaxes(ct, work).entrySet()) add(variant.getKey(), variant.getValue());
+    add("rle", CodecFixtures.convert(ct, work, "dcmcrle"));
+    add("jpegLosslessSv1", CodecFixtures.convert(ct, work, "dcmcjpeg", "+e1"));
+    add("jpegLossless", CodecFixtures.convert(ct, work, "dcmcjpeg", "+el"));
+    add("jpegBaselineGray", CodecFixtures.convert(gray8, work, "dcmcjpeg", "+eb"));
+    add("jpegBaselineColor", d.resolve("SC_rgb_jpeg_dcmtk.dcm"));
+    add("jpegBaselineYbr422", d.resolve("SC_rgb_dcmtk_+eb+cy+s2.dcm")); // chrominance subsampled
+    add("jpegExtended12Bit", d.resolve("JPGExtended.dcm"));
+    add("rleColor2Frames", d.resolve("SC_rgb_rle_2frame.dcm"));
+    add("j2kLossless", d.resolve("MR_small_jp2klossless.dcm"));
+    add("j2k", d.resolve("JPEG2000.dcm"));
+    add("rtplan", d.resolve("rtplan.dcm"));
+    Uids jls = new Uids(study, jlsSeries, TestInstances.newUid());
+    stored.put("jpegLs", new Stored(jls, CodecFixtures.withUids(CodecFixtures.convert(ct, work, "dcmcjpls"), work, jls)));
+    List<Path> files = stored.values().stream().map(Stored::file).toList();
+    HttpResponse<String> response = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(files.toArray(Path[]::new)));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(CodecFixtures.transferSyntax(file("rle"))).isEqualTo(RLE);
+    assertThat(CodecFixtures.transferSyntax(file("jpegBaselineGray"))).isEqualTo(JPEG_BASELINE);
+    assertThat(CodecFixtures.transferSyntax(file("deflated"))).isEqualTo(DEFLATED);
+  }
+
+  private Uids uids() {
+    return new Uids(study, series, TestInstances.newUid());
+  }
+
+  private void add(String name, Path source) throws Exception {
+    Uids uids = uids();
+    stored.put(name, new Stored(uids, CodecFixtures.withUids(source, work, uids)));
+  }
+
+  private Path file(String name) {
+    return stored.get(name).file();
+  }
+
+  // ---- as stored ----
+
+  @Test
+  void withoutATransferSyntaxOrWithStarTheStoredBytesComeBack() throws Exception {
+    for (var entry : stored.entrySet()) {
+      byte[] original = Files.readAllBytes(entry.getValue().file());
+      String syntax = CodecFixtures.transferSyntax(entry.getValue().file());
+      HttpResponse<byte[]> plain = instance(entry.getKey(), null);
+      assertThat(plain.statusCode()).as(entry.getKey()).isEqualTo(200);
+      MultipartResponse.Part part = MultipartResponse.parts(plain).get(0);
+      assertThat(part.body()).as(entry.getKey() + " byte for byte").isEqualTo(original);
+      assertThat(part.contentType()).isEqualTo("application/dicom; transfer-syntax=" + syntax);
+      HttpResponse<byte[]> star = instance(entry.getKey(), "application/dicom; transfer-syntax=*");
+      assertThat(star.body()).as(entry.getKey()).isEqualTo(original);
+      assertThat(star.headers().firstValue("Content-Type")).hasValue("application/dicom; transfer-syntax=" + syntax);
+    }
+  }
+
+  // ---- between the native syntaxes ----
+
+  @Test
+  void nativeSyntaxesConvertLikeDcmconv() throws Exception {
+    Map<String, String> dcmconvOption = Map.of(EXPLICIT_LE, "+te", IMPLICIT_LE, "+ti", EXPLICIT_BE, "+tb",
+        DEFLATED, "+td");
+    for (String source : List.of("explicit", "implicit", "bigEndian", "deflated", "rtplan")) {
+      for (var target : dcmconvOption.entrySet()) {
+        Path ours = transcoded(source, target.getKey());
+        Path theirs = CodecFixtures.convert(file(source), work, "dcmconv", target.getValue());
+        String what = source + " as " + target.getKey();
+        assertThat(CodecFixtures.transferSyntax(ours)).as(what).isEqualTo(target.getKey());
+        assertThat(CodecFixtures.normalizedDump(ours)).as(what).isEqualTo(CodecFixtures.normalizedDump(theirs));
+        if (!source.equals("rtplan")) {
+          assertThat(CodecFixtures.pixelData(ours)).as(what).isEqualTo(CodecFixtures.pixelData(theirs));
+        }
+      }
+    }
+  }
+
+  // ---- decompression ----
+
+  @Test
+  void decompressedPixelDataEqualsDcmtksDecompression() throws Exception {
+    Map<String, String> decompressor = Map.of("rle", "dcmdrle", "jpegLosslessSv1", "dcmdjpeg", "jpegLossless",
+        "dcmdjpeg", "jpegBaselineGray", "dcmdjpeg", "jpegBaselineColor", "dcmdjpeg", "jpegBaselineYbr422", "dcmdjpeg",
+        "rleColor2Frames", "dcmdrle");
+    for (var entry : decompressor.entrySet()) {
+      Path ours = transcoded(entry.getKey(), EXPLICIT_LE);
+      Path theirs = CodecFixtures.convert(file(entry.getKey()), work, entry.getValue());
+      assertThat(CodecFixtures.transferSyntax(ours)).as(entry.getKey()).isEqualTo(EXPLICIT_LE);
+      assertThat(CodecFixtures.pixelData(ours)).as(entry.getKey() + " pixels").isEqualTo(CodecFixtures.pixelData(theirs));
+      assertThat(CodecFixtures.decodedImage(ours)).as(entry.getKey()).isEqualTo(CodecFixtures.decodedImage(theirs));
+    }
+    assertThat(CodecFixtures.pixelData(transcoded("jpegLosslessSv1", EXPLICIT_LE)))
+        .as("lossless: the original pixels").isEqualTo(CodecFixtures.pixelData(ct));
+    // Decoded straight into the other native syntaxes too.
+    assertThat(CodecFixtures.pixelData(transcoded("rle", EXPLICIT_BE))).isEqualTo(CodecFixtures.pixelData(ct));
+    assertThat(CodecFixtures.pixelData(transcoded("jpegLossless", IMPLICIT_LE))).isEqualTo(CodecFixtures.pixelData(ct));
+  }
+
+  @Test
+  void jpeg2000DecodesToTheLosslessOriginalAndToPydicomsPixels() throws Exception {
+    Path lossless = transcoded("j2kLossless", EXPLICIT_LE);
+    assertThat(CodecFixtures.pixelData(lossless))
+        .isEqualTo(CodecFixtures.pixelData(Corpus.testFile("MR_small.dcm")));
+    // Lossy JPEG 2000: the inverse wavelet is floating point; pydicom (Pillow/OpenJPEG) and
+    // jai-imageio may round a sample differently, never by more than 1.
+    short[] ours = shorts(CodecFixtures.pixelData(transcoded("j2k", EXPLICIT_LE)));
+    Dcmtk.Result pydicom = Dcmtk.run(120, "/usr/bin/python3", "-c", "import pydicom, sys; "
+        + "a = pydicom.dcmread(sys.argv[1]).pixel_array.astype('<i2'); print(','.join(map(str, a.ravel())))",
+        file("j2k").toString());
+    assertThat(pydicom.exitCode()).as(pydicom.output()).isZero();
+    String[] theirs = pydicom.output().trim().split(",");
+    assertThat(ours).hasSize(theirs.length);
+    int worst = 0;
+    for (int i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - Integer.parseInt(theirs[i])));
+    assertThat(worst).as("largest difference from pydicom's decoding").isLessThanOrEqualTo(1);
+  }
+
+  // ---- what cannot be done: 406 naming the syntax ----
+
+  @Test
+  void whatCannotBeTranscodedIs406NamingTheSyntax() throws Exception {
+    HttpResponse<byte[]> jls = instance("jpegLs", DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE);
+    assertThat(jls.statusCode()).isEqualTo(406);
+    assertThat(new String(jls.body(), StandardCharsets.UTF_8)).contains("JPEG-LS Lossless").contains(JPEG_LS);
+    HttpResponse<byte[]> twelveBit = instance("jpegExtended12Bit", "application/dicom; transfer-syntax=" + EXPLICIT_LE);
+    assertThat(twelveBit.statusCode()).isEqualTo(406);
+    assertThat(new String(twelveBit.body(), StandardCharsets.UTF_8)).contains("12-bit")
+        .contains("1.2.840.10008.1.2.4.51");
+    HttpResponse<byte[]> compress = instance("explicit", DICOM_PARTS + "; transfer-syntax=" + JPEG_BASELINE);
+    assertThat(compress.statusCode()).as("the archive does not compress").isEqualTo(406);
+    assertThat(new String(compress.body(), StandardCharsets.UTF_8)).contains("JPEG Baseline").contains(JPEG_BASELINE);
+
+    // A study with a JPEG-LS instance cannot be sent decompressed; its other series can.
+    HttpResponse<byte[]> wholeStudy = Http.getBytes(archive.dicomWeb() + "/studies/" + study,
+        DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE);
+    assertThat(wholeStudy.statusCode()).isEqualTo(406);
+    assertThat(new String(wholeStudy.body(), StandardCharsets.UTF_8)).contains(JPEG_LS);
+  }
+
+  @Test
+  void aSeriesComesBackTranscodedPartByPart() throws Exception {
+    Map<String, String> names = new LinkedHashMap<>();
+    for (var entry : stored.entrySet()) {
+      if (entry.getValue().uids().series().equals(series) && !entry.getKey().equals("jpegExtended12Bit")) {
+        names.put(entry.getValue().uids().sop(), entry.getKey());
+      }
+    }
+    // The 12-bit JPEG cannot be decoded: the others are copied into a series of their own.
+    String seriesWithout12Bit = TestInstances.newUid();
+    List<Path> copies = new ArrayList<>();
+    for (String name : names.values()) {
+      Uids copy = new Uids(study, seriesWithout12Bit, TestInstances.newUid());
+      copies.add(CodecFixtures.withUids(file(name), work, copy));
+    }
+    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(copies.toArray(Path[]::new))).statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> ok = Http.getBytes(archive.dicomWeb() + "/studies/" + study + "/series/" + seriesWithout12Bit,
+        DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    List<MultipartResponse.Part> parts = MultipartResponse.parts(ok);
+    assertThat(parts).hasSize(copies.size());
+    for (MultipartResponse.Part part : parts) {
+      assertThat(part.contentType()).isEqualTo("application/dicom; transfer-syntax=" + EXPLICIT_LE);
+      Path received = Files.write(Files.createTempFile(work, "part", ".dcm"), part.body());
+      assertThat(CodecFixtures.transferSyntax(received)).isEqualTo(EXPLICIT_LE);
+      assertThat(Dcmtk.run(60, "dcmdump", "-q", received.toString()).exitCode()).isZero();
+    }
+  }
+
+  // ---- Accept negotiation (PS3.18 8.7) ----
+
+  @Test
+  void acceptHeadersAreNegotiatedByQValue() throws Exception {
+    assertThat(contentType(instance("explicit", "application/dicom; q=0.5, " + DICOM_PARTS + "; q=0.9")))
+        .startsWith("multipart/related");
+    assertThat(contentType(instance("explicit", DICOM_PARTS + "; q=0.2, application/dicom")))
+        .isEqualTo("application/dicom; transfer-syntax=" + EXPLICIT_LE);
+    assertThat(contentType(instance("explicit", "*/*"))).startsWith("multipart/related");
+    // The preferred range asks for a syntax that cannot be produced; the next one is served.
+    HttpResponse<byte[]> fallback = instance("explicit", DICOM_PARTS + "; transfer-syntax=" + JPEG_LS + "; q=0.9, "
+        + DICOM_PARTS + "; transfer-syntax=" + IMPLICIT_LE + "; q=0.8, application/dicom; q=0.1");
+    assertThat(MultipartResponse.parts(fallback).get(0).contentType())
+        .isEqualTo("application/dicom; transfer-syntax=" + IMPLICIT_LE);
+    HttpResponse<byte[]> single = instance("rle", "multipart/related; type=\"application/dicom\"; "
+        + "transfer-syntax=1.2.840.10008.1.2.4.80, application/dicom; transfer-syntax=1.2.840.10008.1.2.1; q=0.3");
+    assertThat(contentType(single)).isEqualTo("application/dicom; transfer-syntax=" + EXPLICIT_LE);
+    assertThat(CodecFixtures.pixelData(Files.write(Files.createTempFile(work, "single", ".dcm"), single.body())))
+        .isEqualTo(CodecFixtures.pixelData(ct));
+
+    HttpResponse<byte[]> png = instance("explicit", "image/png");
+    assertThat(png.statusCode()).isEqualTo(406);
+    assertThat(new String(png.body(), StandardCharsets.UTF_8)).contains("image/png").contains("application/dicom");
+    assertThat(instance("explicit", "application/dicom; q=0").statusCode()).as("q=0 is not acceptable").isEqualTo(406);
+    String studyUrl = archive.dicomWeb() + "/studies/" + study;
+    HttpResponse<byte[]> studyAsOne = Http.getBytes(studyUrl, "application/dicom");
+    assertThat(studyAsOne.statusCode()).isEqualTo(406);
+    assertThat(new String(studyAsOne.body(), StandardCharsets.UTF_8)).contains("multipart/related");
+    assertThat(Http.getBytes(studyUrl + "/series/" + jlsSeries, "application/dicom, " + DICOM_PARTS + "; q=0.5")
+        .statusCode()).as("the multipart range is taken when the single one cannot be").isEqualTo(200);
+  }
+
+  // ---- metadata as PS3.19 XML ----
+
+  @Test
+  void metadataAsNativeDicomModelXmlCarriesWhatTheJsonCarries() throws Exception {
+    String instanceUrl = url("explicit");
+    HttpResponse<byte[]> xml = Http.getBytes(instanceUrl + "/metadata", "multipart/related; type=\"application/dicom+xml\"");
+    assertThat(xml.statusCode()).isEqualTo(200);
+    assertThat(xml.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("multipart/related; type=\"application/dicom+xml\"");
+    List<MultipartResponse.Part> parts = MultipartResponse.parts(xml);
+    assertThat(parts).hasSize(1);
+    assertThat(parts.get(0).contentType()).isEqualTo("application/dicom+xml");
+    Element root = parseXml(parts.get(0).body());
+    assertThat(root.getTagName()).isEqualTo("NativeDicomModel");
+    JsonNode json = JSON.readTree(Http.get(instanceUrl + "/metadata", null).body()).get(0);
+    List<String> xmlTags = new ArrayList<>();
+    NodeList top = root.getChildNodes();
+    for (int i = 0; i < top.getLength(); i++) xmlTags.add(((Element) top.item(i)).getAttribute("tag"));
+    List<String> jsonTags = new ArrayList<>();
+    json.fieldNames().forEachRemaining(jsonTags::add);
+    assertThat(xmlTags).as("the same attributes as the JSON, in the same order").isEqualTo(jsonTags);
+    Element name = attribute(root, "00100010");
+    assertThat(name.getAttribute("keyword")).isEqualTo("PatientName");
+    assertThat(name.getElementsByTagName("FamilyName").item(0).getTextContent()).isEqualTo("CompressedSamples");
+    assertThat(attribute(root, "00280010").getElementsByTagName("Value").item(0).getTextContent()).isEqualTo("128");
+    Element pixels = (Element) attribute(root, "7FE00010").getElementsByTagName("BulkData").item(0);
+    assertThat(pixels.getAttribute("uri")).isEqualTo(json.get("7FE00010").get("BulkDataURI").asText());
+
+    // Sequences become Items; a study's instances one part each.
+    HttpResponse<byte[]> studyXml = Http.getBytes(archive.dicomWeb() + "/studies/" + study + "/metadata",
+        "application/dicom+json; q=0.5, multipart/related; type=\"application/dicom+xml\"");
+    assertThat(MultipartResponse.parts(studyXml)).hasSize(stored.size());
+    HttpResponse<byte[]> plan = Http.getBytes(url("rtplan") + "/metadata",
+        "multipart/related; type=\"application/dicom+xml\"");
+    Element planRoot = parseXml(MultipartResponse.parts(plan).get(0).body());
+    Element fractionGroups = attribute(planRoot, "300A0070");
+    assertThat(fractionGroups.getAttribute("vr")).isEqualTo("SQ");
+    assertThat(((Element) fractionGroups.getElementsByTagName("Item").item(0)).getAttribute("number")).isEqualTo("1");
+
+    assertThat(Http.get(instanceUrl + "/metadata", "multipart/related; type=\"application/dicom+xml\"; q=0.4, "
+        + "application/dicom+json").headers().firstValue("Content-Type")).hasValue("application/dicom+json");
+    HttpResponse<String> png = Http.get(instanceUrl + "/metadata", "image/png");
+    assertThat(png.statusCode()).isEqualTo(406);
+    assertThat(png.body()).contains("application/dicom+xml");
+  }
+
+  @Test
+  void bulkDataNegotiatesItsPackaging() throws Exception {
+    String uri = url("explicit") + "/bulkdata/7FE00010";
+    byte[] pixels = CodecFixtures.pixelData(ct);
+    HttpResponse<byte[]> multipart = Http.getBytes(uri, "multipart/related; type=\"application/octet-stream\"");
+    assertThat(MultipartResponse.bodies(multipart)).containsExactly(pixels);
+    HttpResponse<byte[]> single = Http.getBytes(uri, "application/octet-stream");
+    assertThat(single.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    assertThat(single.body()).isEqualTo(pixels);
+    assertThat(Http.getBytes(uri, "image/jpeg").statusCode()).isEqualTo(406);
+  }
+
+  // ---- helpers ----
+
+  private String url(String name) {
+    Uids u = stored.get(name).uids();
+    return archive.dicomWeb() + "/studies/" + u.study() + "/series/" + u.series() + "/instances/" + u.sop();
+  }
+
+  private HttpResponse<byte[]> instance(String name, String accept) throws Exception {
+    return Http.getBytes(url(name), accept);
+  }
+
+  /** Retrieves an instance as one application/dicom body in the syntax and keeps it as a file. */
+  private Path transcoded(String name, String syntax) throws Exception {
+    HttpResponse<byte[]> response = instance(name, "application/dicom; transfer-syntax=" + syntax);
+    assertThat(response.statusCode()).as(name + " as " + syntax + ": " + new String(response.body(),
+        StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(contentType(response)).isEqualTo("application/dicom; transfer-syntax=" + syntax);
+    return Files.write(Files.createTempFile(work, name, ".dcm"), response.body());
+  }
+
+  private static String contentType(HttpResponse<byte[]> response) {
+    assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    return response.headers().firstValue("Content-Type").orElseThrow();
+  }
+
+  private static short[] shorts(byte[] littleEndian) {
+    short[] values = new short[littleEndian.length / 2];
+    ByteBuffer.wrap(littleEndian).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(values);
+    return values;
+  }
+
+  private static Element parseXml(byte[] xml) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    factory.setIgnoringElementContentWhitespace(true);
+    Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+    return document.getDocumentElement();
+  }
+
+  private static Element attribute(Element dataSet, String tag) {
+    NodeList children = dataSet.getChildNodes();
+    for (int i = 0; i < children.getLength(); i++) {
+      if (children.item(i) instanceof Element e && tag.equals(e.getAttribute("tag"))) return e;
+    }
+    throw new AssertionError("no attribute " + tag);
+  }
+}
