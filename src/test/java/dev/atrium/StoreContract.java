@@ -83,6 +83,8 @@ abstract class StoreContract extends ArchiveTest {
     assertThat(whole.statusCode()).isEqualTo(200);
     assertThat(parts(whole)).containsExactlyInAnyOrder(Files.readAllBytes(fa), Files.readAllBytes(fb),
         Files.readAllBytes(fc));
+    assertThat(whole.headers().firstValueAsLong("Content-Length")).as("as stored, the length is declared")
+        .hasValue(whole.body().length);
     HttpResponse<byte[]> series = Http.getBytes(archive.dicomWeb() + "/studies/" + study + "/series/" + a.series(),
         null);
     assertThat(parts(series)).containsExactlyInAnyOrder(Files.readAllBytes(fa), Files.readAllBytes(fb));

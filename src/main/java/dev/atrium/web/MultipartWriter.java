@@ -4,7 +4,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * A multipart/related response body (RFC 2387, PS3.18 8.6.1.2) written part by part: each part's
@@ -13,13 +15,31 @@ import java.util.UUID;
  */
 final class MultipartWriter implements AutoCloseable {
   private static final int SOCKET_BUFFER = 256 * 1024;
+  private static final byte[] CRLF = {'\r', '\n'};
 
   private final String boundary = UUID.randomUUID().toString();
   private final OutputStream out;
   private boolean inPart;
 
-  /** Starts a 200 response of multipart/related; type="{partType}". */
+  /** One part to come, when every part is known before the body starts. */
+  record PartSize(String contentType, long length) {}
+
+  /** Starts a 200 response of multipart/related; type="{partType}", of unknown length (chunked). */
   MultipartWriter(Exchange exchange, String partType) {
+    this(exchange, partType, null);
+  }
+
+  /**
+   * With {@code parts} (each length known), the response declares its Content-Length: a client
+   * then reads one body of known size instead of decoding chunks. The parts must then be written
+   * exactly as listed.
+   */
+  MultipartWriter(Exchange exchange, String partType, List<PartSize> parts) {
+    if (parts != null) {
+      long total = closing().length;
+      for (PartSize part : parts) total += header(part.contentType(), part.length()).length + part.length() + 2;
+      exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, total);
+    }
     out = new BufferedOutputStream(exchange.startBody(200,
         "multipart/related; type=\"" + partType + "\"; boundary=" + boundary), SOCKET_BUFFER);
   }
@@ -27,22 +47,29 @@ final class MultipartWriter implements AutoCloseable {
   /** Opens the next part; its bytes go to the stream returned. Length -1 when unknown (the boundary ends it). */
   OutputStream part(String contentType, long length) throws IOException {
     endPart();
-    String header = "--" + boundary + "\r\nContent-Type: " + contentType
-        + (length >= 0 ? "\r\nContent-Length: " + length : "") + "\r\n\r\n";
-    out.write(header.getBytes(StandardCharsets.US_ASCII));
+    out.write(header(contentType, length));
     inPart = true;
     return out;
   }
 
+  private byte[] header(String contentType, long length) {
+    return ("--" + boundary + "\r\nContent-Type: " + contentType
+        + (length >= 0 ? "\r\nContent-Length: " + length : "") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private byte[] closing() {
+    return ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
   private void endPart() throws IOException {
-    if (inPart) out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    if (inPart) out.write(CRLF);
     inPart = false;
   }
 
   @Override
   public void close() throws IOException {
     endPart();
-    out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(closing());
     out.close();
   }
 }

@@ -5,6 +5,7 @@ import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -54,7 +55,7 @@ final class WadoEndpoint implements Route.Endpoint {
         }
         return;
       }
-      try (Multipart out = new Multipart(exchange, choice.transferSyntax())) {
+      try (Multipart out = new Multipart(exchange, choice.transferSyntax(), null)) {
         out.part(instance);
       }
       return;
@@ -62,7 +63,21 @@ final class WadoEndpoint implements Route.Endpoint {
     List<String> syntaxes = retrieve.storedSyntaxes(exchange.partition(), study, series);
     if (syntaxes.isEmpty()) throw new HttpProblem(404, "no such " + level.name().toLowerCase() + " in this archive");
     Choice choice = negotiate(accept, syntaxes, false);
-    try (Multipart out = new Multipart(exchange, choice.transferSyntax())) {
+    if (choice.transferSyntax().equals(RetrieveService.AS_STORED)) {
+      // Every part's size is in the index: list them (UIDs and sizes, not bytes) and declare the
+      // whole length, so clients read one body of known size rather than decode chunks.
+      List<StoredInstance> instances = new ArrayList<>();
+      retrieve.forEachInstance(exchange.partition(), study, series, instances::add);
+      List<MultipartWriter.PartSize> sizes = new ArrayList<>(instances.size());
+      for (StoredInstance instance : instances) {
+        sizes.add(new MultipartWriter.PartSize(partType(instance, choice.transferSyntax()), instance.blobSize()));
+      }
+      try (Multipart out = new Multipart(exchange, choice.transferSyntax(), sizes)) {
+        for (StoredInstance instance : instances) out.part(instance);
+      }
+      return;
+    }
+    try (Multipart out = new Multipart(exchange, choice.transferSyntax(), null)) {
       retrieve.forEachInstance(exchange.partition(), study, series, instance -> {
         check(instance, choice.transferSyntax()); // a 406 while nothing is committed; later, an aborted response
         out.part(instance);
@@ -92,9 +107,9 @@ final class WadoEndpoint implements Route.Endpoint {
     private final MultipartWriter out;
     private final String transferSyntax;
 
-    Multipart(Exchange exchange, String transferSyntax) {
+    Multipart(Exchange exchange, String transferSyntax, List<MultipartWriter.PartSize> sizes) {
       this.transferSyntax = transferSyntax;
-      out = new MultipartWriter(exchange, StowEndpoint.DICOM);
+      out = new MultipartWriter(exchange, StowEndpoint.DICOM, sizes);
     }
 
     void part(StoredInstance instance) throws IOException {
