@@ -139,6 +139,32 @@ class AuditTrailTest {
     }
   }
 
+  @Test
+  void recordsGoToAUdpCollectorToo() throws Exception {
+    Path data = Files.createTempDirectory("atrium-audit-udp");
+    try (java.net.DatagramSocket collector = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      collector.setSoTimeout(30_000);
+      try (TestArchive archive = new TestArchive(TestDatabase.H2, data, config -> config.withAudit(
+          new AtriumConfig.Audit(true, "", "ATRIUM", "127.0.0.1", collector.getLocalPort(), "udp", "")))) {
+        TestInstances.Uids uids = TestInstances.fresh();
+        assertThat(dev.atrium.support.Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+            Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
+        // RFC 5426: one message per datagram, no framing.
+        List<String> received = new java.util.ArrayList<>();
+        byte[] buffer = new byte[65_536];
+        while (received.stream().noneMatch(m -> m.contains(uids.study()))) {
+          java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+          collector.receive(packet); // times out, failing the test, if the record never comes
+          received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+        }
+        assertThat(received).allMatch(m -> m.startsWith("<85>1 ") && m.endsWith("</AuditMessage>"));
+      }
+    } finally {
+      TempFiles.delete(data);
+    }
+  }
+
   private AtriumConfig.Security security() {
     return new AtriumConfig.Security(true, idp.issuerUrl("default").toString(), "atrium", "", "roles", 30,
         List.of("RS256"), Map.of("DicomDataOwner", List.of("read", "write", "delete", "admin")), 300);
