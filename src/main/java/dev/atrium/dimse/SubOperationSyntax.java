@@ -6,6 +6,7 @@ import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.dimse.net.AcceptedContext;
 import dev.atrium.dimse.net.DataSetWriter;
 import dev.atrium.index.StoredInstance;
+import dev.atrium.retrieve.PinnedInstance;
 import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,11 +36,13 @@ final class SubOperationSyntax {
   }
 
   /**
+   * @param pinned the instance, its file held open (a delete from now on cannot break the send)
    * @param stored the instance's data set, opened; sent as it is when its syntax was accepted
    * @param buffer the copy buffer of the sub-operations run (bounded, reused for every instance)
    */
-  static Sending choose(StoredInstance instance, FileMetaReader.DataSet stored, List<AcceptedContext> accepted,
+  static Sending choose(PinnedInstance pinned, FileMetaReader.DataSet stored, List<AcceptedContext> accepted,
       RetrieveService retrieve, byte[] buffer) throws IOException, Unsendable {
+    StoredInstance instance = pinned.instance();
     String storedSyntax = stored.transferSyntaxUid();
     for (AcceptedContext context : accepted) {
       if (context.transferSyntax().equals(storedSyntax)) {
@@ -57,14 +60,14 @@ final class SubOperationSyntax {
         continue;
       }
       try {
-        retrieve.checkTranscodable(instance, target);
+        retrieve.checkTranscodable(pinned, target);
       } catch (UnsupportedTranscodingException e) {
         note(reasons, e.getMessage());
         continue;
       }
       return new Sending(context, out -> {
         try {
-          retrieve.writeAs(instance, target, out, false);
+          retrieve.writeAs(pinned, target, out, false);
         } catch (UnsupportedTranscodingException e) {
           // Checked above; a frame that still fails to decode leaves a data set half sent: the association goes.
           throw new IOException("transcoding " + instance.sopInstanceUid() + " failed while sending: "

@@ -1,10 +1,10 @@
 package dev.atrium.dimse;
 
-import dev.atrium.dicom.FileMetaReader;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestor;
 import dev.atrium.index.StoredInstance;
+import dev.atrium.retrieve.PinnedInstance;
 import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -38,13 +38,14 @@ final class SubOperations {
   record Outcome(RetrieveCounts counts, boolean cancelled, IOException destinationFailure) {}
 
   /** One instance opened and ready to send, or why it cannot be. */
-  private record Prepared(StoredInstance instance, FileMetaReader.DataSet dataSet,
-      SubOperationSyntax.Sending sending, String failure) implements AutoCloseable {
+  /** The next instance, pinned (its file held open) before anything of it is sent. */
+  private record Prepared(StoredInstance instance, PinnedInstance pinned, SubOperationSyntax.Sending sending,
+      String failure) implements AutoCloseable {
     @Override
     public void close() {
-      if (dataSet == null) return;
+      if (pinned == null) return;
       try {
-        dataSet.stream().close();
+        pinned.close();
       } catch (IOException ignored) {
         // read-only file
       }
@@ -109,21 +110,20 @@ final class SubOperations {
   private Prepared prepare(Iterator<StoredInstance> todo, DimseRequestor destination, byte[] buffer) {
     if (!todo.hasNext()) return null;
     StoredInstance instance = todo.next();
-    FileMetaReader.DataSet dataSet;
+    PinnedInstance pinned;
     try {
-      dataSet = retrieve.openDataSet(instance);
+      pinned = retrieve.pin(instance);
     } catch (NoSuchFileException e) {
       return new Prepared(instance, null, null, "deleted while the retrieve ran");
     } catch (IOException e) {
       return new Prepared(instance, null, null, e.getMessage());
     }
     try {
-      SubOperationSyntax.Sending sending = SubOperationSyntax.choose(instance, dataSet,
+      SubOperationSyntax.Sending sending = SubOperationSyntax.choose(pinned, retrieve.openDataSet(pinned),
           destination.requestContexts(instance.sopClassUid()), retrieve, buffer);
-      return new Prepared(instance, dataSet, sending, null);
+      return new Prepared(instance, pinned, sending, null);
     } catch (SubOperationSyntax.Unsendable | IOException e) {
-      Prepared refused = new Prepared(instance, dataSet, null, e instanceof NoSuchFileException
-          ? "deleted while the retrieve ran" : e.getMessage());
+      Prepared refused = new Prepared(instance, pinned, null, e.getMessage());
       refused.close();
       return refused;
     }

@@ -106,15 +106,13 @@ public final class RetrieveService {
     return locator.select(partition, selection);
   }
 
-  /**
-   * The stored data set without its File Meta Information, streamed, and the transfer syntax it is in: what a
-   * C-STORE sub-operation sends. NoSuchFileException when the instance was deleted meanwhile.
-   */
-  public FileMetaReader.DataSet openDataSet(StoredInstance instance) throws IOException {
+  /** The data set of a pinned instance, positioned after its File Meta Information. */
+  public FileMetaReader.DataSet openDataSet(PinnedInstance pinned) throws IOException {
     try {
-      return FileMetaReader.open(blobs.open(instance.blobKey()));
+      return FileMetaReader.open(pinned.open());
     } catch (DicomParseException e) {
-      throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
+      throw new IOException("stored instance " + pinned.instance().sopInstanceUid() + " cannot be read: "
+          + e.getMessage(), e);
     }
   }
 
@@ -142,7 +140,23 @@ public final class RetrieveService {
   /** Checks, before anything is sent, that this instance can be sent as {@code to}. */
   public void checkTranscodable(StoredInstance instance, String to) throws IOException, UnsupportedTranscodingException {
     if (to.equals(AS_STORED)) return;
-    Transcoder.check(() -> blobs.open(instance.blobKey()), instance.transferSyntaxUid(), to);
+    try (PinnedInstance pinned = pin(instance)) {
+      checkTranscodable(pinned, to);
+    }
+  }
+
+  /** {@link #checkTranscodable(StoredInstance, String)} on an instance already pinned. */
+  public void checkTranscodable(PinnedInstance pinned, String to) throws IOException, UnsupportedTranscodingException {
+    if (to.equals(AS_STORED)) return;
+    Transcoder.check(pinned, pinned.instance().transferSyntaxUid(), to);
+  }
+
+  /**
+   * Opens the instance's file now and holds it: what is read through the result is the instance
+   * as it is at this moment, deleted or not later. NoSuchFileException when it is already gone.
+   */
+  public PinnedInstance pin(StoredInstance instance) throws IOException {
+    return new PinnedInstance(instance, blobs.openChannel(instance.blobKey()));
   }
 
   /**
@@ -160,9 +174,18 @@ public final class RetrieveService {
       }
       return;
     }
+    try (PinnedInstance pinned = pin(instance)) {
+      writeAs(pinned, target, out, part10);
+    }
+  }
+
+  /** {@link #writeAs(StoredInstance, String, OutputStream, boolean)} from an instance already pinned. */
+  public void writeAs(PinnedInstance pinned, String to, OutputStream out, boolean part10)
+      throws IOException, UnsupportedTranscodingException {
+    StoredInstance instance = pinned.instance();
+    String target = to.equals(AS_STORED) ? instance.transferSyntaxUid() : to;
     try {
-      Transcoder.transcode(() -> blobs.open(instance.blobKey()), target, out, part10, instance.sopClassUid(),
-          instance.sopInstanceUid());
+      Transcoder.transcode(pinned, target, out, part10, instance.sopClassUid(), instance.sopInstanceUid());
     } catch (DicomParseException e) {
       throw unreadable(instance, e);
     }

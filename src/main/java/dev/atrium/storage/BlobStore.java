@@ -2,6 +2,7 @@ package dev.atrium.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -29,6 +30,12 @@ public interface BlobStore {
 
   /** Opens a published blob for streaming. */
   InputStream open(String key) throws IOException;
+
+  /**
+   * The blob opened now, for reading at any position: it stays readable until closed even if the
+   * blob is deleted meanwhile (a retrieve racing a delete either reads it whole or fails at once).
+   */
+  FileChannel openChannel(String key) throws IOException;
 
   long size(String key) throws IOException;
 

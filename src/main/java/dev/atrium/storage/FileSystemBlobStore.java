@@ -84,6 +84,11 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   @Override
+  public FileChannel openChannel(String key) throws IOException {
+    return FileChannel.open(pathOf(key), StandardOpenOption.READ);
+  }
+
+  @Override
   public long size(String key) throws IOException {
     return Files.size(pathOf(key));
   }

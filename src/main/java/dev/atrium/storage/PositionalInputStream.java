@@ -1,0 +1,45 @@
+package dev.atrium.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * An independent stream over an open file channel, by positional reads: several may read the
+ * same channel at once, each from its own offset, and none closes the channel.
+ */
+public final class PositionalInputStream extends InputStream {
+  private final FileChannel channel;
+  private long position;
+
+  public PositionalInputStream(FileChannel channel) {
+    this.channel = channel;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) return 0;
+    int n = channel.read(ByteBuffer.wrap(b, off, len), position);
+    if (n > 0) position += n;
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = Math.max(0, Math.min(n, channel.size() - position));
+    position += skipped;
+    return skipped;
+  }
+
+  @Override
+  public int available() throws IOException {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, channel.size() - position));
+  }
+}
