@@ -166,16 +166,8 @@ public final class RetrieveService {
    */
   public void writeAs(StoredInstance instance, String to, OutputStream out, boolean part10)
       throws IOException, UnsupportedTranscodingException {
-    String target = to.equals(AS_STORED) ? instance.transferSyntaxUid() : to;
-    if (part10 && target.equals(instance.transferSyntaxUid())) {
-      try (InputStream in = open(instance)) {
-        byte[] buffer = new byte[COPY_BUFFER];
-        for (int n; (n = in.read(buffer)) >= 0; ) out.write(buffer, 0, n);
-      }
-      return;
-    }
     try (PinnedInstance pinned = pin(instance)) {
-      writeAs(pinned, target, out, part10);
+      writeAs(pinned, to, out, part10);
     }
   }
 
@@ -184,6 +176,13 @@ public final class RetrieveService {
       throws IOException, UnsupportedTranscodingException {
     StoredInstance instance = pinned.instance();
     String target = to.equals(AS_STORED) ? instance.transferSyntaxUid() : to;
+    if (part10 && target.equals(instance.transferSyntaxUid())) {
+      try (InputStream in = pinned.open()) {
+        byte[] buffer = new byte[COPY_BUFFER];
+        for (int n; (n = in.read(buffer)) >= 0; ) out.write(buffer, 0, n);
+      }
+      return;
+    }
     try {
       Transcoder.transcode(pinned, target, out, part10, instance.sopClassUid(), instance.sopInstanceUid());
     } catch (DicomParseException e) {

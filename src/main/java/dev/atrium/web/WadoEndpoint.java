@@ -2,6 +2,7 @@ package dev.atrium.web;
 
 import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.index.StoredInstance;
+import dev.atrium.retrieve.PinnedInstance;
 import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -115,9 +116,10 @@ final class WadoEndpoint implements Route.Endpoint {
     void part(StoredInstance instance) throws IOException {
       // A transcoded part's length is not known ahead; the boundary delimits it (RFC 2046 5.1).
       long length = asStored(instance, transferSyntax) ? instance.blobSize() : -1;
-      OutputStream body = out.part(partType(instance, transferSyntax), length);
-      try {
-        retrieve.writeAs(instance, transferSyntax, body, true);
+      // Pinned before its part starts: a delete from now on cannot cut the part short.
+      try (PinnedInstance pinned = retrieve.pin(instance)) {
+        OutputStream body = out.part(partType(instance, transferSyntax), length);
+        retrieve.writeAs(pinned, transferSyntax, body, true);
       } catch (UnsupportedTranscodingException e) {
         throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
       }
