@@ -38,37 +38,32 @@ final class ConfigReader {
   }
 
   long positiveLong(String path) {
-    String value = text(path);
-    try {
-      long n = Long.parseLong(value.trim());
-      if (n > 0) return n;
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new ConfigException(path + " must be a positive integer, not '" + value + "'");
+    return number(path, text(path), 1, Long.MAX_VALUE, "a positive integer");
   }
 
   int positiveInt(String path) {
-    String value = text(path);
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n > 0) return n;
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new ConfigException(path + " must be a positive integer, not '" + value + "'");
+    return (int) number(path, text(path), 1, Integer.MAX_VALUE, "a positive integer");
   }
 
   /** 0 is allowed: bind an ephemeral port (tests). */
   int port(String path) {
-    String value = text(path);
+    return (int) number(path, text(path), 0, 65535, "a TCP port");
+  }
+
+  /** An optional whole number of at least {@code min}; {@code fallback} when absent or empty. */
+  int intOr(String path, int fallback, int min) {
+    return (int) number(path, textOr(path, String.valueOf(fallback)), min, Integer.MAX_VALUE,
+        "a whole number of at least " + min);
+  }
+
+  private static long number(String path, String value, long min, long max, String what) {
     try {
-      int n = Integer.parseInt(value.trim());
-      if (n >= 0 && n <= 65535) return n;
+      long n = Long.parseLong(value.trim());
+      if (n >= min && n <= max) return n;
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw new ConfigException(path + " must be a TCP port, not '" + value + "'");
+    throw new ConfigException(path + " must be " + what + ", not '" + value + "'");
   }
 
   /** PS3.5 AE VR: 1-16 characters, no backslash or control characters, not all spaces. */

@@ -28,11 +28,8 @@ final class SecurityConfigReader {
     node.path("roles").fields().forEachRemaining(e -> roles.put(e.getKey(), ConfigReader.list(e.getValue())));
     AtriumConfig.Security security = new AtriumConfig.Security(enabled, r.textOr("security.issuer", ""),
         r.textOr("security.audience", ""), r.textOr("security.jwksUrl", ""), r.textOr("security.rolesClaim", "roles"),
-        Integer.parseInt(r.textOr("security.clockSkewSeconds", "60")), List.copyOf(algorithms),
-        Collections.unmodifiableMap(roles), Integer.parseInt(r.textOr("security.jwksCacheSeconds", "300")));
-    if (security.jwksCacheSeconds() < 2) {
-      throw new ConfigException("security.jwksCacheSeconds must be at least 2, not " + security.jwksCacheSeconds());
-    }
+        r.intOr("security.clockSkewSeconds", 60, 0), List.copyOf(algorithms),
+        Collections.unmodifiableMap(roles), r.intOr("security.jwksCacheSeconds", 300, 2));
     if (enabled && (security.issuer().isEmpty() || security.audience().isEmpty() || algorithms.isEmpty())) {
       throw new ConfigException("security.enabled needs security.issuer, security.audience and security.algorithms");
     }

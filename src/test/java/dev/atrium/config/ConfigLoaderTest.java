@@ -43,6 +43,10 @@ class ConfigLoaderTest {
   void badValuesAreReportedByKey() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_HTTP_PORT", "eighty")))
         .hasMessageContaining("http.port");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_SECURITY_JWKS_CACHE_SECONDS", "1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("security.jwksCacheSeconds");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_SECURITY_CLOCK_SKEW_SECONDS", "soon")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("security.clockSkewSeconds");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_AE_TITLE", "A_TITLE_FAR_TOO_LONG")))
         .hasMessageContaining("aeTitle");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_MOVE_DESTINATIONS", "NOPORT@host")))
