@@ -20,13 +20,14 @@ WORKDIR /opt/atrium
 COPY --from=build /src/target/atrium.jar ./
 COPY --from=build /src/target/lib/ lib/
 COPY conf/ conf/
+COPY scripts/java-opts scripts/
 RUN mkdir /data && chown atrium /data
 USER atrium
-ENV ATRIUM_DATA_DIR=/data ATRIUM_JAVA_OPTS=-Xmx2g
+ENV ATRIUM_DATA_DIR=/data
 # A container is reached through its published ports, never its loopback: listen on every
 # interface. Turn security on (ATRIUM_SECURITY_ENABLED=true, issuer, audience) before exposing it.
 ENV ATRIUM_HTTP_BIND_ADDRESS=0.0.0.0 ATRIUM_DIMSE_BIND_ADDRESS=0.0.0.0
 VOLUME /data
 EXPOSE 8080 11112
 HEALTHCHECK --interval=30s --timeout=5s CMD curl -sf http://localhost:8080/health || exit 1
-ENTRYPOINT ["sh", "-c", "exec java $ATRIUM_JAVA_OPTS -jar atrium.jar"]
+ENTRYPOINT ["sh", "-c", "exec java $(scripts/java-opts) -jar atrium.jar"]

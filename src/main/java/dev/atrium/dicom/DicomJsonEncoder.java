@@ -58,7 +58,7 @@ public final class DicomJsonEncoder {
       AttributeTag tag = a.getTag();
       if (tag.getGroup() == 0x0002 || tag.getElement() == 0x0000 || tag.getGroup() == 0xFFFC) continue;
       String vr = new String(a.getVR(), StandardCharsets.US_ASCII);
-      json.writeObjectFieldStart(String.format("%04X%04X", tag.getGroup(), tag.getElement()));
+      json.writeObjectFieldStart(TagHex.of(tag.getGroup(), tag.getElement()));
       json.writeStringField("vr", vr);
       writeValue(json, a, vr, topLevel);
       json.writeEndObject();
@@ -110,7 +110,7 @@ public final class DicomJsonEncoder {
     if (BINARY.contains(vr)) {
       if (a.getVL() == 0) return null;
       if (topLevel && a.getVL() > INLINE_BINARY_LIMIT) {
-        return INSTANCE_URL + "/bulkdata/" + String.format("%04X%04X", a.getTag().getGroup(), a.getTag().getElement());
+        return INSTANCE_URL + "/bulkdata/" + TagHex.of(a.getTag().getGroup(), a.getTag().getElement());
       }
       return littleEndianBytes(a);
     }

@@ -236,6 +236,6 @@ public final class DicomStructure {
   }
 
   private static String hex(int tag) {
-    return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    return TagHex.display(tag);
   }
 }

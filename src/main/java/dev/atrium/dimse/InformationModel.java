@@ -1,5 +1,6 @@
 package dev.atrium.dimse;
 
+import dev.atrium.dicom.TagHex;
 import static dev.atrium.query.QueryAttributes.QUERY_RETRIEVE_LEVEL;
 
 import dev.atrium.dicom.DicomIdentifier;
@@ -83,6 +84,6 @@ final class InformationModel {
   }
 
   static String tagString(int tag) {
-    return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    return TagHex.display(tag);
   }
 }

@@ -1,5 +1,6 @@
 package dev.atrium.index;
 
+import dev.atrium.dicom.TagHex;
 import dev.atrium.query.QueryLevel;
 import java.time.LocalDateTime;
 
@@ -17,7 +18,7 @@ public record ExtendedTag(int key, int tag, String vr, String privateCreator, Qu
 
   /** The path the API names it by: eight upper-case hex digits. */
   public String path() {
-    return String.format("%08X", tag);
+    return TagHex.of(tag);
   }
 
   /** Indexed at store time: every tag not being deleted. */

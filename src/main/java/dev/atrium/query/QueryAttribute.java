@@ -1,5 +1,7 @@
 package dev.atrium.query;
 
+import dev.atrium.dicom.TagHex;
+
 /**
  * An attribute the index holds: matchable keys and return keys of PS3.18 Table 10.6.1-5 and PS3.4
  * C.6, or an extended query tag added through the API ({@code extension} not null).
@@ -23,6 +25,6 @@ public record QueryAttribute(int tag, String keyword, String vr, QueryLevel leve
   }
 
   public String tagHex() {
-    return String.format("%08X", tag);
+    return TagHex.of(tag);
   }
 }

@@ -1,5 +1,6 @@
 package dev.atrium.tags;
 
+import dev.atrium.dicom.TagHex;
 import dev.atrium.dicom.DicomJsonValues;
 import dev.atrium.index.ExtendedTag;
 import dev.atrium.index.ExtendedValue;
@@ -112,6 +113,6 @@ public final class ExtendedValueParser implements ExtendedValue.Reader {
   }
 
   static String tagString(int tag) {
-    return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    return TagHex.display(tag);
   }
 }

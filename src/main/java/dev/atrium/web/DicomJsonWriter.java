@@ -1,5 +1,6 @@
 package dev.atrium.web;
 
+import dev.atrium.dicom.TagHex;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -14,7 +15,7 @@ final class DicomJsonWriter {
     json.writeStartObject();
     for (Map.Entry<Integer, String> e : values.entrySet()) {
       String vr = vrs.get(e.getKey());
-      json.writeObjectFieldStart(String.format("%08X", e.getKey()));
+      json.writeObjectFieldStart(TagHex.of(e.getKey()));
       json.writeStringField("vr", vr);
       String value = e.getValue();
       if (value != null && !value.isEmpty()) {

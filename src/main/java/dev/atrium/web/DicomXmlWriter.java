@@ -1,5 +1,6 @@
 package dev.atrium.web;
 
+import dev.atrium.dicom.TagHex;
 import java.util.Map;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -47,7 +48,7 @@ final class DicomXmlWriter {
   /** Opens a DicomAttribute; close it with {@code xml.writeEndElement()}. The keyword may be null (private). */
   static void startAttribute(XMLStreamWriter xml, int tag, String vr, String keyword) throws XMLStreamException {
     xml.writeStartElement("DicomAttribute");
-    xml.writeAttribute("tag", String.format("%08X", tag));
+    xml.writeAttribute("tag", TagHex.of(tag));
     xml.writeAttribute("vr", vr);
     if (keyword != null) xml.writeAttribute("keyword", keyword);
   }

@@ -1,5 +1,6 @@
 package dev.atrium.dimse.net;
 
+import dev.atrium.dicom.TagHex;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -224,7 +225,7 @@ public final class CommandSet {
     }
 
     private static String tagString(int tag) {
-        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+        return TagHex.display(tag);
     }
 
     @Override
