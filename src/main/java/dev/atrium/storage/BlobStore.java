@@ -13,14 +13,10 @@ import java.util.function.Predicate;
 public interface BlobStore {
 
   /**
-   * Starts a new blob; bytes go to a staging area until {@link #publishAll}. Blobs created with
-   * the same {@code group} (from {@link #newGroup()}) are placed together, so publishing them
-   * together costs one directory sync.
+   * Starts a new blob; bytes go to a staging area until {@link #publishAll}. Where it will be
+   * published is decided by {@link BlobWriter#place} once its content is known.
    */
-  BlobWriter create(String group) throws IOException;
-
-  /** A placement group for blobs that will be published together. */
-  String newGroup();
+  BlobWriter create() throws IOException;
 
   /**
    * Makes the blobs durable under their keys: waits for their data to be on disk, links them

@@ -27,6 +27,12 @@ public interface BlobWriter extends Closeable {
    */
   void startSync() throws IOException;
 
+  /**
+   * Publish beside the other blobs of {@code placement} (the store passes the study): a study's
+   * files share a directory, so storing a study creates (and syncs) one new directory rather than
+   * one per instance, and reading it back stays local. Changes {@link #key()}; call before publishing.
+   */
+  void place(String placement) throws IOException;
 
   /** The index now references the blob: it stays when this writer is closed. */
   void confirm() throws IOException;

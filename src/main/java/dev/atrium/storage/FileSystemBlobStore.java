@@ -23,6 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.security.NoSuchAlgorithmException;
+import java.security.MessageDigest;
+import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,20 +59,22 @@ public final class FileSystemBlobStore implements BlobStore {
     Files.createDirectories(staging);
   }
 
-  /** The group is the key's first four hex digits: its two directory levels. */
+  /** A random key; its first four hex digits (its two directory levels) are re-chosen by place(). */
   @Override
-  public String newGroup() {
-    byte[] group = new byte[2];
-    RANDOM.nextBytes(group);
-    return HexFormat.of().formatHex(group);
+  public BlobWriter create() throws IOException {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return new FileBlobWriter(HexFormat.of().formatHex(id));
   }
 
-  @Override
-  public BlobWriter create(String group) throws IOException {
-    if (group == null || !group.matches("[0-9a-f]{4}")) throw new IllegalArgumentException("not a group: " + group);
-    byte[] id = new byte[14];
-    RANDOM.nextBytes(id);
-    return new FileBlobWriter(group + HexFormat.of().formatHex(id));
+  /** The directory group of a placement: the first two bytes of its SHA-256, as four hex digits. */
+  static String groupOf(String placement) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(placement.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 2);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   @Override
@@ -150,8 +156,8 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   private final class FileBlobWriter implements BlobWriter {
-    private final String key;
-    private final Path tmp;
+    private String key;
+    private Path tmp;
     private final FileChannel channel;
     private final CountingOutput output;
     private boolean linked;
@@ -194,6 +200,22 @@ public final class FileSystemBlobStore implements BlobStore {
         channel.force(true);
         return null;
       });
+    }
+
+    /**
+     * Renames the staging entry to the new key (same directory, atomic): a crash leaves one name
+     * or the other, and recovery treats either as a blob never published. The open channel and a
+     * running fsync follow the file, not the name.
+     */
+    @Override
+    public void place(String placement) throws IOException {
+      if (linked) throw new IllegalStateException("blob " + key + " is already published");
+      String placed = groupOf(placement) + key.substring(4);
+      if (placed.equals(key)) return;
+      Path renamed = staging.resolve(placed + ".tmp");
+      Files.move(tmp, renamed, StandardCopyOption.ATOMIC_MOVE);
+      key = placed;
+      tmp = renamed;
     }
 
     /** Waits for the data fsync; its failure is this blob's failure. */

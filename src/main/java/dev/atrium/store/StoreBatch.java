@@ -21,8 +21,6 @@ public final class StoreBatch implements AutoCloseable {
   private final List<StoreOutcome> outcomes = new ArrayList<>();
   private final List<Integer> pendingSlots = new ArrayList<>();
   private final List<StoreService.PendingInstance> pending = new ArrayList<>();
-  /** The blobs of one commit share a directory: one directory sync per commit. */
-  private String group;
 
   StoreBatch(StoreService service, String partition, String requiredStudyUid, DuplicatePolicy policy) {
     this.service = service;
@@ -33,8 +31,7 @@ public final class StoreBatch implements AutoCloseable {
 
   /** Reads one PS3.10 part to its end. */
   public void add(InputStream part10) throws IncompleteInputException {
-    if (group == null) group = service.newGroup();
-    StoreService.Prepared prepared = service.prepareFile(part10, requiredStudyUid, group);
+    StoreService.Prepared prepared = service.prepareFile(part10, requiredStudyUid);
     if (prepared instanceof StoreService.PendingInstance instance) {
       pendingSlots.add(outcomes.size());
       outcomes.add(null);
@@ -62,7 +59,6 @@ public final class StoreBatch implements AutoCloseable {
     for (int i = 0; i < committed.size(); i++) outcomes.set(pendingSlots.get(i), committed.get(i));
     pending.clear();
     pendingSlots.clear();
-    group = null;
   }
 
   /** Discards what was never committed (the request failed part-way). */

@@ -42,10 +42,6 @@ public final class StoreService {
     this.reclaimer = reclaimer;
   }
 
-  String newGroup() {
-    return blobs.newGroup();
-  }
-
   /**
    * STOW-RS: parts are staged one by one as they stream in and made durable and indexed in
    * batches, since the response only goes out once every part is done (nothing is acknowledged
@@ -55,8 +51,8 @@ public final class StoreService {
     return new StoreBatch(this, partition, requiredStudyUid, policy);
   }
 
-  Prepared prepareFile(InputStream part10, String requiredStudyUid, String group) throws IncompleteInputException {
-    return prepare(group, out -> copy(part10, out), header ->
+  Prepared prepareFile(InputStream part10, String requiredStudyUid) throws IncompleteInputException {
+    return prepare(out -> copy(part10, out), header ->
         requiredStudyUid != null && !requiredStudyUid.equals(header.studyInstanceUid())
             ? new Rejection(StoreFailure.STUDY_MISMATCH, "the instance belongs to study "
                 + header.studyInstanceUid() + ", not to " + requiredStudyUid + " named in the request URL")
@@ -76,7 +72,7 @@ public final class StoreService {
           "the C-STORE request's Affected SOP Class/Instance UID is not a valid UID",
           new Uids(affectedSopClassUid, affectedSopInstanceUid, null, null));
     }
-    Prepared prepared = prepare(blobs.newGroup(), out -> {
+    Prepared prepared = prepare(out -> {
       Part10Writer.writeHeader(out, affectedSopClassUid, affectedSopInstanceUid, transferSyntaxUid, callingAeTitle);
       copy(dataSet, out);
     }, header -> {
@@ -115,11 +111,11 @@ public final class StoreService {
   /** Refused before anything was kept. */
   record Refused(StoreOutcome outcome) implements Prepared {}
 
-  /** Stage → verify and parse → validate. */
-  private Prepared prepare(String group, Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
+  /** Stage → verify and parse → validate → place beside its study. */
+  private Prepared prepare(Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
     BlobWriter blob = null;
     try {
-      blob = blobs.create(group);
+      blob = blobs.create();
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
       blob.startSync(); // the data fsync runs while the header is checked
       DicomHeader header;
@@ -134,6 +130,7 @@ public final class StoreService {
       if (invalid != null) return refused(StoreFailure.VALIDATION_FAILED, invalid, uids);
       Rejection rejection = requestCheck.check(header);
       if (rejection != null) return refused(rejection.failure(), rejection.message(), uids);
+      blob.place(header.studyInstanceUid());
       PendingInstance pending = new PendingInstance(blob, header, uids);
       blob = null; // handed over
       return pending;
