@@ -25,6 +25,11 @@ public final class PinnedInstance implements DicomHeaderReader.Source, AutoClose
     return instance;
   }
 
+  /** The open file, for sending the stored bytes as they are without copying them through the heap. */
+  public FileChannel channel() {
+    return channel;
+  }
+
   @Override
   public InputStream open() {
     return new PositionalInputStream(channel);

@@ -88,6 +88,13 @@ final class Exchange {
     return Content.Sink.asOutputStream(response);
   }
 
+  /** As {@link #startBody}, through a pooled direct buffer that can also take file regions. */
+  DirectBody startDirectBody(int status, String contentType) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    return new DirectBody(response);
+  }
+
   JsonGenerator startJson(int status, String contentType) throws IOException {
     return JSON.createGenerator(startBody(status, contentType));
   }

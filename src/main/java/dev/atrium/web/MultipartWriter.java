@@ -1,8 +1,8 @@
 package dev.atrium.web;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -10,15 +10,14 @@ import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * A multipart/related response body (RFC 2387, PS3.18 8.6.1.2) written part by part: each part's
- * headers, then its bytes streamed by the caller, through one bounded buffer so part headers and
- * small parts coalesce into few socket writes.
+ * headers, then its bytes streamed by the caller or read from a file, through one bounded direct
+ * buffer ({@link DirectBody}) so part headers and small parts coalesce into few socket writes.
  */
 final class MultipartWriter implements AutoCloseable {
-  private static final int SOCKET_BUFFER = 256 * 1024;
   private static final byte[] CRLF = {'\r', '\n'};
 
   private final String boundary = UUID.randomUUID().toString();
-  private final OutputStream out;
+  private final DirectBody out;
   private boolean inPart;
 
   /** One part to come, when every part is known before the body starts. */
@@ -40,8 +39,7 @@ final class MultipartWriter implements AutoCloseable {
       for (PartSize part : parts) total += header(part.contentType(), part.length()).length + part.length() + 2;
       exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, total);
     }
-    out = new BufferedOutputStream(exchange.startBody(200,
-        "multipart/related; type=\"" + partType + "\"; boundary=" + boundary), SOCKET_BUFFER);
+    out = exchange.startDirectBody(200, "multipart/related; type=\"" + partType + "\"; boundary=" + boundary);
   }
 
   /** Opens the next part; its bytes go to the stream returned. Length -1 when unknown (the boundary ends it). */
@@ -50,6 +48,12 @@ final class MultipartWriter implements AutoCloseable {
     out.write(header(contentType, length));
     inPart = true;
     return out;
+  }
+
+  /** A part that is the first {@code length} bytes of {@code file}, sent as they are stored. */
+  void part(String contentType, FileChannel file, long length) throws IOException {
+    part(contentType, length);
+    out.transferFrom(file, 0, length);
   }
 
   private byte[] header(String contentType, long length) {

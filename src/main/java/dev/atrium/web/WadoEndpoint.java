@@ -118,6 +118,10 @@ final class WadoEndpoint implements Route.Endpoint {
       long length = asStored(instance, transferSyntax) ? instance.blobSize() : -1;
       // Pinned before its part starts: a delete from now on cannot cut the part short.
       try (PinnedInstance pinned = retrieve.pin(instance)) {
+        if (length >= 0) {
+          out.part(partType(instance, transferSyntax), pinned.channel(), length);
+          return;
+        }
         OutputStream body = out.part(partType(instance, transferSyntax), length);
         retrieve.writeAs(pinned, transferSyntax, body, true);
       } catch (UnsupportedTranscodingException e) {
