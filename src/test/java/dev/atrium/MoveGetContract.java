@@ -15,6 +15,7 @@ import dev.atrium.support.Http;
 import dev.atrium.support.Part10;
 import dev.atrium.support.RawDimseScu;
 import dev.atrium.support.StoreScpProcess;
+import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
 import java.io.ByteArrayOutputStream;
@@ -63,6 +64,8 @@ abstract class MoveGetContract extends ArchiveTest {
   List<Uids> a1 = new ArrayList<>(), a2 = new ArrayList<>(), c1 = new ArrayList<>(), c2 = new ArrayList<>(),
       c3 = new ArrayList<>(), c4 = new ArrayList<>(), d = new ArrayList<>(), x1 = new ArrayList<>(),
       x2 = new ArrayList<>(), y = new ArrayList<>(), p = new ArrayList<>();
+  /** Where the storescp destinations write what they receive; removed after the class. */
+  private Path destinations;
   /** storescu's proposal option (or the partition's called AE) → the files to send with it. */
   final Map<String, List<Path>> toStore = new LinkedHashMap<>();
   /** SOP Instance UID → the transfer syntax it must be stored (and retrieved) in. */
@@ -71,7 +74,7 @@ abstract class MoveGetContract extends ArchiveTest {
   @Override
   Map<String, String> environment() {
     try {
-      Path destinations = Files.createTempDirectory("atrium-move-destinations");
+      destinations = Files.createTempDirectory("atrium-move-destinations");
       all = new StoreScpProcess("MG_ALL", destinations.resolve("all"));
       uncompressed = new StoreScpProcess("MG_UNCOMPRESSED", destinations.resolve("uncompressed"));
       holding = new HoldingStoreScp("MG_HOLD", StoreScpProcess.freePort());
@@ -135,6 +138,7 @@ abstract class MoveGetContract extends ArchiveTest {
     if (all != null) all.close();
     if (uncompressed != null) uncompressed.close();
     if (holding != null) holding.close();
+    TempFiles.delete(destinations);
   }
 
   /**

@@ -15,6 +15,7 @@ import org.jooq.Condition;
 import org.jooq.Cursor;
 import org.jooq.Field;
 import org.jooq.Record7;
+import org.jooq.ResultQuery;
 
 /** Finds stored instances by their UIDs within a partition. */
 public final class InstanceLocator {
@@ -46,22 +47,26 @@ public final class InstanceLocator {
    */
   public void forEach(String partition, String studyUid, String seriesUidOrNull, InstanceConsumer consumer)
       throws IOException {
-    Condition where = INSTANCE.PARTITION_NAME.eq(partition).and(STUDY.STUDY_INSTANCE_UID.eq(studyUid));
-    if (seriesUidOrNull != null) where = where.and(SERIES.SERIES_INSTANCE_UID.eq(seriesUidOrNull));
-    try (Cursor<Record7<String, String, String, String, String, String, Long>> cursor = db.dsl()
-        .select(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
-            INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
-        .from(INSTANCE)
-        .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
-        .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
-        .where(where)
-        .orderBy(SERIES.SERIES_NUMBER, SERIES.PK, INSTANCE.INSTANCE_NUMBER, INSTANCE.PK)
-        .fetchSize(256).fetchLazy()) {
+    try (Cursor<Record7<String, String, String, String, String, String, Long>> cursor =
+        listing(partition, studyUid, seriesUidOrNull).fetchSize(256).fetchLazy()) {
       for (var r : cursor) {
         consumer.accept(new StoredInstance(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
             r.value7()));
       }
     }
+  }
+
+  /** The query behind {@link #forEach}, in series and instance order. */
+  ResultQuery<Record7<String, String, String, String, String, String, Long>> listing(String partition,
+      String studyUid, String seriesUidOrNull) {
+    return db.dsl()
+        .select(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
+            INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
+        .from(INSTANCE)
+        .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
+        .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
+        .where(inStudy(partition, studyUid, seriesUidOrNull))
+        .orderBy(SERIES.SERIES_NUMBER, SERIES.PK, INSTANCE.INSTANCE_NUMBER, INSTANCE.PK);
   }
 
   /**
@@ -123,11 +128,22 @@ public final class InstanceLocator {
 
   /** Transfer syntaxes present among the instances a retrieve would return. */
   public java.util.List<String> transferSyntaxes(String partition, String studyUid, String seriesUidOrNull) {
-    Condition where = INSTANCE.PARTITION_NAME.eq(partition).and(STUDY.STUDY_INSTANCE_UID.eq(studyUid));
-    if (seriesUidOrNull != null) where = where.and(SERIES.SERIES_INSTANCE_UID.eq(seriesUidOrNull));
     return db.dsl().selectDistinct(INSTANCE.TRANSFER_SYNTAX_UID).from(INSTANCE)
         .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK)).join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
-        .where(where).fetch(INSTANCE.TRANSFER_SYNTAX_UID);
+        .where(inStudy(partition, studyUid, seriesUidOrNull)).fetch(INSTANCE.TRANSFER_SYNTAX_UID);
+  }
+
+  /**
+   * The instances of a study (or one of its series). The partition is named on every joined table,
+   * as in {@link QueryIndex}: with it on the instance alone, H2 began from the instance table's
+   * partition index, reading every instance of the partition for each study retrieve (WADO-RS and
+   * metadata time grew with the archive, 13 ms at 6,000 instances, 26 ms at 12,000); with it on the
+   * study too, the plan starts from uk_study (partition, StudyInstanceUID).
+   */
+  static Condition inStudy(String partition, String studyUid, String seriesUidOrNull) {
+    Condition where = INSTANCE.PARTITION_NAME.eq(partition).and(SERIES.PARTITION_NAME.eq(partition))
+        .and(STUDY.PARTITION_NAME.eq(partition)).and(STUDY.STUDY_INSTANCE_UID.eq(studyUid));
+    return seriesUidOrNull == null ? where : where.and(SERIES.SERIES_INSTANCE_UID.eq(seriesUidOrNull));
   }
 
   /** Whether any instance row references this blob (crash recovery of in-flight blobs). */

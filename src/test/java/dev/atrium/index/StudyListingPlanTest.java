@@ -1,0 +1,83 @@
+package dev.atrium.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atrium.config.AtriumConfig;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every WADO-RS study/series retrieve, metadata request and C-MOVE listing runs this query: its
+ * plan must start from the study's unique index, or its cost grows with the whole archive
+ * (H2 once chose to read every instance of the partition). Checked on the embedded index with
+ * many studies, where a scan is visibly the worse plan.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StudyListingPlanTest {
+  @TempDir static Path dataDir;
+  private Database db;
+
+  @BeforeAll
+  void load() {
+    db = Database.open(new AtriumConfig.Db(null, null, null, 2), dataDir);
+    List<BulkLoader.Patient> patients = new ArrayList<>();
+    for (int p = 0; p < 40; p++) {
+      List<BulkLoader.Study> studies = new ArrayList<>();
+      for (int s = 0; s < 5; s++) {
+        List<BulkLoader.Series> series = new ArrayList<>();
+        for (int e = 0; e < 4; e++) {
+          List<BulkLoader.Instance> instances = new ArrayList<>();
+          for (int i = 0; i < 10; i++) {
+            String sop = "1.2.3." + p + "." + s + "." + e + "." + i;
+            instances.add(new BulkLoader.Instance(sop, "1.2.840.10008.5.1.4.1.1.2", i + 1, "1.2.840.10008.1.2.1",
+                16, 16, 16, 1, String.format("%032x", (long) sop.hashCode() & 0xFFFFFFFFL), 1000));
+          }
+          series.add(new BulkLoader.Series("1.2.3." + p + "." + s + "." + e, "CT", e + 1, null, null, null, null,
+              instances));
+        }
+        studies.add(new BulkLoader.Study(study(p, s), LocalDate.of(2020, 1, 1 + s), LocalTime.NOON, "A" + p + s, null,
+            null, null, series));
+      }
+      patients.add(new BulkLoader.Patient("P" + p, "", "DOE^P" + p, null, "O", studies));
+    }
+    new BulkLoader(db).load("DEFAULT", patients);
+  }
+
+  @AfterAll
+  void close() {
+    if (db != null) db.close();
+  }
+
+  @Test
+  void aStudyListingStartsFromTheStudysUniqueIndex() throws Exception {
+    InstanceLocator locator = new InstanceLocator(db);
+    String plan = db.dsl().explain(locator.listing("DEFAULT", study(7, 3), null)).plan();
+    assertThat(firstTable(plan)).as(plan).isEqualTo("study");
+    assertThat(plan).containsIgnoringCase("uk_study");
+
+    String seriesPlan = db.dsl().explain(locator.listing("DEFAULT", study(7, 3), study(7, 3) + ".2")).plan();
+    assertThat(firstTable(seriesPlan)).as(seriesPlan).isIn("study", "series");
+
+    List<String> sops = new ArrayList<>();
+    locator.forEach("DEFAULT", study(7, 3), null, i -> sops.add(i.sopInstanceUid()));
+    assertThat(sops).hasSize(40).startsWith("1.2.3.7.3.0.0", "1.2.3.7.3.0.1");
+  }
+
+  private static String study(int patient, int study) {
+    return "1.2.3." + patient + "." + study;
+  }
+
+  /** The first table of H2's plan: FROM "public"."name". */
+  private static String firstTable(String plan) {
+    var m = java.util.regex.Pattern.compile("FROM \"public\"\\.\"(\\w+)\"").matcher(plan);
+    return m.find() ? m.group(1) : plan;
+  }
+}
