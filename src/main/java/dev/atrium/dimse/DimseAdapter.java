@@ -83,6 +83,11 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     return partitions.serves(calledAeTitle);
   }
 
+  @Override
+  public void associationRefused(AssociationInfo association, String reason) {
+    audit.associationRejected(association, reason);
+  }
+
   /** PS3.8 7.1.1.9: an AE we do not know, or a known one from the wrong host, is not recognized. */
   @Override
   public boolean acceptAssociation(AssociationInfo association) {

@@ -89,6 +89,9 @@ class AuditTrailTest {
       Dcmtk.Result store = Dcmtk.run(60, "storescu", "-aet", "CT_SCANNER", "-aec", archive.aeTitle(), "127.0.0.1",
           String.valueOf(archive.dimsePort()), TestInstances.ct(work, sent).toString());
       assertThat(store.exitCode()).as(store.output()).isZero();
+      Dcmtk.Result wrongAe = Dcmtk.run(60, "echoscu", "-aet", "CT_SCANNER", "-aec", "NOT_ATRIUM", "127.0.0.1",
+          String.valueOf(archive.dimsePort()));
+      assertThat(wrongAe.exitCode()).as(wrongAe.output()).isNotZero();
 
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"C\"")
           && m.contains(stowed.study()) && m.contains("UserID=\"radiologist"), "STOW as Instances Transferred");
@@ -103,6 +106,8 @@ class AuditTrailTest {
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("UserID=\"CT_SCANNER\"")
           && m.contains(sent.study()) && m.contains("NetworkAccessPointID=\"127.0.0.1\""),
           "C-STORE naming the calling AE and its address");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("UserID=\"CT_SCANNER\"")
+          && m.contains("called AE title NOT_ATRIUM not served here"), "an association to an AE title not served");
       String first = collector.messages.get(0);
       assertThat(first).as("RFC 5424 header, IHE MSGID").matches("<85>1 \\S+ \\S+ atrium \\d+ IHE\\+RFC-3881 - "
           + "<AuditMessage>.*</AuditMessage>");

@@ -140,6 +140,7 @@ final class Association implements Runnable, DimseExchange {
         }
         if (!settings.aeTitle().equals(rq.calledAeTitle()) && !services.answersCalledAeTitle(rq.calledAeTitle())) {
             pdus.associateRj(1, 1, 7);
+            services.associationRefused(info, "called AE title " + rq.calledAeTitle() + " not served here");
             return "called AE title " + rq.calledAeTitle();
         }
         if (!admitted) {

@@ -10,6 +10,12 @@ public interface DimseServiceRegistry {
         return false;
     }
 
+    /**
+     * The layer itself rejected an association before {@link #acceptAssociation} was asked (a called
+     * AE title not served, PS3.8 reason 7): for the audit trail, which records every refused peer.
+     */
+    default void associationRefused(AssociationInfo a, String reason) {}
+
     /** Called before A-ASSOCIATE-AC; false rejects (permanent, service user, calling AE not recognized). */
     boolean acceptAssociation(AssociationInfo a);
 
