@@ -13,11 +13,13 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads the header of a PS3.10 file (meta information and data set up to Pixel Data) with
- * PixelMed, the only place the rest of Atrium meets PixelMed's data model when storing.
- * Text values come out decoded with the data set's Specific Character Set.
+ * Reads the header of a PS3.10 file (meta information and data set up to Pixel Data): the values
+ * the index needs and the metadata document. {@link HeaderScanner} reads nearly every file;
+ * PixelMed's parser reads the few it refuses (and is the reference it is tested against). Text
+ * values come out decoded with the data set's Specific Character Set either way.
  */
 public final class DicomHeaderReader {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DicomHeaderReader.class);
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
   private DicomHeaderReader() {}
@@ -28,8 +30,8 @@ public final class DicomHeaderReader {
   }
 
   /**
-   * Verifies the framing of the whole file first (truncation, false lengths), then parses the
-   * header with PixelMed, which would otherwise log and accept a truncated header.
+   * Verifies the framing of the whole file first (truncation, false lengths: PixelMed would log and
+   * accept a truncated header), then reads the header.
    */
   public static DicomHeader read(Source source, long size) throws IOException, DicomParseException {
     DicomStructure.Framing framing;
@@ -38,6 +40,13 @@ public final class DicomHeaderReader {
     } catch (EOFException e) {
       throw new DicomParseException(e.getMessage() != null ? e.getMessage()
           : "the file ends in the middle of an element (truncated)", e);
+    }
+    try (InputStream in = source.open()) {
+      return scanned(in, framing);
+    } catch (HeaderScanner.NotScannable e) {
+      log.debug("header read by PixelMed: {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      log.debug("header read by PixelMed after the scanner failed", e); // PixelMed gives the error its words
     }
     try (InputStream in = source.open()) {
       return read(in, framing);
@@ -52,6 +61,14 @@ public final class DicomHeaderReader {
     }
   }
 
+  /** The header by {@link HeaderScanner}, without PixelMed. */
+  static DicomHeader scanned(InputStream part10, DicomStructure.Framing framing)
+      throws IOException, DicomParseException, HeaderScanner.NotScannable {
+    HeaderScanner.Scan scan = HeaderScanner.scan(part10, INDEXED, framing);
+    return toHeader(tag -> DicomValues.text(scan.texts().get(tag)), scan.json());
+  }
+
+  /** The header by PixelMed's parser: files the scanner refuses, and the reference it is tested against. */
   static DicomHeader read(InputStream part10, DicomStructure.Framing framing)
       throws IOException, DicomParseException {
     return toHeader(readAttributes(part10), framing);
@@ -85,43 +102,64 @@ public final class DicomHeaderReader {
     }
   }
 
+  /** The top-level attributes the index reads. */
+  private static final int TRANSFER_SYNTAX = 0x00020010;
+  private static final int[] INDEXED_TAGS = {TRANSFER_SYNTAX, 0x00080016, 0x00080018, 0x0020000D, 0x0020000E,
+      0x00100020, 0x00100021, 0x00100010, 0x00100030, 0x00100040, 0x00080020, 0x00080030, 0x00080050, 0x00200010,
+      0x00081030, 0x00080090, 0x00080060, 0x00200011, 0x0008103E, 0x00180015, 0x00400244, 0x00400245, 0x00200013,
+      0x00280010, 0x00280011, 0x00280100, 0x00280008};
+  private static final java.util.Set<Integer> INDEXED =
+      java.util.Arrays.stream(INDEXED_TAGS).boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /** A top-level attribute's values as one string (backslash-joined, trimmed), or null. */
+  private interface Text {
+    String of(int tag);
+  }
+
   private static DicomHeader toHeader(AttributeList l, DicomStructure.Framing framing)
       throws DicomParseException, IOException {
-    String ts = text(l, TagFromName.TransferSyntaxUID);
+    Text text = tag -> text(l, new AttributeTag(tag >>> 16, tag & 0xFFFF));
+    String ts = text.of(TRANSFER_SYNTAX);
+    Integer bitsAllocated = DicomValues.integer(text.of(0x00280100));
+    return toHeader(text, ts == null ? null : DicomJsonEncoder.encode(l, pixelDataVr(framing, ts, bitsAllocated)));
+  }
+
+  private static DicomHeader toHeader(Text text, byte[] metadataJson) throws DicomParseException {
+    String ts = text.of(TRANSFER_SYNTAX);
     if (ts == null) throw new DicomParseException("the File Meta Information has no Transfer Syntax UID (0002,0010)");
     return new DicomHeader(
         ts,
-        text(l, TagFromName.SOPClassUID),
-        text(l, TagFromName.SOPInstanceUID),
-        text(l, TagFromName.StudyInstanceUID),
-        text(l, TagFromName.SeriesInstanceUID),
-        text(l, TagFromName.PatientID),
-        text(l, TagFromName.IssuerOfPatientID),
-        DicomValues.personName(text(l, TagFromName.PatientName)),
-        DicomValues.date(text(l, TagFromName.PatientBirthDate)),
-        text(l, TagFromName.PatientSex),
-        DicomValues.date(text(l, TagFromName.StudyDate)),
-        DicomValues.time(text(l, TagFromName.StudyTime)),
-        text(l, TagFromName.AccessionNumber),
-        text(l, TagFromName.StudyID),
-        text(l, TagFromName.StudyDescription),
-        DicomValues.personName(text(l, TagFromName.ReferringPhysicianName)),
-        text(l, TagFromName.Modality),
-        DicomValues.integer(text(l, TagFromName.SeriesNumber)),
-        text(l, TagFromName.SeriesDescription),
-        text(l, TagFromName.BodyPartExamined),
-        DicomValues.date(text(l, TagFromName.PerformedProcedureStepStartDate)),
-        DicomValues.time(text(l, TagFromName.PerformedProcedureStepStartTime)),
-        DicomValues.integer(text(l, TagFromName.InstanceNumber)),
-        DicomValues.integer(text(l, TagFromName.Rows)),
-        DicomValues.integer(text(l, TagFromName.Columns)),
-        DicomValues.integer(text(l, TagFromName.BitsAllocated)),
-        DicomValues.integer(text(l, TagFromName.NumberOfFrames)),
-        DicomJsonEncoder.encode(l, pixelDataVr(framing, ts, DicomValues.integer(text(l, TagFromName.BitsAllocated)))));
+        text.of(0x00080016), // SOPClassUID
+        text.of(0x00080018), // SOPInstanceUID
+        text.of(0x0020000D), // StudyInstanceUID
+        text.of(0x0020000E), // SeriesInstanceUID
+        text.of(0x00100020), // PatientID
+        text.of(0x00100021), // IssuerOfPatientID
+        DicomValues.personName(text.of(0x00100010)),
+        DicomValues.date(text.of(0x00100030)), // PatientBirthDate
+        text.of(0x00100040), // PatientSex
+        DicomValues.date(text.of(0x00080020)), // StudyDate
+        DicomValues.time(text.of(0x00080030)), // StudyTime
+        text.of(0x00080050), // AccessionNumber
+        text.of(0x00200010), // StudyID
+        text.of(0x00081030), // StudyDescription
+        DicomValues.personName(text.of(0x00080090)), // ReferringPhysicianName
+        text.of(0x00080060), // Modality
+        DicomValues.integer(text.of(0x00200011)), // SeriesNumber
+        text.of(0x0008103E), // SeriesDescription
+        text.of(0x00180015), // BodyPartExamined
+        DicomValues.date(text.of(0x00400244)), // PerformedProcedureStepStartDate
+        DicomValues.time(text.of(0x00400245)), // PerformedProcedureStepStartTime
+        DicomValues.integer(text.of(0x00200013)), // InstanceNumber
+        DicomValues.integer(text.of(0x00280010)), // Rows
+        DicomValues.integer(text.of(0x00280011)), // Columns
+        DicomValues.integer(text.of(0x00280100)), // BitsAllocated
+        DicomValues.integer(text.of(0x00280008)), // NumberOfFrames
+        metadataJson);
   }
 
   /** Pixel Data's VR for the metadata: as encoded, or for implicit VR by PS3.5 8.2 / A.4. */
-  private static String pixelDataVr(DicomStructure.Framing framing, String ts, Integer bitsAllocated) {
+  static String pixelDataVr(DicomStructure.Framing framing, String ts, Integer bitsAllocated) {
     if (framing.deflated()) return bitsAllocated != null ? (bitsAllocated > 8 ? "OW" : "OB") : null;
     if (!framing.hasPixelData()) return null;
     if (!framing.pixelDataVr().isEmpty()) return framing.pixelDataVr();

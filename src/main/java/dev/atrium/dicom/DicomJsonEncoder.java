@@ -30,7 +30,7 @@ public final class DicomJsonEncoder {
   public static final String INSTANCE_URL = "{{instance}}";
   private static final int INLINE_BINARY_LIMIT = 1024;
   private static final Logger log = LoggerFactory.getLogger(DicomJsonEncoder.class);
-  private static final JsonFactory JSON = new JsonFactory();
+  static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> BINARY = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
   private static final Set<String> INTEGERS = Set.of("SL", "SS", "UL", "US", "SV", "UV");
   private static final Set<String> FLOATS = Set.of("FL", "FD");
@@ -42,15 +42,22 @@ public final class DicomJsonEncoder {
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       writeAttributes(json, list, true);
-      if (pixelDataVr != null) {
-        json.writeObjectFieldStart("7FE00010");
-        json.writeStringField("vr", pixelDataVr);
-        json.writeStringField("BulkDataURI", INSTANCE_URL + "/bulkdata/7FE00010");
-        json.writeEndObject();
-      }
+      if (pixelDataVr != null) writePixelDataReference(json, pixelDataVr);
       json.writeEndObject();
     }
     return out.toByteArray();
+  }
+
+  /** Pixel Data, which the stored metadata always lists by reference. */
+  static void writePixelDataReference(JsonGenerator json, String pixelDataVr) throws IOException {
+    json.writeObjectFieldStart("7FE00010");
+    json.writeStringField("vr", pixelDataVr);
+    json.writeStringField("BulkDataURI", bulkDataUri(0x7FE00010));
+    json.writeEndObject();
+  }
+
+  static String bulkDataUri(int tag) {
+    return INSTANCE_URL + "/bulkdata/" + TagHex.of(tag);
   }
 
   private static void writeAttributes(JsonGenerator json, AttributeList list, boolean topLevel) throws IOException {
@@ -110,14 +117,24 @@ public final class DicomJsonEncoder {
     if (BINARY.contains(vr)) {
       if (a.getVL() == 0) return null;
       if (topLevel && a.getVL() > INLINE_BINARY_LIMIT) {
-        return INSTANCE_URL + "/bulkdata/" + TagHex.of(a.getTag().getGroup(), a.getTag().getElement());
+        return bulkDataUri(a.getTag().getGroup() << 16 | a.getTag().getElement());
       }
       return littleEndianBytes(a);
     }
     if (a.getVM() == 0) return null;
     if (INTEGERS.contains(vr)) return a.getLongValues();
     if (FLOATS.contains(vr)) return a.getDoubleValues();
+    if (vr.equals("AT")) return attributeTags(a.getStringValues());
     return a.getStringValues();
+  }
+
+  /** F.2.3.1: an AT value is "GGGGEEEE"; PixelMed writes "(0xgggg,0xeeee)". */
+  private static String[] attributeTags(String[] values) {
+    String[] tags = new String[values.length];
+    for (int i = 0; i < values.length; i++) {
+      tags[i] = values[i].replaceAll("[^0-9A-Fa-f]|0x", "").toUpperCase(java.util.Locale.ROOT);
+    }
+    return tags;
   }
 
   /** F.2.7: InlineBinary is the little endian value; PixelMed keeps OW as shorts. */
@@ -131,7 +148,7 @@ public final class DicomJsonEncoder {
     return a.getByteValues(false);
   }
 
-  private static void writeString(JsonGenerator json, String vr, String value) throws IOException {
+  static void writeString(JsonGenerator json, String vr, String value) throws IOException {
     if (value == null || value.isEmpty()) {
       json.writeNull(); // an empty value among several (F.2.5)
       return;
@@ -157,7 +174,7 @@ public final class DicomJsonEncoder {
     }
   }
 
-  private static void writeDouble(JsonGenerator json, double v) throws IOException {
+  static void writeDouble(JsonGenerator json, double v) throws IOException {
     if (Double.isFinite(v)) json.writeNumber(v);
     else json.writeString(Double.toString(v)); // JSON has no NaN or Infinity
   }

@@ -1,0 +1,336 @@
+package dev.atrium.dicom;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * The store path's header reader: one pass over a PS3.10 file, up to Pixel Data, that gives the
+ * values the index needs and the instance's DICOM JSON (PS3.18 F.2) straight from the bytes.
+ * PixelMed's AttributeList gave the same through its object model at several times the cost: it
+ * builds a trace-log string for every element whatever the log level, and that alone was half of
+ * a C-STORE thread's CPU. A file this reader does not take on (elements out of order or repeated,
+ * an encapsulated value inside a sequence, a VR it does not know) is refused with
+ * {@link NotScannable}, and {@link DicomHeaderReader} reads it with PixelMed instead; the two must
+ * agree, which {@code HeaderScannerTest} checks on pydicom's corpus.
+ */
+final class HeaderScanner {
+  private static final String IMPLICIT_LE = "1.2.840.10008.1.2";
+  private static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
+  private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
+  private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+  private static final int BITS_ALLOCATED = 0x00280100;
+  private static final int PIXEL_REPRESENTATION = 0x00280103;
+  private static final int INLINE_BINARY_LIMIT = 1024;
+  private static final int MAX_DEPTH = 32;
+  private static final Set<String> STRING_VRS = Set.of("AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN",
+      "SH", "ST", "TM", "UC", "UI", "UR", "UT");
+  /** Text VRs hold one value that may contain backslashes (PS3.5 6.2). */
+  private static final Set<String> SINGLE_VALUED = Set.of("LT", "ST", "UT", "UR");
+  /** PS3.5 6.1.2.3: the VRs a Specific Character Set applies to. */
+  private static final Set<String> CHARACTER_SET_VRS = Set.of("SH", "LO", "ST", "LT", "UT", "PN", "UC");
+  private static final Set<String> BINARY_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
+
+  /** The file needs the full parser (see the class comment); the message says why, for debugging. */
+  static final class NotScannable extends Exception {
+    NotScannable(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** What a scan gives: the transfer syntax, top-level values as delimited text, the JSON document. */
+  record Scan(String transferSyntax, Map<Integer, String> texts, byte[] json) {}
+
+  private final ElementReader reader;
+  private final Set<Integer> wanted;
+  private final Map<Integer, String> texts = new HashMap<>();
+  private final JsonGenerator json;
+  private final boolean bigEndian;
+  private SpecificCharacterSet characterSet;
+  /**
+   * Whether bytes below 0x80 without ESC decode as ASCII in the current character set, as they do
+   * in every one but JIS X 0201 (PS3.3 C.12.1.1.2). PixelMed's decoder builds a hex dump of every
+   * value for its trace log, whatever the log level; plain ASCII values, nearly all of them, skip it.
+   */
+  private boolean asciiDecodes = true;
+  private int bitsAllocated;
+  private int pixelRepresentation;
+
+  private HeaderScanner(ElementReader reader, Set<Integer> wanted, JsonGenerator json, boolean bigEndian) {
+    this.reader = reader;
+    this.wanted = wanted;
+    this.json = json;
+    this.bigEndian = bigEndian;
+    this.characterSet = new SpecificCharacterSet((String[]) null);
+  }
+
+  /**
+   * Scans a PS3.10 file whose framing was already verified. {@code wanted}: the top-level tags to
+   * return as text (values trimmed of padding, joined by backslashes), as the index reads them.
+   * {@code framing}: what the framing walk learned (Pixel Data's presence and VR).
+   */
+  static Scan scan(InputStream part10, Set<Integer> wanted, DicomStructure.Framing framing)
+      throws IOException, NotScannable {
+    BufferedInputStream in = new BufferedInputStream(part10, 64 * 1024);
+    in.skipNBytes(132); // preamble and "DICM", checked by the framing walk
+    String transferSyntax = readMetaTransferSyntax(in);
+    if (transferSyntax == null) throw new NotScannable("no Transfer Syntax UID in the meta information");
+    InputStream dataSet = transferSyntax.equals(DEFLATED) ? new InflaterInputStream(in, new Inflater(true)) : in;
+    boolean bigEndian = transferSyntax.equals(EXPLICIT_BE);
+    ElementReader reader = new ElementReader(dataSet, !transferSyntax.equals(IMPLICIT_LE), !bigEndian, 0);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    HeaderScanner scanner;
+    try (JsonGenerator json = DicomJsonEncoder.JSON.createGenerator(out)) {
+      scanner = new HeaderScanner(reader, wanted, json, bigEndian);
+      json.writeStartObject();
+      scanner.dataSet(Long.MAX_VALUE, true, 0);
+      String bits = scanner.texts.get(BITS_ALLOCATED);
+      String pixelDataVr = DicomHeaderReader.pixelDataVr(framing, transferSyntax, DicomValues.integer(bits));
+      if (pixelDataVr != null) DicomJsonEncoder.writePixelDataReference(json, pixelDataVr);
+      json.writeEndObject();
+    }
+    scanner.texts.put(0x00020010, transferSyntax);
+    return new Scan(transferSyntax, scanner.texts, out.toByteArray());
+  }
+
+  /** Group 0002, always explicit VR little endian (PS3.10 7.1); returns its Transfer Syntax UID. */
+  private static String readMetaTransferSyntax(BufferedInputStream in) throws IOException {
+    ElementReader meta = new ElementReader(in, true, true, 132);
+    String transferSyntax = null;
+    while (true) {
+      in.mark(2);
+      int low = in.read();
+      int high = in.read();
+      in.reset();
+      if (low < 0 || high < 0 || (low | high << 8) != 0x0002) return transferSyntax;
+      meta.next();
+      if (meta.tag == 0x00020010) {
+        transferSyntax = trimTrailing(new String(meta.value(), StandardCharsets.US_ASCII));
+      } else {
+        meta.skipValue();
+      }
+    }
+  }
+
+  /**
+   * The elements of a data set or item until {@code end} (a position) or, for an item of undefined
+   * length, its delimiter. The top level stops at Pixel Data, which the caller lists by reference.
+   */
+  private void dataSet(long end, boolean topLevel, int depth) throws IOException, NotScannable {
+    if (depth > MAX_DEPTH) throw new NotScannable("sequences nested too deeply");
+    SpecificCharacterSet inherited = characterSet;
+    boolean inheritedAscii = asciiDecodes;
+    long previous = -1;
+    while (reader.position() < end) {
+      if (!reader.next()) {
+        if (end == Long.MAX_VALUE) break;
+        throw new NotScannable("the data set ends inside an item");
+      }
+      int tag = reader.tag;
+      if (tag == ElementReader.ITEM_DELIMITER && !topLevel) break;
+      if (topLevel && tag == ElementReader.PIXEL_DATA) break;
+      if (Integer.toUnsignedLong(tag) <= previous) throw new NotScannable("elements out of order");
+      previous = Integer.toUnsignedLong(tag);
+      // Implicit VR, or UN for an element the dictionary knows: the dictionary's VR, as PixelMed reads it.
+      String vr = reader.vr != null && !reader.vr.equals("UN") ? reader.vr
+          : DataDictionary.vr(tag, bitsAllocated, pixelRepresentation);
+      boolean listed = (tag >>> 16) != 0x0002 && (tag & 0xFFFF) != 0 && (tag >>> 16) != 0xFFFC;
+      if ("UN".equals(reader.vr) && "SQ".equals(vr) || reader.length == ElementReader.UNDEFINED && "UN".equals(vr)) {
+        throw new NotScannable("a sequence encoded as UN"); // PixelMed's reading of these is its own
+      }
+      if ("SQ".equals(vr)) {
+        sequence(tag, listed, depth);
+        continue;
+      }
+      if (reader.length == ElementReader.UNDEFINED) throw new NotScannable("an undefined length outside a sequence");
+      if (!listed) {
+        reader.skipValue();
+        continue;
+      }
+      element(tag, vr, topLevel);
+    }
+    characterSet = inherited; // an item's own Specific Character Set ends with the item
+    asciiDecodes = inheritedAscii;
+  }
+
+  private void sequence(int tag, boolean listed, int depth) throws IOException, NotScannable {
+    long end = reader.length == ElementReader.UNDEFINED ? Long.MAX_VALUE : reader.position() + reader.length;
+    boolean wasExplicit = reader.explicitVr;
+    if (listed) {
+      json.writeObjectFieldStart(TagHex.of(tag));
+      json.writeStringField("vr", "SQ");
+    }
+    boolean opened = false;
+    while (reader.position() < end) {
+      if (!reader.next()) throw new NotScannable("the data set ends inside a sequence");
+      if (reader.tag == ElementReader.SEQUENCE_DELIMITER) break;
+      if (reader.tag != ElementReader.ITEM) throw new NotScannable("something other than an item in a sequence");
+      if (listed && !opened) {
+        json.writeArrayFieldStart("Value");
+        opened = true;
+      }
+      if (listed) json.writeStartObject();
+      long itemEnd = reader.length == ElementReader.UNDEFINED ? Long.MAX_VALUE : reader.position() + reader.length;
+      if (listed) {
+        dataSet(itemEnd, false, depth + 1);
+      } else {
+        skipItem(itemEnd);
+      }
+      if (listed) json.writeEndObject();
+    }
+    if (opened) json.writeEndArray();
+    if (listed) json.writeEndObject();
+    reader.explicitVr = wasExplicit;
+  }
+
+  private void skipItem(long end) throws IOException {
+    if (end != Long.MAX_VALUE) {
+      reader.skip(end - reader.position());
+      return;
+    }
+    while (reader.next() && reader.tag != ElementReader.ITEM_DELIMITER) reader.skipValue();
+  }
+
+  /** One element with a defined length: its JSON entry, and its text when the index wants it. */
+  private void element(int tag, String vr, boolean topLevel) throws IOException, NotScannable {
+    long length = reader.length;
+    if (BINARY_VRS.contains(vr)) {
+      json.writeObjectFieldStart(TagHex.of(tag));
+      json.writeStringField("vr", vr);
+      if (length > 0 && topLevel && length > INLINE_BINARY_LIMIT) {
+        reader.skip(length);
+        json.writeStringField("BulkDataURI", DicomJsonEncoder.bulkDataUri(tag));
+      } else if (length > 0) {
+        byte[] bytes = reader.value();
+        if (bigEndian) ByteSwap.swap(bytes, bytes.length, swapWidth(vr));
+        json.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(bytes));
+      }
+      json.writeEndObject();
+      return;
+    }
+    if (length > 1 << 20) throw new NotScannable("a " + vr + " value of " + length + " bytes");
+    byte[] bytes = reader.value();
+    List<String> values;
+    if (STRING_VRS.contains(vr)) {
+      values = strings(vr, bytes);
+      if (tag == SPECIFIC_CHARACTER_SET) {
+        characterSet = new SpecificCharacterSet(values.toArray(String[]::new), bytes);
+        asciiDecodes = values.stream().noneMatch(v -> v.endsWith(" 13")); // JIS X 0201 puts ¥ where the backslash was
+      }
+    } else {
+      values = numbers(tag, vr, bytes);
+    }
+    if (topLevel && wanted.contains(tag)) texts.put(tag, String.join("\\", values));
+    if (topLevel && tag == BITS_ALLOCATED && !values.isEmpty()) bitsAllocated = Integer.parseInt(values.get(0));
+    if (topLevel && tag == PIXEL_REPRESENTATION && !values.isEmpty()) {
+      pixelRepresentation = Integer.parseInt(values.get(0));
+    }
+    json.writeObjectFieldStart(TagHex.of(tag));
+    json.writeStringField("vr", vr);
+    if (!values.isEmpty()) {
+      json.writeArrayFieldStart("Value");
+      for (String value : values) {
+        if (STRING_VRS.contains(vr)) DicomJsonEncoder.writeString(json, vr, value);
+        else if (vr.equals("FL") || vr.equals("FD")) DicomJsonEncoder.writeDouble(json, Double.parseDouble(value));
+        else if (vr.equals("AT")) json.writeString(value);
+        else json.writeNumber(Long.parseLong(value));
+      }
+      json.writeEndArray();
+    }
+    json.writeEndObject();
+  }
+
+  /** Decoded (with the Specific Character Set where it applies), split and trimmed as PixelMed does. */
+  private List<String> strings(String vr, byte[] bytes) {
+    if (bytes.length == 0) return List.of();
+    String text = CHARACTER_SET_VRS.contains(vr) && !(asciiDecodes && isPlainAscii(bytes))
+        ? characterSet.translateByteArrayToString(bytes, 0, bytes.length)
+        : new String(bytes, StandardCharsets.ISO_8859_1);
+    List<String> values = new ArrayList<>();
+    if (SINGLE_VALUED.contains(vr)) {
+      values.add(text); // PixelMed keeps a text value's padding
+      return values;
+    }
+    int from = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\\') {
+        values.add(trim(text.substring(from, i)));
+        from = i + 1;
+      }
+    }
+    return values;
+  }
+
+  private static boolean isPlainAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0 || b == 0x1B) return false; // a high byte, or an ISO 2022 escape
+    }
+    return true;
+  }
+
+  /** Binary numbers as decimal text (AT as GGGGEEEE, PS3.18 F.2.3.1). */
+  private List<String> numbers(int tag, String vr, byte[] b) throws NotScannable {
+    int width = switch (vr) {
+      case "US", "SS" -> 2;
+      case "UL", "SL", "FL", "AT" -> 4;
+      case "FD", "SV", "UV" -> 8;
+      default -> throw new NotScannable("VR " + vr + " of " + TagHex.display(tag));
+    };
+    if (b.length % width != 0) throw new NotScannable("a " + vr + " value of " + b.length + " bytes");
+    List<String> values = new ArrayList<>(b.length / width);
+    for (int at = 0; at < b.length; at += width) {
+      long raw = 0;
+      for (int k = 0; k < width; k++) {
+        int shift = bigEndian ? 8 * (width - 1 - k) : 8 * k;
+        raw |= (long) (b[at + k] & 0xFF) << shift;
+      }
+      values.add(switch (vr) {
+        case "US", "UL" -> Long.toString(raw);
+        case "SS" -> Long.toString((short) raw);
+        case "SL" -> Long.toString((int) raw);
+        case "SV" -> Long.toString(raw);
+        case "UV" -> Long.toUnsignedString(raw);
+        case "FL" -> Double.toString(Float.intBitsToFloat((int) raw));
+        case "FD" -> Double.toString(Double.longBitsToDouble(raw));
+        default -> TagHex.of((int) (bigEndian ? raw : (raw & 0xFFFF) << 16 | raw >>> 16)); // AT: group, element
+      });
+    }
+    return values;
+  }
+
+  private static int swapWidth(String vr) {
+    return switch (vr) {
+      case "OW" -> 2;
+      case "OF", "OL" -> 4;
+      case "OD", "OV" -> 8;
+      default -> 1;
+    };
+  }
+
+  /** PixelMed's padding rule: leading spaces, trailing spaces and NULs. */
+  private static String trim(String value) {
+    int from = 0;
+    int to = value.length();
+    while (from < to && value.charAt(from) == ' ') from++;
+    while (to > from && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == 0)) to--;
+    return value.substring(from, to);
+  }
+
+  private static String trimTrailing(String value) {
+    int to = value.length();
+    while (to > 0 && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == 0)) to--;
+    return value.substring(0, to);
+  }
+}
