@@ -2,7 +2,6 @@ package dev.atrium.dicom;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.pixelmed.dicom.SpecificCharacterSet;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
  * The store path's header reader: one pass over a PS3.10 file, up to Pixel Data, that gives the
@@ -27,9 +24,6 @@ import java.util.zip.InflaterInputStream;
  * agree, which {@code HeaderScannerTest} checks on pydicom's corpus.
  */
 final class HeaderScanner {
-  private static final String IMPLICIT_LE = "1.2.840.10008.1.2";
-  private static final String EXPLICIT_BE = "1.2.840.10008.1.2.2";
-  private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
   private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
   private static final int BITS_ALLOCATED = 0x00280100;
   private static final int PIXEL_REPRESENTATION = 0x00280103;
@@ -83,13 +77,15 @@ final class HeaderScanner {
    */
   static Scan scan(InputStream part10, Set<Integer> wanted, DicomStructure.Framing framing)
       throws IOException, NotScannable {
-    BufferedInputStream in = new BufferedInputStream(part10, 64 * 1024);
-    in.skipNBytes(132); // preamble and "DICM", checked by the framing walk
-    String transferSyntax = readMetaTransferSyntax(in);
-    if (transferSyntax == null) throw new NotScannable("no Transfer Syntax UID in the meta information");
-    InputStream dataSet = transferSyntax.equals(DEFLATED) ? new InflaterInputStream(in, new Inflater(true)) : in;
-    boolean bigEndian = transferSyntax.equals(EXPLICIT_BE);
-    ElementReader reader = new ElementReader(dataSet, !transferSyntax.equals(IMPLICIT_LE), !bigEndian, 0);
+    Part10File file;
+    try {
+      file = Part10File.read(part10); // the caller owns and closes part10
+    } catch (DicomParseException e) {
+      throw new NotScannable(e.getMessage());
+    }
+    String transferSyntax = file.transferSyntaxUid;
+    boolean bigEndian = !file.syntax.littleEndian();
+    ElementReader reader = file.reader;
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     HeaderScanner scanner;
     try (JsonGenerator json = DicomJsonEncoder.JSON.createGenerator(out)) {
@@ -103,25 +99,6 @@ final class HeaderScanner {
     }
     scanner.texts.put(0x00020010, transferSyntax);
     return new Scan(transferSyntax, scanner.texts, out.toByteArray());
-  }
-
-  /** Group 0002, always explicit VR little endian (PS3.10 7.1); returns its Transfer Syntax UID. */
-  private static String readMetaTransferSyntax(BufferedInputStream in) throws IOException {
-    ElementReader meta = new ElementReader(in, true, true, 132);
-    String transferSyntax = null;
-    while (true) {
-      in.mark(2);
-      int low = in.read();
-      int high = in.read();
-      in.reset();
-      if (low < 0 || high < 0 || (low | high << 8) != 0x0002) return transferSyntax;
-      meta.next();
-      if (meta.tag == 0x00020010) {
-        transferSyntax = trimTrailing(new String(meta.value(), StandardCharsets.US_ASCII));
-      } else {
-        meta.skipValue();
-      }
-    }
   }
 
   /**
@@ -326,11 +303,5 @@ final class HeaderScanner {
     while (from < to && value.charAt(from) == ' ') from++;
     while (to > from && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == 0)) to--;
     return value.substring(from, to);
-  }
-
-  private static String trimTrailing(String value) {
-    int to = value.length();
-    while (to > 0 && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == 0)) to--;
-    return value.substring(0, to);
   }
 }
