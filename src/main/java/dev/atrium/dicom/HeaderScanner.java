@@ -190,6 +190,7 @@ final class HeaderScanner {
         reader.skip(length);
         json.writeStringField("BulkDataURI", DicomJsonEncoder.bulkDataUri(tag));
       } else if (length > 0) {
+        if (length > 1 << 20) throw new NotScannable("an inline " + vr + " value of " + length + " bytes");
         byte[] bytes = reader.value();
         if (bigEndian) ByteSwap.swap(bytes, bytes.length, swapWidth(vr));
         json.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(bytes));
