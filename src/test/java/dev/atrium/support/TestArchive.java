@@ -109,11 +109,17 @@ public final class TestArchive implements AutoCloseable {
     return published(true);
   }
 
+  /** A walk that meets a file the archive deletes meanwhile (blob reclaim runs in the background) starts again. */
   private List<Path> published(boolean metadata) throws IOException {
     Path root = config.dataDir().resolve("blobs");
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.getParent().getFileName().toString().equals(".staging"))
-          .filter(p -> p.getFileName().toString().endsWith(".json") == metadata).toList();
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(root)) {
+        return files.filter(Files::isRegularFile)
+            .filter(p -> !p.getParent().getFileName().toString().equals(".staging"))
+            .filter(p -> p.getFileName().toString().endsWith(".json") == metadata).toList();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) throw e;
+      }
     }
   }
 
