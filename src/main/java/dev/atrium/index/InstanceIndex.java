@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jooq.DSLContext;
-import org.jooq.Record1;
 
 /**
  * Writes one instance into the index in one transaction: patient, study and series rows
@@ -46,26 +47,108 @@ public final class InstanceIndex {
   /** One instance to index: where it goes, its header, where its bytes are, what a duplicate does. */
   public record Entry(String partition, DicomHeader header, String blobKey, long blobSize, OnDuplicate onDuplicate) {}
 
-  /** All in one transaction (one commit, one flush to disk); outcomes in the same order. */
+  /**
+   * All in one transaction (one commit, one flush to disk); outcomes in the same order. The
+   * per-instance work is the duplicate check, the parents and the instance row; what many
+   * instances of a batch share is written once at the end: series and study counts (in key order,
+   * so concurrent writers lock them in one order) and the change-feed rows with one counter update.
+   */
   public List<IndexOutcome> storeAll(List<Entry> entries) {
     List<ExtendedTag> tags = extendedTags.active();
     return Transactions.withRetry(db.dsl(), tx -> {
-      List<IndexOutcome> outcomes = new ArrayList<>(entries.size());
+      Batch batch = new Batch(tx.dsl());
+      List<Object> results = new ArrayList<>(entries.size());
       for (Entry e : entries) {
-        outcomes.add(storeIn(tx.dsl(), e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
+        results.add(storeIn(batch, e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
       }
+      batch.finish();
+      List<IndexOutcome> outcomes = new ArrayList<>(results.size());
+      for (Object r : results) outcomes.add(r instanceof Change c ? c.outcome() : (IndexOutcome) r);
       return outcomes;
     });
   }
 
-  private IndexOutcome storeIn(DSLContext dsl, String partition, DicomHeader h, String blobKey, long blobSize,
+  /** A change-feed row to write; its outcome once the batch has given it a sequence. */
+  private static final class Change {
+    final String partition;
+    final DicomHeader header;
+    final String action;
+    final LocalDateTime at;
+    final String replacedBlob;
+    long sequence = -1;
+
+    Change(String partition, DicomHeader header, String action, LocalDateTime at, String replacedBlob) {
+      this.partition = partition;
+      this.header = header;
+      this.action = action;
+      this.at = at;
+      this.replacedBlob = replacedBlob;
+    }
+
+    IndexOutcome outcome() {
+      return replacedBlob == null ? new IndexOutcome.Created(sequence) : new IndexOutcome.Replaced(sequence, replacedBlob);
+    }
+  }
+
+  /** What a transaction's instances add up to, written by {@link #finish}. */
+  private static final class Batch {
+    final DSLContext dsl;
+    final Map<Long, Integer> seriesAdded = new TreeMap<>();
+    final Map<Long, Integer> studyAdded = new TreeMap<>();
+    final List<Change> changes = new ArrayList<>();
+
+    Batch(DSLContext dsl) {
+      this.dsl = dsl;
+    }
+
+    void finish() {
+      seriesAdded.forEach((pk, n) -> dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(n))
+          .where(SERIES.PK.eq(pk)).execute());
+      studyAdded.forEach((pk, n) -> dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(n))
+          .where(STUDY.PK.eq(pk)).execute());
+      seriesAdded.clear();
+      studyAdded.clear();
+      writeChanges();
+    }
+
+    /**
+     * Last in the transaction (or before a replace marks older rows): the counter row lock makes
+     * sequence order equal commit order, and one update reserves a sequence for every change.
+     */
+    void writeChanges() {
+      if (changes.isEmpty()) return;
+      int n = changes.size();
+      dsl.update(COUNTER).set(COUNTER.NEXT_VALUE, COUNTER.NEXT_VALUE.plus(n)).where(COUNTER.NAME.eq("change_feed"))
+          .execute();
+      long first = dsl.select(COUNTER.NEXT_VALUE).from(COUNTER).where(COUNTER.NAME.eq("change_feed")).fetchOne()
+          .value1() - n;
+      var insert = dsl.insertInto(CHANGE_FEED, CHANGE_FEED.SEQ, CHANGE_FEED.PARTITION_NAME,
+          CHANGE_FEED.STUDY_INSTANCE_UID, CHANGE_FEED.SERIES_INSTANCE_UID, CHANGE_FEED.SOP_INSTANCE_UID,
+          CHANGE_FEED.ACTION, CHANGE_FEED.STATE, CHANGE_FEED.CREATED_AT);
+      for (int i = 0; i < n; i++) {
+        Change c = changes.get(i);
+        c.sequence = first + i;
+        DicomHeader h = c.header;
+        insert = insert.values(c.sequence, c.partition, h.studyInstanceUid(), h.seriesInstanceUid(),
+            h.sopInstanceUid(), c.action, "current", c.at);
+      }
+      insert.execute();
+      changes.clear();
+    }
+  }
+
+  /** An IndexOutcome, or a Change whose outcome waits for its sequence. */
+  private Object storeIn(Batch batch, String partition, DicomHeader h, String blobKey, long blobSize,
       OnDuplicate onDuplicate, List<ExtendedTag> tags) {
+    DSLContext dsl = batch.dsl;
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-    var existingQuery = dsl.selectFrom(INSTANCE)
-        .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()));
-    InstanceRecord existing = onDuplicate == OnDuplicate.REPLACE ? existingQuery.forUpdate().fetchOne()
-        : existingQuery.fetchOne();
-    if (existing != null && onDuplicate == OnDuplicate.KEEP) return new IndexOutcome.Duplicate();
+    var sameInstance = INSTANCE.PARTITION_NAME.eq(partition).and(INSTANCE.SOP_INSTANCE_UID.eq(h.sopInstanceUid()));
+    InstanceRecord existing = null;
+    if (onDuplicate == OnDuplicate.REPLACE) {
+      existing = dsl.selectFrom(INSTANCE).where(sameInstance).forUpdate().fetchOne();
+    } else if (dsl.fetchExists(dsl.selectOne().from(INSTANCE).where(sameInstance))) {
+      return new IndexOutcome.Duplicate();
+    }
 
     Parents parents = knownSeries(dsl, partition, h, now);
     if (parents == null) {
@@ -87,25 +170,34 @@ public final class InstanceIndex {
       indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(existing.getPk(), parents.seriesPk(),
           parents.studyPk()), true);
       dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, oldBlob).set(BLOB_GARBAGE.CREATED_AT, now).execute();
+      batch.writeChanges(); // an earlier change of this batch may be the row marked replaced here
       dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "replaced")
           .where(CHANGE_FEED.PARTITION_NAME.eq(partition), CHANGE_FEED.SOP_INSTANCE_UID.eq(h.sopInstanceUid()),
               CHANGE_FEED.STATE.eq("current"))
           .execute();
-      return new IndexOutcome.Replaced(appendChange(dsl, partition, h, "update", now), oldBlob);
+      return added(batch, new Change(partition, h, "update", now, oldBlob));
     }
     InstanceRecord instance = dsl.newRecord(INSTANCE);
     instance.setPartitionName(partition);
     instance.setSeriesPk(parents.seriesPk());
     instance.setSopInstanceUid(h.sopInstanceUid());
     instance.setCreatedAt(now);
-    fillInstance(instance, h, blobKey, blobSize, now).insert();
-    indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(instance.getPk(), parents.seriesPk(), parents.studyPk()),
-        false);
-    dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(1))
-        .where(SERIES.PK.eq(parents.seriesPk())).execute();
-    dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(1))
-        .where(STUDY.PK.eq(parents.studyPk())).execute();
-    return new IndexOutcome.Created(appendChange(dsl, partition, h, "create", now));
+    fillInstance(instance, h, blobKey, blobSize, now);
+    if (tags.isEmpty()) {
+      dsl.insertInto(INSTANCE).set(instance).execute(); // no generated key to read back
+    } else {
+      instance.insert();
+      indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(instance.getPk(), parents.seriesPk(),
+          parents.studyPk()), false);
+    }
+    batch.seriesAdded.merge(parents.seriesPk(), 1, Integer::sum);
+    batch.studyAdded.merge(parents.studyPk(), 1, Integer::sum);
+    return added(batch, new Change(partition, h, "create", now, null));
+  }
+
+  private static Change added(Batch batch, Change change) {
+    batch.changes.add(change);
+    return change;
   }
 
   private record Parents(long seriesPk, long studyPk) {}
@@ -239,27 +331,6 @@ public final class InstanceIndex {
     r.setBlobSize(size);
     r.setUpdatedAt(now);
     return r;
-  }
-
-  /** Last in the transaction: the counter row lock makes sequence order equal commit order. */
-  private static long appendChange(DSLContext dsl, String partition, DicomHeader h, String action,
-      LocalDateTime now) {
-    dsl.update(COUNTER).set(COUNTER.NEXT_VALUE, COUNTER.NEXT_VALUE.plus(1)).where(COUNTER.NAME.eq("change_feed"))
-        .execute();
-    Record1<Long> next = dsl.select(COUNTER.NEXT_VALUE).from(COUNTER).where(COUNTER.NAME.eq("change_feed"))
-        .fetchOne();
-    long sequence = next.value1() - 1;
-    dsl.insertInto(CHANGE_FEED)
-        .set(CHANGE_FEED.SEQ, sequence)
-        .set(CHANGE_FEED.PARTITION_NAME, partition)
-        .set(CHANGE_FEED.STUDY_INSTANCE_UID, h.studyInstanceUid())
-        .set(CHANGE_FEED.SERIES_INSTANCE_UID, h.seriesInstanceUid())
-        .set(CHANGE_FEED.SOP_INSTANCE_UID, h.sopInstanceUid())
-        .set(CHANGE_FEED.ACTION, action)
-        .set(CHANGE_FEED.STATE, "current")
-        .set(CHANGE_FEED.CREATED_AT, now)
-        .execute();
-    return sequence;
   }
 
   static String withModality(String modalities, String modality) {
