@@ -11,6 +11,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the header of a PS3.10 file (meta information and data set up to Pixel Data): the values
@@ -19,7 +23,7 @@ import java.util.Arrays;
  * values come out decoded with the data set's Specific Character Set either way.
  */
 public final class DicomHeaderReader {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DicomHeaderReader.class);
+  private static final Logger log = LoggerFactory.getLogger(DicomHeaderReader.class);
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
   private DicomHeaderReader() {}
@@ -108,8 +112,8 @@ public final class DicomHeaderReader {
       0x00100020, 0x00100021, 0x00100010, 0x00100030, 0x00100040, 0x00080020, 0x00080030, 0x00080050, 0x00200010,
       0x00081030, 0x00080090, 0x00080060, 0x00200011, 0x0008103E, 0x00180015, 0x00400244, 0x00400245, 0x00200013,
       0x00280010, 0x00280011, 0x00280100, 0x00280008};
-  private static final java.util.Set<Integer> INDEXED =
-      java.util.Arrays.stream(INDEXED_TAGS).boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
+  private static final Set<Integer> INDEXED =
+      Arrays.stream(INDEXED_TAGS).boxed().collect(Collectors.toUnmodifiableSet());
 
   /** A top-level attribute's values as one string (backslash-joined, trimmed), or null. */
   private interface Text {

@@ -31,7 +31,7 @@ public final class DicomJsonEncoder {
   private static final int INLINE_BINARY_LIMIT = 1024;
   private static final Logger log = LoggerFactory.getLogger(DicomJsonEncoder.class);
   static final JsonFactory JSON = new JsonFactory();
-  private static final Set<String> BINARY = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
+  static final Set<String> BINARY = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
   private static final Set<String> INTEGERS = Set.of("SL", "SS", "UL", "US", "SV", "UV");
   private static final Set<String> FLOATS = Set.of("FL", "FD");
 

@@ -5,6 +5,9 @@ import com.pixelmed.dicom.SpecificCharacterSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The store path's header reader: one pass over a PS3.10 file, up to Pixel Data, that gives the
@@ -35,7 +39,6 @@ final class HeaderScanner {
   private static final Set<String> SINGLE_VALUED = Set.of("LT", "ST", "UT", "UR");
   /** PS3.5 6.1.2.3: the VRs a Specific Character Set applies to. */
   private static final Set<String> CHARACTER_SET_VRS = Set.of("SH", "LO", "ST", "LT", "UT", "PN", "UC");
-  private static final Set<String> BINARY_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
 
   /** The file needs the full parser (see the class comment); the message says why, for debugging. */
   static final class NotScannable extends Exception {
@@ -44,8 +47,8 @@ final class HeaderScanner {
     }
   }
 
-  /** What a scan gives: the transfer syntax, top-level values as delimited text, the JSON document. */
-  record Scan(String transferSyntax, Map<Integer, String> texts, byte[] json) {}
+  /** What a scan gives: top-level values as delimited text (the transfer syntax among them), the JSON document. */
+  record Scan(Map<Integer, String> texts, byte[] json) {}
 
   private final ElementReader reader;
   private final Set<Integer> wanted;
@@ -98,7 +101,7 @@ final class HeaderScanner {
       json.writeEndObject();
     }
     scanner.texts.put(0x00020010, transferSyntax);
-    return new Scan(transferSyntax, scanner.texts, out.toByteArray());
+    return new Scan(scanner.texts, out.toByteArray());
   }
 
   /**
@@ -144,7 +147,6 @@ final class HeaderScanner {
 
   private void sequence(int tag, boolean listed, int depth) throws IOException, NotScannable {
     long end = reader.length == ElementReader.UNDEFINED ? Long.MAX_VALUE : reader.position() + reader.length;
-    boolean wasExplicit = reader.explicitVr;
     if (listed) {
       json.writeObjectFieldStart(TagHex.of(tag));
       json.writeStringField("vr", "SQ");
@@ -169,7 +171,6 @@ final class HeaderScanner {
     }
     if (opened) json.writeEndArray();
     if (listed) json.writeEndObject();
-    reader.explicitVr = wasExplicit;
   }
 
   private void skipItem(long end) throws IOException {
@@ -183,7 +184,7 @@ final class HeaderScanner {
   /** One element with a defined length: its JSON entry, and its text when the index wants it. */
   private void element(int tag, String vr, boolean topLevel) throws IOException, NotScannable {
     long length = reader.length;
-    if (BINARY_VRS.contains(vr)) {
+    if (DicomJsonEncoder.BINARY.contains(vr)) {
       json.writeObjectFieldStart(TagHex.of(tag));
       json.writeStringField("vr", vr);
       if (length > 0 && topLevel && length > INLINE_BINARY_LIMIT) {
@@ -192,7 +193,7 @@ final class HeaderScanner {
       } else if (length > 0) {
         if (length > 1 << 20) throw new NotScannable("an inline " + vr + " value of " + length + " bytes");
         byte[] bytes = reader.value();
-        if (bigEndian) ByteSwap.swap(bytes, bytes.length, swapWidth(vr));
+        if (bigEndian) ByteSwap.swap(bytes, bytes.length, ByteSwap.width(vr));
         json.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(bytes));
       }
       json.writeEndObject();
@@ -200,30 +201,37 @@ final class HeaderScanner {
     }
     if (length > 1 << 20) throw new NotScannable("a " + vr + " value of " + length + " bytes");
     byte[] bytes = reader.value();
-    List<String> values;
-    if (STRING_VRS.contains(vr)) {
-      values = strings(vr, bytes);
+    boolean text = STRING_VRS.contains(vr);
+    List<?> values;
+    if (text) {
+      List<String> strings = strings(vr, bytes);
       if (tag == SPECIFIC_CHARACTER_SET) {
-        characterSet = new SpecificCharacterSet(values.toArray(String[]::new), bytes);
-        asciiDecodes = values.stream().noneMatch(v -> v.endsWith(" 13")); // JIS X 0201 puts ¥ where the backslash was
+        characterSet = new SpecificCharacterSet(strings.toArray(String[]::new), bytes);
+        asciiDecodes = strings.stream().noneMatch(v -> v.endsWith(" 13")); // JIS X 0201 puts ¥ where the backslash was
       }
+      values = strings;
     } else {
       values = numbers(tag, vr, bytes);
     }
-    if (topLevel && wanted.contains(tag)) texts.put(tag, String.join("\\", values));
-    if (topLevel && tag == BITS_ALLOCATED && !values.isEmpty()) bitsAllocated = Integer.parseInt(values.get(0));
+    if (topLevel && wanted.contains(tag)) {
+      texts.put(tag, values.stream().map(String::valueOf).collect(Collectors.joining("\\")));
+    }
+    if (topLevel && tag == BITS_ALLOCATED && !values.isEmpty()) {
+      bitsAllocated = Integer.parseInt(String.valueOf(values.get(0)));
+    }
     if (topLevel && tag == PIXEL_REPRESENTATION && !values.isEmpty()) {
-      pixelRepresentation = Integer.parseInt(values.get(0));
+      pixelRepresentation = Integer.parseInt(String.valueOf(values.get(0)));
     }
     json.writeObjectFieldStart(TagHex.of(tag));
     json.writeStringField("vr", vr);
     if (!values.isEmpty()) {
       json.writeArrayFieldStart("Value");
-      for (String value : values) {
-        if (STRING_VRS.contains(vr)) DicomJsonEncoder.writeString(json, vr, value);
-        else if (vr.equals("FL") || vr.equals("FD")) DicomJsonEncoder.writeDouble(json, Double.parseDouble(value));
-        else if (vr.equals("AT")) json.writeString(value);
-        else json.writeNumber(Long.parseLong(value));
+      for (Object value : values) {
+        if (text) DicomJsonEncoder.writeString(json, vr, (String) value);
+        else if (value instanceof Double d) DicomJsonEncoder.writeDouble(json, d);
+        else if (value instanceof Long l) json.writeNumber(l);
+        else if (value instanceof BigInteger i) json.writeNumber(i);
+        else json.writeString((String) value); // AT
       }
       json.writeEndArray();
     }
@@ -258,43 +266,34 @@ final class HeaderScanner {
     return true;
   }
 
-  /** Binary numbers as decimal text (AT as GGGGEEEE, PS3.18 F.2.3.1). */
-  private List<String> numbers(int tag, String vr, byte[] b) throws NotScannable {
-    int width = switch (vr) {
-      case "US", "SS" -> 2;
-      case "UL", "SL", "FL", "AT" -> 4;
-      case "FD", "SV", "UV" -> 8;
-      default -> throw new NotScannable("VR " + vr + " of " + TagHex.display(tag));
-    };
+  /**
+   * Binary numbers (PS3.5 7.3; big endian swapped first): Long, Double, BigInteger for a UV past
+   * Long's range, and AT as a "GGGGEEEE" String (PS3.18 F.2.3.1).
+   */
+  private List<Object> numbers(int tag, String vr, byte[] b) throws NotScannable {
+    int width = vr.equals("AT") ? 4 : ByteSwap.width(vr);
+    if (width == 0) throw new NotScannable("VR " + vr + " of " + TagHex.display(tag));
     if (b.length % width != 0) throw new NotScannable("a " + vr + " value of " + b.length + " bytes");
-    List<String> values = new ArrayList<>(b.length / width);
-    for (int at = 0; at < b.length; at += width) {
-      long raw = 0;
-      for (int k = 0; k < width; k++) {
-        int shift = bigEndian ? 8 * (width - 1 - k) : 8 * k;
-        raw |= (long) (b[at + k] & 0xFF) << shift;
-      }
+    if (bigEndian) ByteSwap.swap(b, b.length, ByteSwap.width(vr));
+    ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    List<Object> values = new ArrayList<>(b.length / width);
+    while (in.hasRemaining()) {
       values.add(switch (vr) {
-        case "US", "UL" -> Long.toString(raw);
-        case "SS" -> Long.toString((short) raw);
-        case "SL" -> Long.toString((int) raw);
-        case "SV" -> Long.toString(raw);
-        case "UV" -> Long.toUnsignedString(raw);
-        case "FL" -> Double.toString(Float.intBitsToFloat((int) raw));
-        case "FD" -> Double.toString(Double.longBitsToDouble(raw));
-        default -> TagHex.of((int) (bigEndian ? raw : (raw & 0xFFFF) << 16 | raw >>> 16)); // AT: group, element
+        case "US" -> (long) (in.getShort() & 0xFFFF);
+        case "SS" -> (long) in.getShort();
+        case "UL" -> in.getInt() & 0xFFFFFFFFL;
+        case "SL" -> (long) in.getInt();
+        case "SV" -> in.getLong();
+        case "UV" -> {
+          long v = in.getLong();
+          yield v >= 0 ? (Object) v : new BigInteger(Long.toUnsignedString(v));
+        }
+        case "FL" -> (double) in.getFloat();
+        case "FD" -> in.getDouble();
+        default -> TagHex.of(in.getShort() & 0xFFFF, in.getShort() & 0xFFFF); // AT: group, then element
       });
     }
     return values;
-  }
-
-  private static int swapWidth(String vr) {
-    return switch (vr) {
-      case "OW" -> 2;
-      case "OF", "OL" -> 4;
-      case "OD", "OV" -> 8;
-      default -> 1;
-    };
   }
 
   /** PixelMed's padding rule: leading spaces, trailing spaces and NULs. */

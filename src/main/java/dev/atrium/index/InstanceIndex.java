@@ -106,8 +106,6 @@ public final class InstanceIndex {
           .where(SERIES.PK.eq(pk)).execute());
       studyAdded.forEach((pk, n) -> dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(n))
           .where(STUDY.PK.eq(pk)).execute());
-      seriesAdded.clear();
-      studyAdded.clear();
       writeChanges();
     }
 

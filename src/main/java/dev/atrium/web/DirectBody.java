@@ -1,7 +1,6 @@
 package dev.atrium.web;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -73,8 +72,6 @@ final class DirectBody extends OutputStream {
     try (Blocker.Callback written = Blocker.callback()) {
       response.write(last, buffer, written);
       written.block();
-    } catch (InterruptedIOException e) {
-      throw e;
     } finally {
       buffer.clear();
     }
