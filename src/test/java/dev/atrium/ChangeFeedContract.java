@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.atrium.config.AtriumConfig;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
@@ -136,6 +137,46 @@ abstract class ChangeFeedContract extends ArchiveTest {
   private long latestSequence() throws Exception {
     HttpResponse<String> r = Http.get(archive.dicomWeb() + "/changefeed/latest", null);
     return r.statusCode() == 404 ? 0 : JSON.readTree(r.body()).get("Sequence").asLong();
+  }
+
+  /** STOW overwrites, so a re-sent instance shows in the feed as an update (other tests send fresh UIDs). */
+  @Override
+  AtriumConfig configure(AtriumConfig config) {
+    return config.withStore(new AtriumConfig.Store(AtriumConfig.DuplicatePolicy.OVERWRITE,
+        config.store().duplicatePolicyDimse()));
+  }
+
+  /**
+   * The same instance twice in one STOW request (one index transaction: the second replaces the
+   * first before either is committed), then once more: one "current" entry, older ones "replaced",
+   * sequences in order, and the study still counts one instance.
+   */
+  @Test
+  void aReplacedInstanceLeavesOneCurrentEntryAndCountsOnce() throws Exception {
+    long before = get("/changefeed/latest").get("Sequence").asLong();
+    TestInstances.Uids uids = TestInstances.fresh();
+    Path file = TestInstances.ct(work, uids);
+    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE, Multipart.body(file, file))
+        .statusCode()).isEqualTo(200);
+    assertThat(entriesOf(uids.sop(), before)).extracting(e -> e.get("State").asText())
+        .containsExactly("replaced", "current");
+    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE, Multipart.body(file))
+        .statusCode()).isEqualTo(200);
+
+    List<JsonNode> entries = entriesOf(uids.sop(), before);
+    assertThat(entries).extracting(e -> e.get("Action").asText()).containsExactly("create", "update", "update");
+    assertThat(entries).extracting(e -> e.get("State").asText()).containsExactly("replaced", "replaced", "current");
+    assertThat(entries).extracting(e -> e.get("Sequence").asLong()).isSorted().doesNotHaveDuplicates();
+    JsonNode study = get("/studies?StudyInstanceUID=" + uids.study()).get(0);
+    assertThat(study.get("00201208").get("Value").get(0).asInt()).as("NumberOfStudyRelatedInstances").isEqualTo(1);
+  }
+
+  private List<JsonNode> entriesOf(String sop, long after) throws Exception {
+    List<JsonNode> entries = new ArrayList<>();
+    get("/changefeed?offset=" + after + "&limit=100").forEach(e -> {
+      if (e.get("SopInstanceUid").asText().equals(sop)) entries.add(e);
+    });
+    return entries;
   }
 
   private JsonNode get(String path) throws Exception {
