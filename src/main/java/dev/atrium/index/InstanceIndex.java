@@ -2,7 +2,6 @@ package dev.atrium.index;
 
 import static dev.atrium.index.schema.Tables.BLOB_GARBAGE;
 import static dev.atrium.index.schema.Tables.CHANGE_FEED;
-import static dev.atrium.index.schema.Tables.COUNTER;
 import static dev.atrium.index.schema.Tables.DATA_PARTITION;
 import static dev.atrium.index.schema.Tables.INSTANCE;
 import static dev.atrium.index.schema.Tables.PATIENT;
@@ -14,6 +13,7 @@ import dev.atrium.index.schema.tables.records.InstanceRecord;
 import dev.atrium.index.schema.tables.records.PatientRecord;
 import dev.atrium.index.schema.tables.records.SeriesRecord;
 import dev.atrium.index.schema.tables.records.StudyRecord;
+import java.sql.Connection;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,12 +36,14 @@ public final class InstanceIndex {
   private final Database db;
   private final ExtendedTagIndex extendedTags;
   private final ExtendedValue.Reader extendedValues;
+  private final StoreStatements statements;
 
   /** Extended query tags that are Adding or Ready are indexed in the same transaction. */
   public InstanceIndex(Database db, ExtendedTagIndex extendedTags, ExtendedValue.Reader extendedValues) {
     this.db = db;
     this.extendedTags = extendedTags;
     this.extendedValues = extendedValues;
+    this.statements = new StoreStatements(db.dsl());
   }
 
   /** One instance to index: where it goes, its header, where its bytes are, what a duplicate does. */
@@ -55,8 +57,8 @@ public final class InstanceIndex {
    */
   public List<IndexOutcome> storeAll(List<Entry> entries) {
     List<ExtendedTag> tags = extendedTags.active();
-    return Transactions.withRetry(db.dsl(), tx -> {
-      Batch batch = new Batch(tx.dsl());
+    return Transactions.withRetry(db.dsl(), tx -> tx.dsl().connectionResult(connection -> {
+      Batch batch = new Batch(tx.dsl(), connection, statements);
       List<Object> results = new ArrayList<>(entries.size());
       for (Entry e : entries) {
         results.add(storeIn(batch, e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
@@ -65,7 +67,7 @@ public final class InstanceIndex {
       List<IndexOutcome> outcomes = new ArrayList<>(results.size());
       for (Object r : results) outcomes.add(r instanceof Change c ? c.outcome() : (IndexOutcome) r);
       return outcomes;
-    });
+    }));
   }
 
   /** A change-feed row to write; its outcome once the batch has given it a sequence. */
@@ -93,19 +95,21 @@ public final class InstanceIndex {
   /** What a transaction's instances add up to, written by {@link #finish}. */
   private static final class Batch {
     final DSLContext dsl;
+    /** The transaction's own connection, for the {@link StoreStatements}. */
+    final Connection connection;
+    final StoreStatements statements;
     final Map<Long, Integer> seriesAdded = new TreeMap<>();
     final Map<Long, Integer> studyAdded = new TreeMap<>();
     final List<Change> changes = new ArrayList<>();
 
-    Batch(DSLContext dsl) {
+    Batch(DSLContext dsl, Connection connection, StoreStatements statements) {
       this.dsl = dsl;
+      this.connection = connection;
+      this.statements = statements;
     }
 
     void finish() {
-      seriesAdded.forEach((pk, n) -> dsl.update(SERIES).set(SERIES.NUMBER_OF_INSTANCES, SERIES.NUMBER_OF_INSTANCES.plus(n))
-          .where(SERIES.PK.eq(pk)).execute());
-      studyAdded.forEach((pk, n) -> dsl.update(STUDY).set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.plus(n))
-          .where(STUDY.PK.eq(pk)).execute());
+      statements.addInstances(connection, seriesAdded, studyAdded);
       writeChanges();
     }
 
@@ -116,21 +120,16 @@ public final class InstanceIndex {
     void writeChanges() {
       if (changes.isEmpty()) return;
       int n = changes.size();
-      dsl.update(COUNTER).set(COUNTER.NEXT_VALUE, COUNTER.NEXT_VALUE.plus(n)).where(COUNTER.NAME.eq("change_feed"))
-          .execute();
-      long first = dsl.select(COUNTER.NEXT_VALUE).from(COUNTER).where(COUNTER.NAME.eq("change_feed")).fetchOne()
-          .value1() - n;
-      var insert = dsl.insertInto(CHANGE_FEED, CHANGE_FEED.SEQ, CHANGE_FEED.PARTITION_NAME,
-          CHANGE_FEED.STUDY_INSTANCE_UID, CHANGE_FEED.SERIES_INSTANCE_UID, CHANGE_FEED.SOP_INSTANCE_UID,
-          CHANGE_FEED.ACTION, CHANGE_FEED.STATE, CHANGE_FEED.CREATED_AT);
+      long first = statements.reserveSequences(connection, n);
+      List<Object[]> rows = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         Change c = changes.get(i);
         c.sequence = first + i;
         DicomHeader h = c.header;
-        insert = insert.values(c.sequence, c.partition, h.studyInstanceUid(), h.seriesInstanceUid(),
-            h.sopInstanceUid(), c.action, "current", c.at);
+        rows.add(new Object[] {c.sequence, c.partition, h.studyInstanceUid(), h.seriesInstanceUid(),
+            h.sopInstanceUid(), c.action, "current", c.at});
       }
-      insert.execute();
+      statements.insertChanges(connection, rows);
       changes.clear();
     }
   }
@@ -144,11 +143,11 @@ public final class InstanceIndex {
     InstanceRecord existing = null;
     if (onDuplicate == OnDuplicate.REPLACE) {
       existing = dsl.selectFrom(INSTANCE).where(sameInstance).forUpdate().fetchOne();
-    } else if (dsl.fetchExists(dsl.selectOne().from(INSTANCE).where(sameInstance))) {
+    } else if (batch.statements.instanceExists(batch.connection, partition, h.sopInstanceUid())) {
       return new IndexOutcome.Duplicate();
     }
 
-    Parents parents = knownSeries(dsl, partition, h, now);
+    Parents parents = knownSeries(batch, partition, h, now);
     if (parents == null) {
       PatientRecord patient = upsertPatient(dsl, partition, h, now);
       StudyRecord study = upsertStudy(dsl, partition, patient, h, now);
@@ -175,19 +174,15 @@ public final class InstanceIndex {
           .execute();
       return added(batch, new Change(partition, h, "update", now, oldBlob));
     }
-    InstanceRecord instance = dsl.newRecord(INSTANCE);
+    InstanceRecord instance = new InstanceRecord();
     instance.setPartitionName(partition);
     instance.setSeriesPk(parents.seriesPk());
     instance.setSopInstanceUid(h.sopInstanceUid());
     instance.setCreatedAt(now);
     fillInstance(instance, h, blobKey, blobSize, now);
-    if (tags.isEmpty()) {
-      dsl.insertInto(INSTANCE).set(instance).execute(); // no generated key to read back
-    } else {
-      instance.insert();
-      indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(instance.getPk(), parents.seriesPk(),
-          parents.studyPk()), false);
-    }
+    // The generated key is read back only when extended query tags need it.
+    long pk = batch.statements.insertInstance(batch.connection, instance, !tags.isEmpty());
+    indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(pk, parents.seriesPk(), parents.studyPk()), false);
     batch.seriesAdded.merge(parents.seriesPk(), 1, Integer::sum);
     batch.studyAdded.merge(parents.studyPk(), 1, Integer::sum);
     return added(batch, new Change(partition, h, "create", now, null));
@@ -211,19 +206,17 @@ public final class InstanceIndex {
    * patient. Null when the series is new. A series under another study is a conflict (PS3.3: a
    * series belongs to one study), reported by the slow path's checks.
    */
-  private static Parents knownSeries(DSLContext dsl, String partition, DicomHeader h, LocalDateTime now) {
-    var row = dsl.select(SERIES.PK, STUDY.PK, STUDY.STUDY_INSTANCE_UID, PATIENT.PK, PATIENT.PATIENT_ID,
-            PATIENT.PATIENT_NAME, PATIENT.PATIENT_BIRTH_DATE, PATIENT.PATIENT_SEX)
-        .from(SERIES).join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK)).join(PATIENT).on(PATIENT.PK.eq(STUDY.PATIENT_PK))
-        .where(SERIES.PARTITION_NAME.eq(partition), SERIES.SERIES_INSTANCE_UID.eq(h.seriesInstanceUid()))
-        .fetchOne();
-    if (row == null || !row.value3().equals(h.studyInstanceUid())) return null;
-    boolean samePatient = row.value5().equals(truncate(nullToEmpty(h.patientId()), 64));
-    if (samePatient && !(Objects.equals(row.value6(), h.patientName())
-        && Objects.equals(row.value7(), h.patientBirthDate()) && Objects.equals(row.value8(), h.patientSex()))) {
-      upsertPatient(dsl, partition, h, now); // demographics corrected by a later instance
+  private static Parents knownSeries(Batch batch, String partition, DicomHeader h, LocalDateTime now) {
+    StoreStatements.KnownSeries known = batch.statements.knownSeries(batch.connection, partition,
+        h.seriesInstanceUid());
+    if (known == null || !known.studyInstanceUid().equals(h.studyInstanceUid())) return null;
+    boolean samePatient = known.patientId().equals(truncate(nullToEmpty(h.patientId()), 64));
+    if (samePatient && !(Objects.equals(known.patientName(), h.patientName())
+        && Objects.equals(known.patientBirthDate(), h.patientBirthDate())
+        && Objects.equals(known.patientSex(), h.patientSex()))) {
+      upsertPatient(batch.dsl, partition, h, now); // demographics corrected by a later instance
     }
-    return new Parents(row.value1(), row.value2());
+    return new Parents(known.seriesPk(), known.studyPk());
   }
 
   private static PatientRecord upsertPatient(DSLContext dsl, String partition, DicomHeader h, LocalDateTime now) {
