@@ -16,7 +16,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -42,6 +44,8 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
 
   private final Database db;
   private final AtomicLong version = new AtomicLong();
+  /** Changes under way: until they have committed, readers go to the database, not the snapshot. */
+  private final AtomicInteger changing = new AtomicInteger();
   private volatile Snapshot snapshot;
 
   public ExtendedTagIndex(Database db) {
@@ -81,35 +85,31 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
    * same time (the index writer), so every later instance is indexed by the store instead.
    */
   public void add(List<NewTag> tags, String operationId) {
-    try {
-      Transactions.withRetry(db.dsl(), tx -> {
-        DSLContext dsl = tx.dsl();
-        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        var bounds = dsl.select(DSL.min(INSTANCE.PK), DSL.max(INSTANCE.PK)).from(INSTANCE).fetchOne();
-        long start = bounds.value1() == null ? 0 : bounds.value1() - 1;
-        long end = bounds.value2() == null ? 0 : bounds.value2();
-        dsl.insertInto(OPERATION)
-            .set(OPERATION.OPERATION_ID, operationId).set(OPERATION.OPERATION_TYPE, REINDEX)
-            .set(OPERATION.OP_STATUS, NOT_STARTED).set(OPERATION.PERCENT_COMPLETE, 0)
-            .set(OPERATION.START_WATERMARK, start).set(OPERATION.WATERMARK, start).set(OPERATION.END_WATERMARK, end)
-            .set(OPERATION.CREATED_AT, now).set(OPERATION.UPDATED_AT, now)
+    changing(() -> Transactions.withRetry(db.dsl(), tx -> {
+      DSLContext dsl = tx.dsl();
+      LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+      var bounds = dsl.select(DSL.min(INSTANCE.PK), DSL.max(INSTANCE.PK)).from(INSTANCE).fetchOne();
+      long start = bounds.value1() == null ? 0 : bounds.value1() - 1;
+      long end = bounds.value2() == null ? 0 : bounds.value2();
+      dsl.insertInto(OPERATION)
+          .set(OPERATION.OPERATION_ID, operationId).set(OPERATION.OPERATION_TYPE, REINDEX)
+          .set(OPERATION.OP_STATUS, NOT_STARTED).set(OPERATION.PERCENT_COMPLETE, 0)
+          .set(OPERATION.START_WATERMARK, start).set(OPERATION.WATERMARK, start).set(OPERATION.END_WATERMARK, end)
+          .set(OPERATION.CREATED_AT, now).set(OPERATION.UPDATED_AT, now)
+          .execute();
+      for (NewTag t : tags) {
+        dsl.insertInto(EXTENDED_QUERY_TAG)
+            .set(EXTENDED_QUERY_TAG.TAG_PATH, String.format("%08X", t.tag())).set(EXTENDED_QUERY_TAG.TAG_VR, t.vr())
+            .set(EXTENDED_QUERY_TAG.PRIVATE_CREATOR, t.privateCreator())
+            .set(EXTENDED_QUERY_TAG.TAG_LEVEL, ExtendedTag.levelName(t.level()))
+            .set(EXTENDED_QUERY_TAG.TAG_STATUS, ExtendedTag.ADDING)
+            .set(EXTENDED_QUERY_TAG.QUERY_STATUS, ExtendedTag.ENABLED).set(EXTENDED_QUERY_TAG.ERROR_COUNT, 0)
+            .set(EXTENDED_QUERY_TAG.OPERATION_ID, operationId)
+            .set(EXTENDED_QUERY_TAG.CREATED_AT, now).set(EXTENDED_QUERY_TAG.UPDATED_AT, now)
             .execute();
-        for (NewTag t : tags) {
-          dsl.insertInto(EXTENDED_QUERY_TAG)
-              .set(EXTENDED_QUERY_TAG.TAG_PATH, String.format("%08X", t.tag())).set(EXTENDED_QUERY_TAG.TAG_VR, t.vr())
-              .set(EXTENDED_QUERY_TAG.PRIVATE_CREATOR, t.privateCreator())
-              .set(EXTENDED_QUERY_TAG.TAG_LEVEL, ExtendedTag.levelName(t.level()))
-              .set(EXTENDED_QUERY_TAG.TAG_STATUS, ExtendedTag.ADDING)
-              .set(EXTENDED_QUERY_TAG.QUERY_STATUS, ExtendedTag.ENABLED).set(EXTENDED_QUERY_TAG.ERROR_COUNT, 0)
-              .set(EXTENDED_QUERY_TAG.OPERATION_ID, operationId)
-              .set(EXTENDED_QUERY_TAG.CREATED_AT, now).set(EXTENDED_QUERY_TAG.UPDATED_AT, now)
-              .execute();
-        }
-        return null;
-      });
-    } finally {
-      invalidate();
-    }
+      }
+      return null;
+    }));
   }
 
   public void setQueryStatus(int key, String queryStatus) {
@@ -136,11 +136,7 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
           .execute();
       if (bound == null || deleted == 0) break;
     }
-    try {
-      db.dsl().deleteFrom(EXTENDED_QUERY_TAG).where(EXTENDED_QUERY_TAG.TAG_KEY.eq(tag.key())).execute();
-    } finally {
-      invalidate();
-    }
+    changing(() -> db.dsl().deleteFrom(EXTENDED_QUERY_TAG).where(EXTENDED_QUERY_TAG.TAG_KEY.eq(tag.key())).execute());
   }
 
   /** Errors of a tag, oldest first, with the UIDs of their instances. */
@@ -157,35 +153,43 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
         .fetch(r -> new TagError(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
   }
 
-  /** Drops the snapshot after a change made elsewhere in the index (a reindex completing). */
-  void invalidate() {
-    version.incrementAndGet();
-  }
-
-  private <T> void update(int key, org.jooq.TableField<ExtendedQueryTagRecord, T> field, T value) {
+  /**
+   * Runs a change of the tag rows (its own transaction, or one made elsewhere in the index: a
+   * reindex completing). From its start until after it has committed, readers bypass the
+   * snapshot: a client that saw the commit (an operation reported completed) must not then get
+   * a snapshot from before it.
+   */
+  <T> T changing(Supplier<T> change) {
+    changing.incrementAndGet();
     try {
-      db.dsl().update(EXTENDED_QUERY_TAG).set(field, value)
-          .set(EXTENDED_QUERY_TAG.UPDATED_AT, LocalDateTime.now(ZoneOffset.UTC))
-          .where(EXTENDED_QUERY_TAG.TAG_KEY.eq(key)).execute();
+      return change.get();
     } finally {
-      invalidate();
+      version.incrementAndGet(); // before the decrement: whoever sees no change under way sees the new version
+      changing.decrementAndGet();
     }
   }
 
+  private <T> void update(int key, org.jooq.TableField<ExtendedQueryTagRecord, T> field, T value) {
+    changing(() -> db.dsl().update(EXTENDED_QUERY_TAG).set(field, value)
+        .set(EXTENDED_QUERY_TAG.UPDATED_AT, LocalDateTime.now(ZoneOffset.UTC))
+        .where(EXTENDED_QUERY_TAG.TAG_KEY.eq(key)).execute());
+  }
+
   /**
-   * A snapshot taken while a change commits carries the version from before it, so the next
-   * call loads again: a change is never hidden for longer than the call that raced it.
+   * A snapshot loaded while a change was committing is not kept, or is kept with the version
+   * from before the change, so the next call loads again.
    */
   private Snapshot snapshot() {
     long wanted = version.get();
+    boolean quiet = changing.get() == 0;
     Snapshot current = snapshot;
-    if (current != null && current.version() == wanted) return current;
+    if (quiet && current != null && current.version() == wanted) return current;
     List<ExtendedTag> tags = db.dsl().selectFrom(EXTENDED_QUERY_TAG).orderBy(EXTENDED_QUERY_TAG.TAG_KEY)
         .fetch(ExtendedTagIndex::tag);
     List<QueryAttribute> ready = tags.stream().filter(t -> t.status().equals(ExtendedTag.READY))
         .map(ExtendedTagIndex::attribute).toList();
     current = new Snapshot(wanted, tags, ready);
-    snapshot = current;
+    if (quiet) snapshot = current;
     return current;
   }
 

@@ -111,21 +111,17 @@ public final class OperationIndex {
    * Azure DICOM service does: results could miss instances until someone enables it).
    */
   public void complete(Operation op) {
-    try {
-      Transactions.withRetry(db.dsl(), tx -> {
-        DSLContext dsl = tx.dsl();
-        var mine = EXTENDED_QUERY_TAG.OPERATION_ID.eq(op.id()).and(EXTENDED_QUERY_TAG.TAG_STATUS.eq(ExtendedTag.ADDING));
-        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        dsl.update(EXTENDED_QUERY_TAG).set(EXTENDED_QUERY_TAG.QUERY_STATUS, ExtendedTag.DISABLED)
-            .set(EXTENDED_QUERY_TAG.UPDATED_AT, now).where(mine, EXTENDED_QUERY_TAG.ERROR_COUNT.gt(0)).execute();
-        dsl.update(EXTENDED_QUERY_TAG).set(EXTENDED_QUERY_TAG.TAG_STATUS, ExtendedTag.READY)
-            .set(EXTENDED_QUERY_TAG.UPDATED_AT, now).where(mine).execute();
-        progress(dsl, op.id(), COMPLETED, op.endWatermark(), 100, null);
-        return null;
-      });
-    } finally {
-      tags.invalidate();
-    }
+    tags.changing(() -> Transactions.withRetry(db.dsl(), tx -> {
+      DSLContext dsl = tx.dsl();
+      var mine = EXTENDED_QUERY_TAG.OPERATION_ID.eq(op.id()).and(EXTENDED_QUERY_TAG.TAG_STATUS.eq(ExtendedTag.ADDING));
+      LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+      dsl.update(EXTENDED_QUERY_TAG).set(EXTENDED_QUERY_TAG.QUERY_STATUS, ExtendedTag.DISABLED)
+          .set(EXTENDED_QUERY_TAG.UPDATED_AT, now).where(mine, EXTENDED_QUERY_TAG.ERROR_COUNT.gt(0)).execute();
+      dsl.update(EXTENDED_QUERY_TAG).set(EXTENDED_QUERY_TAG.TAG_STATUS, ExtendedTag.READY)
+          .set(EXTENDED_QUERY_TAG.UPDATED_AT, now).where(mine).execute();
+      progress(dsl, op.id(), COMPLETED, op.endWatermark(), 100, null);
+      return null;
+    }));
   }
 
   /** Stopped for good; its tags stay Adding (not queryable) until deleted. */
