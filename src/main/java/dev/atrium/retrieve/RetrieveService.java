@@ -60,21 +60,32 @@ public final class RetrieveService {
   /**
    * The instance's DICOM JSON as built at store time (its BulkDataURIs still carry the
    * placeholder {@link dev.atrium.dicom.DicomJsonEncoder#INSTANCE_URL}). The document is derived
-   * data: when it is missing (lost in a crash, or stored before this existed) it is rebuilt from
-   * the instance and kept again.
+   * data, written without an fsync: when it is missing or cut short (lost in a crash, or stored
+   * before this existed) it is rebuilt from the instance and kept again.
    */
   public byte[] metadata(StoredInstance instance) throws IOException {
-    try (InputStream in = blobs.openMetadata(instance.blobKey())) {
-      return in.readAllBytes();
+    byte[] kept = keptMetadata(instance.blobKey());
+    if (kept != null) return kept;
+    byte[] document;
+    try {
+      document = DicomHeaderReader.read(() -> blobs.open(instance.blobKey()), instance.blobSize()).metadataJson();
+    } catch (DicomParseException e) {
+      throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
+    }
+    blobs.writeMetadata(instance.blobKey(), document);
+    return document;
+  }
+
+  /**
+   * The kept document, or null when there is none or only part of one: after a power loss a file
+   * written just before can be empty or end mid-document, and a complete one is a JSON object.
+   */
+  private byte[] keptMetadata(String blobKey) throws IOException {
+    try (InputStream in = blobs.openMetadata(blobKey)) {
+      byte[] document = in.readAllBytes();
+      return document.length >= 2 && document[0] == '{' && document[document.length - 1] == '}' ? document : null;
     } catch (NoSuchFileException missing) {
-      byte[] document;
-      try {
-        document = DicomHeaderReader.read(() -> blobs.open(instance.blobKey()), instance.blobSize()).metadataJson();
-      } catch (DicomParseException e) {
-        throw new IOException("stored instance " + instance.sopInstanceUid() + " cannot be read: " + e.getMessage(), e);
-      }
-      blobs.writeMetadata(instance.blobKey(), document);
-      return document;
+      return null;
     }
   }
 
