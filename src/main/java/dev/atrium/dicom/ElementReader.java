@@ -21,12 +21,27 @@ final class ElementReader {
   static final Set<String> LONG_VRS =
       Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
   private static final int MAX_DEPTH = 32;
+  /** Each two-letter VR once, indexed by {@link #letterPair}, so a header read makes no String. */
+  private static final String[] VR_NAMES = new String[26 * 26];
+  private static final boolean[] LONG_VR = new boolean[26 * 26];
+
+  static {
+    for (char a = 'A'; a <= 'Z'; a++) {
+      for (char b = 'A'; b <= 'Z'; b++) {
+        String name = new String(new char[] {a, b});
+        VR_NAMES[letterPair(a, b)] = name;
+        LONG_VR[letterPair(a, b)] = LONG_VRS.contains(name);
+      }
+    }
+  }
 
   private final InputStream in;
   private final boolean littleEndian;
   /** Mutable: the value of a UN of undefined length is implicit VR little endian (PS3.5 6.2.2). */
   boolean explicitVr;
   private long position;
+  /** An element header is read whole into this: one read per header, not one per byte. */
+  private final byte[] header = new byte[8];
 
   /** The current element: its tag, VR as encoded (null when implicit, or for items), length or UNDEFINED. */
   int tag;
@@ -51,29 +66,41 @@ final class ElementReader {
 
   /** Reads the next header; false at the clean end of the stream. */
   boolean next() throws IOException {
-    int b0 = in.read();
-    if (b0 < 0) return false;
-    position++;
-    int b1 = readByte();
-    int group = littleEndian ? b0 | (b1 << 8) : (b0 << 8) | b1;
-    int element = u16();
-    tag = (group << 16) | element;
-    if (group == 0xFFFE) {
+    int n = in.readNBytes(header, 0, 8); // tag and VR and short length, or tag and 32-bit length
+    position += n;
+    if (n == 0) return false;
+    if (n < 8) throw new EOFException("the file ends in the middle of an element (truncated)");
+    int group = u16At(0);
+    tag = (group << 16) | u16At(2);
+    if (group == 0xFFFE || !explicitVr) {
       vr = null;
-      length = lengthOf(u32());
-    } else if (explicitVr) {
-      vr = new String(bytes(2), StandardCharsets.US_ASCII);
-      if (LONG_VRS.contains(vr)) {
-        skip(2);
-        length = lengthOf(u32());
-      } else {
-        length = u16();
-      }
+      length = lengthOf(u32At(4));
+      return true;
+    }
+    int c0 = header[4], c1 = header[5];
+    boolean letters = c0 >= 'A' && c0 <= 'Z' && c1 >= 'A' && c1 <= 'Z';
+    vr = letters ? VR_NAMES[letterPair(c0, c1)] : new String(header, 4, 2, StandardCharsets.US_ASCII);
+    if (letters && LONG_VR[letterPair(c0, c1)]) {
+      readFully(header, 4); // after two reserved bytes (header[6..7]), a 32-bit length
+      length = lengthOf(u32At(0));
     } else {
-      vr = null;
-      length = lengthOf(u32());
+      length = u16At(6);
     }
     return true;
+  }
+
+  private static int letterPair(int a, int b) {
+    return (a - 'A') * 26 + (b - 'A');
+  }
+
+  private int u16At(int i) {
+    int a = header[i] & 0xFF, b = header[i + 1] & 0xFF;
+    return littleEndian ? a | (b << 8) : (a << 8) | b;
+  }
+
+  private long u32At(int i) {
+    long a = header[i] & 0xFF, b = header[i + 1] & 0xFF, c = header[i + 2] & 0xFF, d = header[i + 3] & 0xFF;
+    return littleEndian ? a | (b << 8) | (c << 16) | (d << 24) : (a << 24) | (b << 16) | (c << 8) | d;
   }
 
   private static long lengthOf(long raw) {
