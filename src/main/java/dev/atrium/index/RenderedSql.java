@@ -19,8 +19,8 @@ import org.jooq.exception.DataAccessException;
  * dialect) and JDBC then runs with positional values: jOOQ as the SQL builder only. For the few
  * statements every stored instance runs, where rendering and jOOQ's execution layer took about
  * half of the index writer's CPU and most of what the JIT had to compile before ingest got fast.
- * Each execution prepares on the transaction's connection; H2's query cache and the MariaDB
- * driver's client-side preparation make that a lookup, not a parse.
+ * Each execution prepares on the transaction's connection: H2 finds the statement in its query
+ * cache, and the MariaDB driver prepares on the client, without a round trip to the server.
  */
 final class RenderedSql {
   /** Reads the current row of a result. */
