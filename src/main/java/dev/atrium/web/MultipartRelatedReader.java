@@ -3,6 +3,7 @@ package dev.atrium.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class MultipartRelatedReader {
   private final InputStream in;
   private final String boundary;
   private final byte[] delimiter; // CRLF "--" boundary
+  /** How far the search may move on, by the buffer byte under the delimiter's last byte (Horspool). */
+  private final int[] shift = new int[256];
   private final byte[] buf;
   private int pos;
   private int limit;
@@ -37,6 +40,8 @@ final class MultipartRelatedReader {
     this.boundary = boundary;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     this.buf = new byte[Math.max(64 * 1024, delimiter.length * 4)];
+    Arrays.fill(shift, delimiter.length);
+    for (int j = 0; j < delimiter.length - 1; j++) shift[delimiter[j] & 0xff] = delimiter.length - 1 - j;
     // A leading CRLF lets the first delimiter be found like every later one.
     buf[0] = '\r';
     buf[1] = '\n';
@@ -128,15 +133,18 @@ final class MultipartRelatedReader {
     return limit - pos >= n;
   }
 
+  /**
+   * The first delimiter in the buffer, or -1. Every byte of a part's body passes through here, so
+   * the search looks at about one byte in every delimiter length (Boyer-Moore-Horspool) instead
+   * of at each byte: it took half of the STOW threads' CPU for large instances.
+   */
   private int indexOfDelimiter() {
-    byte first = delimiter[0];
-    outer:
-    for (int i = pos, last = limit - delimiter.length; i <= last; i++) {
-      if (buf[i] != first) continue;
-      for (int j = 1; j < delimiter.length; j++) {
-        if (buf[i + j] != delimiter[j]) continue outer;
-      }
-      return i;
+    int m = delimiter.length;
+    byte lastByte = delimiter[m - 1];
+    for (int i = pos, last = limit - m; i <= last; ) {
+      byte b = buf[i + m - 1];
+      if (b == lastByte && Arrays.equals(buf, i, i + m, delimiter, 0, m)) return i;
+      i += shift[b & 0xff];
     }
     return -1;
   }

@@ -37,6 +37,32 @@ class MultipartRelatedReaderTest {
     }
   }
 
+  /**
+   * Bodies made only of the delimiter's own bytes, full of partial delimiters at every offset
+   * and across buffer refills: the search, which skips ahead, must still find each delimiter and
+   * nothing else.
+   */
+  @Test
+  void findsEveryDelimiterAmongBodiesMadeOfItsOwnBytes() throws Exception {
+    Random random = new Random(7);
+    byte[] alphabet = ("\r\n--" + B).getBytes(StandardCharsets.ISO_8859_1);
+    String delimiter = "\r\n--" + B;
+    List<byte[]> bodies = new ArrayList<>();
+    while (bodies.size() < 40) {
+      byte[] body = new byte[random.nextInt(bodies.size() < 30 ? 300 : 150_000)];
+      for (int i = 0; i < body.length; i++) body[i] = alphabet[random.nextInt(alphabet.length)];
+      String text = new String(body, StandardCharsets.ISO_8859_1);
+      if ((text + delimiter).indexOf(delimiter) == text.length()) bodies.add(body); // no delimiter inside
+    }
+    byte[] message = message("", bodies, "");
+    for (int chunk : new int[] {1, 13, 65_536}) {
+      List<byte[]> read = readAll(new ChunkedInput(message, chunk));
+      assertThat(read).hasSize(bodies.size());
+      for (int i = 0; i < bodies.size(); i++) assertThat(read.get(i)).as("part %d, chunk %d", i, chunk)
+          .isEqualTo(bodies.get(i));
+    }
+  }
+
   @Test
   void headersAreReadCaseInsensitively() throws Exception {
     byte[] message = ("--" + B + "  \r\nCONTENT-TYPE: application/dicom\r\n\r\nxyz\r\n--" + B + "--")
