@@ -16,14 +16,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The C-STORE sub-operations of one C-MOVE or C-GET (PS3.4 C.4.2.3.1, C.4.3.3.1): each instance in turn, from the
- * store through the retrieve path to the destination, one outstanding at a time; a pending response with the
- * counts after each. While the destination stores one instance, the pending response for the one before goes
- * out and the next instance is opened, so neither waits on the other. An instance that cannot be opened (deleted
+ * store through the retrieve path to the destination, one outstanding at a time; pending responses with the
+ * counts after the first and then at most every {@link #PENDING_INTERVAL_NANOS} (PS3.4 C.4.2.3.1 makes them
+ * optional; one per instance cost the requester a wake-up per instance). While the destination stores one
+ * instance, a pending response for those before goes out and the next instance is opened, so neither waits on
+ * the other. An instance that cannot be opened (deleted
  * meanwhile) or that no accepted context can carry, as stored or transcoded, counts as failed and the run goes on.
  */
 final class SubOperations {
   private static final Logger log = LoggerFactory.getLogger(SubOperations.class);
   private static final int COPY_BUFFER = 64 * 1024;
+  /** A requester showing progress gets ten updates a second at most. */
+  private static final long PENDING_INTERVAL_NANOS = 100_000_000L;
 
   private final RetrieveService retrieve;
 
@@ -62,7 +66,7 @@ final class SubOperations {
     byte[] buffer = new byte[COPY_BUFFER];
     Iterator<StoredInstance> todo = instances.iterator();
     Prepared next = prepare(todo, destination, buffer);
-    int reported = 0;
+    Progress reported = new Progress();
     try {
       while (next != null) {
         if (exchange.isCancelled()) return new Outcome(counts, true, null);
@@ -72,7 +76,7 @@ final class SubOperations {
           log.warn("{} sub-operation for {} failed: {}", operation(request), current.instance().sopInstanceUid(),
               current.failure());
           counts.failed(current.instance().sopInstanceUid());
-          reported = report(exchange, request, counts, reported);
+          report(exchange, request, counts, reported);
           next = prepare(todo, destination, buffer);
           continue;
         }
@@ -84,7 +88,7 @@ final class SubOperations {
           if (destination == exchange) throw e;
           return broken(counts, current.instance(), todo, e);
         }
-        reported = report(exchange, request, counts, reported); // the destination works meanwhile
+        report(exchange, request, counts, reported); // the destination works meanwhile
         next = prepare(todo, destination, buffer);
         CommandSet response;
         try {
@@ -142,12 +146,24 @@ final class SubOperations {
     return rq;
   }
 
-  /** A pending response when sub-operations ended since the last one and more remain. */
-  private static int report(DimseExchange exchange, CommandSet request, RetrieveCounts counts, int reported)
+  /** What the last pending response reported, and when. */
+  private static final class Progress {
+    int done;
+    long sentAt;
+  }
+
+  /**
+   * A pending response when sub-operations ended since the last one, more remain, and it is the first or the
+   * interval has passed since the last.
+   */
+  private static void report(DimseExchange exchange, CommandSet request, RetrieveCounts counts, Progress last)
       throws IOException {
-    if (counts.done() == reported || counts.remaining() == 0) return reported;
+    if (counts.done() == last.done || counts.remaining() == 0) return;
+    long now = System.nanoTime();
+    if (last.done > 0 && now - last.sentAt < PENDING_INTERVAL_NANOS) return;
     exchange.sendResponse(counts.response(request, CommandSet.STATUS_PENDING), null);
-    return counts.done();
+    last.done = counts.done();
+    last.sentAt = now;
   }
 
   /** The destination's association broke: this and every later sub-operation failed. */
