@@ -16,6 +16,7 @@ import org.jooq.Cursor;
 import org.jooq.Field;
 import org.jooq.Record7;
 import org.jooq.ResultQuery;
+import org.jooq.SelectOnConditionStep;
 
 /** Finds stored instances by their UIDs within a partition. */
 public final class InstanceLocator {
@@ -29,16 +30,24 @@ public final class InstanceLocator {
   }
 
   public Optional<StoredInstance> find(String partition, String studyUid, String seriesUid, String sopUid) {
+    return located()
+        .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(sopUid),
+            SERIES.SERIES_INSTANCE_UID.eq(seriesUid), STUDY.STUDY_INSTANCE_UID.eq(studyUid))
+        .fetchOptional(InstanceLocator::stored);
+  }
+
+  /** An instance's UIDs, syntax and blob, from the instance joined to its series and study. */
+  private SelectOnConditionStep<Record7<String, String, String, String, String, String, Long>> located() {
     return db.dsl()
         .select(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
             INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
         .from(INSTANCE)
         .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
-        .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
-        .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(sopUid),
-            SERIES.SERIES_INSTANCE_UID.eq(seriesUid), STUDY.STUDY_INSTANCE_UID.eq(studyUid))
-        .fetchOptional(r -> new StoredInstance(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(),
-            r.value6(), r.value7()));
+        .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK));
+  }
+
+  private static StoredInstance stored(Record7<String, String, String, String, String, String, Long> r) {
+    return new StoredInstance(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7());
   }
 
   /**
@@ -49,22 +58,14 @@ public final class InstanceLocator {
       throws IOException {
     try (Cursor<Record7<String, String, String, String, String, String, Long>> cursor =
         listing(partition, studyUid, seriesUidOrNull).fetchSize(256).fetchLazy()) {
-      for (var r : cursor) {
-        consumer.accept(new StoredInstance(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
-            r.value7()));
-      }
+      for (var r : cursor) consumer.accept(stored(r));
     }
   }
 
   /** The query behind {@link #forEach}, in series and instance order. */
   ResultQuery<Record7<String, String, String, String, String, String, Long>> listing(String partition,
       String studyUid, String seriesUidOrNull) {
-    return db.dsl()
-        .select(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
-            INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
-        .from(INSTANCE)
-        .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
-        .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
+    return located()
         .where(inStudy(partition, studyUid, seriesUidOrNull))
         .orderBy(SERIES.SERIES_NUMBER, SERIES.PK, INSTANCE.INSTANCE_NUMBER, INSTANCE.PK);
   }
@@ -101,12 +102,7 @@ public final class InstanceLocator {
     }
     if (chunks.isEmpty()) chunks.add(null); // only a Patient ID
     for (List<String> chunk : chunks) {
-      db.dsl()
-          .select(STUDY.STUDY_INSTANCE_UID, SERIES.SERIES_INSTANCE_UID, INSTANCE.SOP_INSTANCE_UID,
-              INSTANCE.SOP_CLASS_UID, INSTANCE.TRANSFER_SYNTAX_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE)
-          .from(INSTANCE)
-          .join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK))
-          .join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
+      located()
           .join(PATIENT).on(PATIENT.PK.eq(STUDY.PATIENT_PK))
           .where(chunk == null ? where : where.and(manyField.in(chunk)))
           .orderBy(STUDY.PK, SERIES.SERIES_NUMBER, SERIES.PK, INSTANCE.INSTANCE_NUMBER, INSTANCE.PK)
