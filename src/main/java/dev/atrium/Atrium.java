@@ -74,7 +74,8 @@ public final class Atrium implements AutoCloseable {
       reclaimer.recoverAfterCrash();
       ExtendedTagIndex extendedTags = new ExtendedTagIndex(db);
       ExtendedValueParser extendedValues = new ExtendedValueParser();
-      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues));
+      GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues),
+          db.commitSync()::afterCommit);
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags);

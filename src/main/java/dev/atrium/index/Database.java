@@ -3,6 +3,8 @@ package dev.atrium.index;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.atrium.config.AtriumConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -13,10 +15,12 @@ import org.jooq.impl.DSL;
 public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final DSLContext dsl;
+  private final CommitSync commitSync;
 
-  private Database(HikariDataSource pool, SQLDialect dialect) {
+  private Database(HikariDataSource pool, SQLDialect dialect, CommitSync commitSync) {
     this.pool = pool;
     this.dsl = DSL.using(pool, dialect);
+    this.commitSync = commitSync;
   }
 
   public static Database open(AtriumConfig.Db db, Path dataDir) {
@@ -38,7 +42,10 @@ public final class Database implements AutoCloseable {
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-      return new Database(pool, dialect);
+      return new Database(pool, dialect, CommitSync.forUrl(url));
+    } catch (IOException e) {
+      pool.close();
+      throw new UncheckedIOException("cannot open the index file to sync its commits", e);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -48,7 +55,8 @@ public final class Database implements AutoCloseable {
   /**
    * MODE=MariaDB keeps one set of migrations for both databases; DATABASE_TO_LOWER matches the
    * lower-case names jOOQ generated. WRITE_DELAY=0 writes each commit before it returns, so a
-   * killed process never loses an acknowledged instance. QUERY_CACHE_SIZE: the store path alone
+   * killed process never loses an acknowledged instance; {@link CommitSync} adds the fsync that
+   * H2 leaves out, for a power loss. QUERY_CACHE_SIZE: the store path alone
    * uses about ten distinct statements per session, more than H2's default cache of eight.
    */
   static String embeddedUrl(Path dataDir) {
@@ -58,6 +66,11 @@ public final class Database implements AutoCloseable {
 
   public DSLContext dsl() {
     return dsl;
+  }
+
+  /** What makes a commit durable before the store path acknowledges it. */
+  public CommitSync commitSync() {
+    return commitSync;
   }
 
   public SQLDialect dialect() {
@@ -71,6 +84,11 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      commitSync.close();
+    } catch (IOException ignored) {
+      // read-only descriptor
+    }
     pool.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.atrium.index;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * associations, other STOW requests) are written together in the next one, so concurrent
  * clients share one commit and one flush of the index. A single writer thread also means the
  * change-feed sequence is taken in one order, with no lock-order deadlocks between batches.
- * Each caller still waits for its own commit before it acknowledges anything.
+ * Each caller still waits for its own commit, and for the fsync after it, before it acknowledges
+ * anything; one fsync serves the whole group.
  */
 public final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -27,13 +29,22 @@ public final class GroupCommit implements AutoCloseable {
   /** Another write (a delete) that must not interleave with stores: run alone by the writer. */
   private record Exclusive(Supplier<?> work, CompletableFuture<Object> result) {}
 
+  /** Makes every commit so far durable (an fsync); runs after each commit, before anyone is answered. */
+  @FunctionalInterface
+  public interface AfterCommit {
+    void run() throws IOException;
+  }
+
   private final InstanceIndex index;
+  private final AfterCommit afterCommit;
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile boolean closed;
 
-  public GroupCommit(InstanceIndex index) {
+  /** @param afterCommit {@link CommitSync#afterCommit()} of the index's database */
+  public GroupCommit(InstanceIndex index, AfterCommit afterCommit) {
     this.index = index;
+    this.afterCommit = afterCommit;
     this.writer = new Thread(this::run, "index-writer");
     writer.setDaemon(true);
     writer.start();
@@ -100,39 +111,71 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  private static void runAlone(Exclusive task) {
+  private void runAlone(Exclusive task) {
+    Object done;
     try {
-      task.result().complete(task.work().get());
+      done = task.work().get();
     } catch (RuntimeException e) {
       task.result().completeExceptionally(e);
+      return;
+    }
+    IOException unsynced = sync();
+    if (unsynced != null) task.result().completeExceptionally(new NotDurableException(unsynced));
+    else task.result().complete(done);
+  }
+
+  /** Writes the group, makes what committed durable, and only then answers each submission. */
+  private void commit(List<Submission> group) {
+    List<Written> written = write(group);
+    IOException unsynced = written.stream().anyMatch(w -> w.failure() == null) ? sync() : null;
+    for (int i = 0; i < group.size(); i++) {
+      Written w = written.get(i);
+      CompletableFuture<List<IndexOutcome>> result = group.get(i).result();
+      if (w.failure() != null) result.completeExceptionally(w.failure());
+      else if (unsynced != null) result.completeExceptionally(new NotDurableException(unsynced));
+      else result.complete(w.outcomes());
     }
   }
 
-  private void commit(List<Submission> group) {
+  /** One submission's part of a commit: its outcomes, or why its transaction failed. */
+  private record Written(List<IndexOutcome> outcomes, RuntimeException failure) {}
+
+  private List<Written> write(List<Submission> group) {
     List<InstanceIndex.Entry> all = new ArrayList<>();
     group.forEach(s -> all.addAll(s.entries()));
+    List<Written> written = new ArrayList<>(group.size());
     try {
       List<IndexOutcome> outcomes = index.storeAll(all);
       int from = 0;
       for (Submission s : group) {
-        s.result().complete(outcomes.subList(from, from + s.entries().size()));
+        written.add(new Written(outcomes.subList(from, from + s.entries().size()), null));
         from += s.entries().size();
       }
+      return written;
     } catch (RuntimeException shared) {
-      if (group.size() == 1) {
-        group.get(0).result().completeExceptionally(shared);
-        return;
-      }
+      if (group.size() == 1) return List.of(new Written(null, shared));
       // One submission must not fail the others: retry each in its own transaction.
       log.warn("shared index transaction of {} submissions failed; committing them one by one", group.size(),
           shared);
       for (Submission s : group) {
         try {
-          s.result().complete(index.storeAll(s.entries()));
+          written.add(new Written(index.storeAll(s.entries()), null));
         } catch (RuntimeException own) {
-          s.result().completeExceptionally(own);
+          written.add(new Written(null, own));
         }
       }
+      return written;
+    }
+  }
+
+  /** Null once every commit so far is on disk, else why it may not be. */
+  private IOException sync() {
+    try {
+      afterCommit.run();
+      return null;
+    } catch (IOException e) {
+      log.error("the index could not be synced to disk after a commit", e);
+      return e;
     }
   }
 

@@ -9,6 +9,7 @@ import dev.atrium.dicom.Part10Writer;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.IndexOutcome;
 import dev.atrium.index.InstanceIndex;
+import dev.atrium.index.NotDurableException;
 import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.BlobWriter;
 import dev.atrium.store.StoreOutcome.Status;
@@ -167,6 +168,12 @@ public final class StoreService {
     List<IndexOutcome> results;
     try {
       results = index.storeAll(entries);
+    } catch (NotDurableException e) {
+      // The rows are committed and name these blobs: they stay, with their staging entries, so that recovery
+      // keeps them if the commit survives and removes them if it does not. The client hears of a failure.
+      log.error("store: {} instance(s) indexed but not durable", pending.size(), e);
+      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
+          "the archive could not make its index durable: " + e.getMessage(), p.uids())).toList();
     } catch (DataAccessException e) {
       log.error("store: index transaction failed for {} instance(s)", pending.size(), e);
       pending.forEach(p -> discard(p.blob()));

@@ -1,0 +1,136 @@
+package dev.atrium.store;
+
+import static dev.atrium.index.schema.Tables.INSTANCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atrium.config.AtriumConfig;
+import dev.atrium.config.AtriumConfig.DuplicatePolicy;
+import dev.atrium.index.BlobGarbage;
+import dev.atrium.index.Database;
+import dev.atrium.index.ExtendedTagIndex;
+import dev.atrium.index.GroupCommit;
+import dev.atrium.index.InstanceIndex;
+import dev.atrium.index.InstanceLocator;
+import dev.atrium.index.StoredInstance;
+import dev.atrium.storage.FileSystemBlobStore;
+import dev.atrium.support.TestInstances;
+import dev.atrium.tags.ExtendedValueParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rule 2 for the index: an instance is acknowledged only once its index commit is on disk. Embedded H2 writes a
+ * commit to the operating system but does not fsync it; the store path's writer syncs after each commit and only
+ * then answers. Here that sync is observed (held, or made to fail) on a real H2 index and file store.
+ */
+class IndexDurabilityTest {
+  @TempDir Path dataDir;
+  @TempDir Path files;
+
+  @Test
+  void anEmbeddedIndexSyncsItsOwnFile() throws Exception {
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
+      assertThat(db.commitSync().syncs()).isTrue();
+      db.commitSync().afterCommit(); // an fdatasync on H2's file through a descriptor of our own
+    }
+  }
+
+  @Test
+  void noInstanceIsAcknowledgedBeforeTheSyncAfterItsCommit() throws Exception {
+    TestInstances.Uids uids = TestInstances.fresh();
+    Path part10 = TestInstances.ct(files, uids);
+    CountDownLatch syncing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
+      int[] rowsAtSync = {-1};
+      try (Store store = new Store(db, () -> {
+        if (rowsAtSync[0] == -1) rowsAtSync[0] = db.dsl().fetchCount(INSTANCE, INSTANCE.SOP_INSTANCE_UID.eq(uids.sop()));
+        syncing.countDown();
+        awaitQuietly(release);
+      })) {
+        CompletableFuture<List<StoreOutcome>> stored = CompletableFuture.supplyAsync(() -> store.stow(part10));
+        assertThat(syncing.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(rowsAtSync[0]).as("the sync comes after the commit").isEqualTo(1);
+        Thread.sleep(300); // the store must still be waiting: nothing is answered while its commit may be lost
+        assertThat(stored).isNotDone();
+        release.countDown();
+        assertThat(stored.get(30, TimeUnit.SECONDS)).singleElement()
+            .extracting(StoreOutcome::status).isEqualTo(StoreOutcome.Status.STORED);
+      }
+    }
+  }
+
+  @Test
+  void anIndexThatCannotSyncAcknowledgesNothingAndKeepsWhatItsRowsName() throws Exception {
+    TestInstances.Uids uids = TestInstances.fresh();
+    Path part10 = TestInstances.ct(files, uids);
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
+      List<StoreOutcome> outcomes;
+      try (Store store = new Store(db, () -> {
+        throw new IOException("device went away");
+      })) {
+        outcomes = store.stow(part10);
+      }
+      assertThat(outcomes).singleElement().satisfies(o -> {
+        assertThat(o.status()).isEqualTo(StoreOutcome.Status.FAILED);
+        assertThat(o.failure()).isEqualTo(StoreFailure.OUT_OF_RESOURCES);
+        assertThat(o.message()).contains("durable").contains("device went away");
+      });
+      // The commit happened: its row names a blob, which must exist, before and after a restart's recovery.
+      InstanceLocator locator = new InstanceLocator(db);
+      StoredInstance row = locator.find("DEFAULT", uids.study(), uids.series(), uids.sop()).orElseThrow();
+      FileSystemBlobStore restarted = new FileSystemBlobStore(dataDir.resolve("blobs"));
+      new BlobReclaimer(restarted, new BlobGarbage(db), locator).recoverAfterCrash();
+      try (InputStream in = restarted.open(row.blobKey())) {
+        assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(part10));
+      }
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The store path as Atrium assembles it, with the given sync after each index commit. */
+  private final class Store implements AutoCloseable {
+    final StoreService service;
+    final GroupCommit writer;
+    final BlobReclaimer reclaimer;
+
+    Store(Database db, GroupCommit.AfterCommit afterCommit) throws IOException {
+      FileSystemBlobStore blobs = new FileSystemBlobStore(dataDir.resolve("blobs"));
+      reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), new InstanceLocator(db));
+      writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
+          afterCommit);
+      service = new StoreService(blobs, writer, reclaimer);
+    }
+
+    List<StoreOutcome> stow(Path part10) {
+      try (StoreBatch batch = service.openBatch("DEFAULT", null, DuplicatePolicy.REJECT);
+           InputStream in = Files.newInputStream(part10)) {
+        batch.add(in);
+        return batch.finish();
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      writer.close();
+      reclaimer.close();
+    }
+  }
+}
