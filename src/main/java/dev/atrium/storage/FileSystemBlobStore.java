@@ -52,11 +52,21 @@ public final class FileSystemBlobStore implements BlobStore {
 
   private final Path root;
   private final Path staging;
+  private final SharedDirectorySync.DirectorySync directorySync;
+  private final SharedDirectorySync stagingSync;
 
   public FileSystemBlobStore(Path root) throws IOException {
+    this(root, FileSystemBlobStore::fsyncDirectory);
+  }
+
+  /** @param directorySync how a directory is forced to disk (tests watch the order) */
+  FileSystemBlobStore(Path root, SharedDirectorySync.DirectorySync directorySync) throws IOException {
     this.root = root;
     this.staging = root.resolve(".staging");
+    this.directorySync = directorySync;
     Files.createDirectories(staging);
+    directorySync.force(root);
+    this.stagingSync = new SharedDirectorySync(staging, directorySync, SYNC);
   }
 
   /** A random key; its first four hex digits (its two directory levels) are re-chosen by place(). */
@@ -81,7 +91,7 @@ public final class FileSystemBlobStore implements BlobStore {
   public void publishAll(List<? extends BlobWriter> writers) throws IOException {
     Set<Path> directories = new LinkedHashSet<>();
     for (BlobWriter writer : writers) directories.add(((FileBlobWriter) writer).link());
-    for (Path directory : directories) fsyncDirectory(directory);
+    for (Path directory : directories) directorySync.force(directory);
   }
 
   @Override
@@ -163,6 +173,7 @@ public final class FileSystemBlobStore implements BlobStore {
     private boolean linked;
     private boolean confirmed;
     private Future<?> sync;
+    private Future<?> stagingNameSync;
 
     FileBlobWriter(String key) throws IOException {
       this.key = key;
@@ -211,11 +222,15 @@ public final class FileSystemBlobStore implements BlobStore {
     public void place(String placement) throws IOException {
       if (linked) throw new IllegalStateException("blob " + key + " is already published");
       String placed = groupOf(placement) + key.substring(4);
-      if (placed.equals(key)) return;
+      if (placed.equals(key)) {
+        stagingNameSync = stagingSync.request();
+        return;
+      }
       Path renamed = staging.resolve(placed + ".tmp");
       Files.move(tmp, renamed, StandardCopyOption.ATOMIC_MOVE);
       key = placed;
       tmp = renamed;
+      stagingNameSync = stagingSync.request(); // while the data fsync runs
     }
 
     /** Waits for the data fsync; its failure is this blob's failure. */
@@ -224,6 +239,10 @@ public final class FileSystemBlobStore implements BlobStore {
         channel.force(true);
         return;
       }
+      await(sync);
+    }
+
+    private static void await(Future<?> sync) throws IOException {
       try {
         sync.get();
       } catch (ExecutionException e) {
@@ -234,17 +253,22 @@ public final class FileSystemBlobStore implements BlobStore {
       }
     }
 
-    /** Data on disk, then the final name; returns the directory whose sync makes the name durable. */
+    /**
+     * Data and staging name on disk, then the final name; returns the directory whose sync makes the name
+     * durable. The staging name must be durable first: it is what recovery looks at, and a final name that
+     * survived a power loss without it would be an orphan nothing finds.
+     */
     Path link() throws IOException {
       output.flush();
       awaitSync();
+      await(stagingNameSync != null ? stagingNameSync : stagingSync.request());
       output.close();
       Path target = pathOf(key);
       Path dir = target.getParent();
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir);
-        fsyncDirectory(dir.getParent());
-        fsyncDirectory(dir.getParent().getParent());
+        directorySync.force(dir.getParent());
+        directorySync.force(dir.getParent().getParent());
       }
       Files.createLink(target, tmp);
       linked = true;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,30 @@ class FileSystemBlobStoreTest {
     assertThat(files()).isEmpty();
   }
 
+  /**
+   * A power loss may keep any directory entry that was written but not yet synced. Recovery starts from the staging
+   * entries, so the staging name must be on disk before the final name can be: otherwise a final name could survive
+   * without it, an orphan that nothing would ever find.
+   */
+  @Test
+  void theStagingNameIsOnDiskBeforeTheFinalName() throws IOException {
+    List<String> syncs = new ArrayList<>();
+    FileSystemBlobStore store = new FileSystemBlobStore(root, dir -> {
+      synchronized (syncs) {
+        syncs.add(dir.getFileName().equals(Path.of(".staging"))
+            ? "staging, final names " + finalNames() : root.relativize(dir).toString());
+      }
+    });
+    BlobWriter blob = written(store, "payload");
+    blob.startSync();
+    blob.place("1.2.3");
+    store.publishAll(List.of(blob));
+
+    String finalDir = root.relativize(store.pathOf(blob.key()).getParent()).toString();
+    assertThat(syncs).contains("staging, final names []", finalDir);
+    assertThat(syncs.indexOf("staging, final names []")).isLessThan(syncs.indexOf(finalDir));
+  }
+
   @Test
   void placingAfterPublishingIsRefused() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
@@ -53,6 +78,14 @@ class FileSystemBlobStoreTest {
     store.publishAll(List.of(blob));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> blob.place("1.2.4"))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  private List<Path> finalNames() {
+    try (Stream<Path> all = Files.walk(root)) {
+      return all.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve(".staging"))).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static BlobWriter written(BlobStore store, String content) throws IOException {
