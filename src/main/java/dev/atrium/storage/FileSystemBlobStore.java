@@ -90,7 +90,9 @@ public final class FileSystemBlobStore implements BlobStore {
   @Override
   public void publishAll(List<? extends BlobWriter> writers) throws IOException {
     Set<Path> directories = new LinkedHashSet<>();
-    for (BlobWriter writer : writers) directories.add(((FileBlobWriter) writer).link());
+    // One fsync of the staging directory for the batch, running while the last data fsyncs finish.
+    Future<Void> stagingNames = stagingSync.request();
+    for (BlobWriter writer : writers) directories.add(((FileBlobWriter) writer).link(stagingNames));
     for (Path directory : directories) directorySync.force(directory);
   }
 
@@ -173,7 +175,6 @@ public final class FileSystemBlobStore implements BlobStore {
     private boolean linked;
     private boolean confirmed;
     private Future<?> sync;
-    private Future<?> stagingNameSync;
 
     FileBlobWriter(String key) throws IOException {
       this.key = key;
@@ -222,15 +223,11 @@ public final class FileSystemBlobStore implements BlobStore {
     public void place(String placement) throws IOException {
       if (linked) throw new IllegalStateException("blob " + key + " is already published");
       String placed = groupOf(placement) + key.substring(4);
-      if (placed.equals(key)) {
-        stagingNameSync = stagingSync.request();
-        return;
-      }
+      if (placed.equals(key)) return;
       Path renamed = staging.resolve(placed + ".tmp");
       Files.move(tmp, renamed, StandardCopyOption.ATOMIC_MOVE);
       key = placed;
       tmp = renamed;
-      stagingNameSync = stagingSync.request(); // while the data fsync runs
     }
 
     /** Waits for the data fsync; its failure is this blob's failure. */
@@ -258,10 +255,10 @@ public final class FileSystemBlobStore implements BlobStore {
      * durable. The staging name must be durable first: it is what recovery looks at, and a final name that
      * survived a power loss without it would be an orphan nothing finds.
      */
-    Path link() throws IOException {
+    Path link(Future<?> stagingNames) throws IOException {
       output.flush();
       awaitSync();
-      await(stagingNameSync != null ? stagingNameSync : stagingSync.request());
+      await(stagingNames);
       output.close();
       Path target = pathOf(key);
       Path dir = target.getParent();
