@@ -77,9 +77,14 @@ public final class Database implements AutoCloseable {
     return dsl.dialect();
   }
 
-  /** Throws when the database does not answer (health check). */
+  /** Throws when the database does not answer, or its file cannot be synced (health check). */
   public void checkUsable() {
     dsl.selectOne().fetch();
+    try {
+      commitSync.afterCommit(); // with nothing unsynced, an fdatasync costs microseconds
+    } catch (IOException e) {
+      throw new UncheckedIOException("the index file cannot be synced to disk: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.atrium.store;
 
 import static dev.atrium.index.schema.Tables.INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.config.AtriumConfig.DuplicatePolicy;
@@ -40,6 +41,15 @@ class IndexDurabilityTest {
     try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
       assertThat(db.commitSync().syncs()).isTrue();
       db.commitSync().afterCommit(); // an fdatasync on H2's file through a descriptor of our own
+    }
+  }
+
+  @Test
+  void anIndexFileThatCannotBeSyncedIsNotUsable() throws Exception {
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
+      db.checkUsable();
+      db.commitSync().close(); // the descriptor gone: every fdatasync fails from now on
+      assertThatThrownBy(db::checkUsable).hasMessageContaining("cannot be synced");
     }
   }
 
