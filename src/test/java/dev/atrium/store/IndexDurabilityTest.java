@@ -98,7 +98,9 @@ class IndexDurabilityTest {
       InstanceLocator locator = new InstanceLocator(db);
       StoredInstance row = locator.find("DEFAULT", uids.study(), uids.series(), uids.sop()).orElseThrow();
       FileSystemBlobStore restarted = new FileSystemBlobStore(dataDir.resolve("blobs"));
-      new BlobReclaimer(restarted, new BlobGarbage(db), locator).recoverAfterCrash();
+      try (BlobReclaimer recovery = new BlobReclaimer(restarted, new BlobGarbage(db), locator)) {
+        recovery.recoverAfterCrash();
+      }
       try (InputStream in = restarted.open(row.blobKey())) {
         assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(part10));
       }
