@@ -15,6 +15,7 @@ import dev.atrium.index.Database;
 import dev.atrium.index.ExtendedTagIndex;
 import dev.atrium.index.FhirSyncIndex;
 import dev.atrium.index.GroupCommit;
+import dev.atrium.index.IndexJournal;
 import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
@@ -27,6 +28,7 @@ import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.FileSystemBlobStore;
 import dev.atrium.store.BlobReclaimer;
+import dev.atrium.store.JournalReplay;
 import dev.atrium.store.StoreService;
 import dev.atrium.tags.ExtendedQueryTagService;
 import dev.atrium.tags.ExtendedValueParser;
@@ -41,6 +43,7 @@ public final class Atrium implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Atrium.class);
 
   private final Database db;
+  private final IndexJournal journal;
   private final BlobReclaimer reclaimer;
   private final GroupCommit groupCommit;
   private final WebServer web;
@@ -49,8 +52,9 @@ public final class Atrium implements AutoCloseable {
   private final FhirSync fhirSync;
   private final Reindexer reindexer;
 
-  private Atrium(Database db, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web, DimseAdapter dimse,
-      AuditTrail audit, FhirSync fhirSync, Reindexer reindexer) {
+  private Atrium(Database db, IndexJournal journal, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web,
+      DimseAdapter dimse, AuditTrail audit, FhirSync fhirSync, Reindexer reindexer) {
+    this.journal = journal;
     this.audit = audit;
     this.fhirSync = fhirSync;
     this.reindexer = reindexer;
@@ -66,16 +70,23 @@ public final class Atrium implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     Database db = Database.open(config.db(), config.dataDir());
     AuditTrail audit = null;
+    IndexJournal journal = null;
     try {
       audit = AuditTrails.open(config);
       BlobStore blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
-      reclaimer.recoverAfterCrash();
       ExtendedTagIndex extendedTags = new ExtendedTagIndex(db);
       ExtendedValueParser extendedValues = new ExtendedValueParser();
+      // Embedded H2 can lose its last commits in a crash: the store path also journals what it acknowledged.
+      journal = db.commitSync().syncs() ? IndexJournal.open(config.dataDir().resolve("index").resolve("journal"))
+          : null;
       GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues),
-          db.commitSync()::afterCommit);
+          db.commitSync()::afterCommit, journal);
+      if (journal != null) {
+        JournalReplay.replay(journal, new ChangeFeedIndex(db).lastSequence(), blobs, groupCommit);
+      }
+      reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
       QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags);
@@ -97,10 +108,11 @@ public final class Atrium implements AutoCloseable {
               : config.db().url());
       audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_START, AuditEvent.Outcome.SUCCESS, config.aeTitle(),
           null, null, null, null, "Atrium started"));
-      return new Atrium(db, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
+      return new Atrium(db, journal, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
     } catch (Exception | Error e) {
       if (audit != null) audit.close();
       db.close();
+      if (journal != null) journal.close(); // kept: it may still hold instances the index lost
       throw e;
     }
   }
@@ -132,6 +144,7 @@ public final class Atrium implements AutoCloseable {
     groupCommit.close();
     reclaimer.close();
     db.close();
+    if (journal != null) journal.closeClean(); // the index closed cleanly: it holds every acknowledged instance
     audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
         null, null, "Atrium stopped"));
     audit.close();

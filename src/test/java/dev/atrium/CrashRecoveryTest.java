@@ -79,17 +79,13 @@ class CrashRecoveryTest {
   }
 
   /**
-   * Opt-in: the embedded index with H2's RETENTION_TIME (ms) set, e.g. 1000. H2 reuses freed file space only after
-   * that time, 45 s by default, longer than these cycles run; a short retention makes a few seconds of ingest look
-   * like an archive that has been up for minutes. With it this test fails on H2 2.5.252 (acknowledged instances
-   * lost at the kill: see scripts/h2-crash-check), which is why CI does not set it.
+   * H2 reuses freed file space after RETENTION_TIME, 45 s by default, longer than these cycles run; 1 s makes a few
+   * seconds of ingest look like an archive that has been up for minutes. Then H2 lost the last acknowledged
+   * instances at most kills (see scripts/h2-crash-check), and the store path's journal must bring them back.
    */
-  static final String H2_RETENTION_PROPERTY = "atrium.crash.h2RetentionMs";
-
-  private static AtriumConfig.Db h2WithRetention(Path dataDir, String retentionMs, AtriumConfig.Db embedded) {
+  private static AtriumConfig.Db h2ReusingSpaceAfterOneSecond(Path dataDir, AtriumConfig.Db embedded) {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("index").resolve("atrium")
-        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;RETENTION_TIME="
-        + Integer.parseInt(retentionMs);
+        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;RETENTION_TIME=1000";
     return new AtriumConfig.Db(url, embedded.user(), embedded.password(), embedded.poolSize());
   }
 
@@ -102,8 +98,7 @@ class CrashRecoveryTest {
     Path root = Files.createTempDirectory("atrium-crash");
     Path dataDir = root.resolve("data");
     Path work = Files.createDirectories(root.resolve("work"));
-    String retention = System.getProperty(H2_RETENTION_PROPERTY);
-    if (database == TestDatabase.H2 && retention != null) db = h2WithRetention(dataDir, retention, db);
+    if (database == TestDatabase.H2) db = h2ReusingSpaceAfterOneSecond(dataDir, db);
     AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(db);
     int httpPort = freePort();
     int dimsePort = freePort();

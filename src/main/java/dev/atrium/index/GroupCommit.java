@@ -37,14 +37,21 @@ public final class GroupCommit implements AutoCloseable {
 
   private final InstanceIndex index;
   private final AfterCommit afterCommit;
+  private final IndexJournal journal;
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile boolean closed;
 
   /** @param afterCommit {@link CommitSync#afterCommit()} of the index's database */
   public GroupCommit(InstanceIndex index, AfterCommit afterCommit) {
+    this(index, afterCommit, null);
+  }
+
+  /** @param journal where each acknowledged instance is also recorded (embedded H2), or null */
+  public GroupCommit(InstanceIndex index, AfterCommit afterCommit, IndexJournal journal) {
     this.index = index;
     this.afterCommit = afterCommit;
+    this.journal = journal;
     this.writer = new Thread(this::run, "index-writer");
     writer.setDaemon(true);
     writer.start();
@@ -127,7 +134,7 @@ public final class GroupCommit implements AutoCloseable {
   /** Writes the group, makes what committed durable, and only then answers each submission. */
   private void commit(List<Submission> group) {
     List<Written> written = write(group);
-    IOException unsynced = written.stream().anyMatch(w -> w.failure() == null) ? sync() : null;
+    IOException unsynced = written.stream().anyMatch(w -> w.failure() == null) ? journalAndSync(group, written) : null;
     for (int i = 0; i < group.size(); i++) {
       Written w = written.get(i);
       CompletableFuture<List<IndexOutcome>> result = group.get(i).result();
@@ -168,9 +175,38 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /** Records the group's stored instances in the journal, then syncs; null once all is on disk. */
+  private IOException journalAndSync(List<Submission> group, List<Written> written) {
+    if (journal != null) {
+      List<IndexJournal.Stored> stored = new ArrayList<>();
+      for (int i = 0; i < group.size(); i++) {
+        if (written.get(i).failure() != null) continue;
+        List<InstanceIndex.Entry> entries = group.get(i).entries();
+        List<IndexOutcome> outcomes = written.get(i).outcomes();
+        for (int j = 0; j < entries.size(); j++) {
+          InstanceIndex.Entry e = entries.get(j);
+          long sequence = outcomes.get(j) instanceof IndexOutcome.Created c ? c.sequence()
+              : outcomes.get(j) instanceof IndexOutcome.Replaced r ? r.sequence() : -1;
+          if (sequence >= 0) {
+            stored.add(new IndexJournal.Stored(sequence, e.partition(), e.blobKey(),
+                e.onDuplicate() == InstanceIndex.OnDuplicate.REPLACE));
+          }
+        }
+      }
+      try {
+        journal.append(stored);
+      } catch (IOException e) {
+        log.error("the index journal could not be written after a commit", e);
+        return e;
+      }
+    }
+    return sync();
+  }
+
   /** Null once every commit so far is on disk, else why it may not be. */
   private IOException sync() {
     try {
+      if (journal != null) journal.sync();
       afterCommit.run();
       return null;
     } catch (IOException e) {

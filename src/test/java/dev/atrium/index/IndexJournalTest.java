@@ -1,0 +1,85 @@
+package dev.atrium.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal's file format and life cycle, on real files. */
+class IndexJournalTest {
+  private static final String KEY = "0123456789abcdef0123456789abcdef";
+
+  @TempDir Path dir;
+
+  @Test
+  void whatWasSyncedIsReadBackAfterAnUncleanStop() throws IOException {
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      journal.append(List.of(new IndexJournal.Stored(7, "DEFAULT", KEY, false),
+          new IndexJournal.Stored(8, "tenant-2", KEY.replace('0', 'f'), true)));
+      journal.sync();
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver()).containsExactly(new IndexJournal.Stored(7, "DEFAULT", KEY, false),
+          new IndexJournal.Stored(8, "tenant-2", KEY.replace('0', 'f'), true));
+    }
+  }
+
+  @Test
+  void aLineCutShortByACrashIsNotARecord() throws IOException {
+    Path segment;
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      journal.append(List.of(new IndexJournal.Stored(1, "DEFAULT", KEY, false)));
+      journal.sync();
+      segment = segments().get(0);
+    }
+    Files.writeString(segment, "2\tDEFAULT\t0123", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver()).extracting(IndexJournal.Stored::sequence).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void aReplayedJournalAndACleanStopLeaveNothingBehind() throws IOException {
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      journal.append(List.of(new IndexJournal.Stored(1, "DEFAULT", KEY, false)));
+    }
+    IndexJournal reopened = IndexJournal.open(dir);
+    assertThat(segments()).hasSize(2);
+    reopened.replayed();
+    assertThat(reopened.leftOver()).isEmpty();
+    assertThat(segments()).hasSize(1);
+    reopened.closeClean();
+    assertThat(segments()).isEmpty();
+    try (IndexJournal afterCleanStop = IndexJournal.open(dir)) {
+      assertThat(afterCleanStop.leftOver()).isEmpty();
+    }
+  }
+
+  @Test
+  void keepsTwoSegmentsAtMost() throws IOException {
+    try (IndexJournal journal = IndexJournal.open(dir, 200)) { // about four records per segment
+      for (long sequence = 1; sequence <= 40; sequence++) {
+        journal.append(List.of(new IndexJournal.Stored(sequence, "DEFAULT", KEY, false)));
+      }
+      journal.sync();
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(segments().size()).isLessThanOrEqualTo(3); // the two kept, and the one just begun
+      assertThat(reopened.leftOver()).extracting(IndexJournal.Stored::sequence).last().isEqualTo(40L);
+      assertThat(reopened.leftOver().size()).isBetween(4, 10);
+    }
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("journal-")).sorted().toList();
+    }
+  }
+}
