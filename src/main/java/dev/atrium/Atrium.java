@@ -84,7 +84,8 @@ public final class Atrium implements AutoCloseable {
       GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues),
           db.commitSync()::afterCommit, journal);
       if (journal != null) {
-        JournalReplay.replay(journal, new ChangeFeedIndex(db).lastSequence(), blobs, groupCommit);
+        JournalReplay.replay(journal, new ChangeFeedIndex(db).lastSequence(), blobs, groupCommit,
+            new InstanceDeletion(db));
       }
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
@@ -94,7 +95,7 @@ public final class Atrium implements AutoCloseable {
       Reindexer reindexer = new Reindexer(extendedTags, operations, extendedValues, retrieve);
       ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);
       ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
-      DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer);
+      DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer, journal);
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags);

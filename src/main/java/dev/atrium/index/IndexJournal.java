@@ -20,35 +20,56 @@ import org.slf4j.LoggerFactory;
  * when its process dies: once it reuses freed file space (after 45 s of uptime), a SIGKILL lost the last one to four
  * acknowledged instances in most of our kills, and opening the file in H2's recovery mode found no more
  * (scripts/h2-crash-check). Each group commit appends one line per stored instance (its change-feed sequence,
- * partition, blob and duplicate policy) and syncs it with the index before anyone is answered; after an unclean
- * stop, the instances with a sequence above the index's last one are indexed again from their files. Since the
+ * partition, blob and duplicate policy), each delete one line, and syncs them with the index before anyone is
+ * answered; after an unclean stop, the changes with a sequence above the index's last one are made again. Since the
  * index is a prefix of its commits, that is exactly what it lost. A clean stop deletes the journal. It is bounded:
  * two segments of {@link #SEGMENT_BYTES} (a line is about 50 bytes: the last million instances or more), far more
- * than the losses seen. Deletes are not journaled.
+ * than the losses seen. Deletes are journaled too (their last sequence), so that one H2 lost is done again.
  */
 public final class IndexJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexJournal.class);
   static final long SEGMENT_BYTES = 64L << 20;
   private static final Pattern SEGMENT = Pattern.compile("journal-(\\d{1,18})\\.log");
-  private static final Pattern LINE = Pattern.compile("(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\t([0-9a-f]{16,64})\\t([KR])");
+  private static final Pattern STORED =
+      Pattern.compile("(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\t([0-9a-f]{16,64})\\t([KR])");
+  private static final Pattern DELETION = Pattern.compile(
+      "(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\tD\\t([0-9.]{1,64})\\t([0-9.]{1,64}|-)\\t([0-9.]{1,64}|-)");
+
+  /** A journaled change, by the change-feed sequence of its (last) entry. */
+  public sealed interface Record permits Stored, Deletion {
+    long sequence();
+
+    String line();
+  }
 
   /** One acknowledged instance: where the index recorded it and how to record it again. */
-  public record Stored(long sequence, String partition, String blobKey, boolean replace) {
-    String line() {
+  public record Stored(long sequence, String partition, String blobKey, boolean replace) implements Record {
+    @Override
+    public String line() {
       return sequence + "\t" + partition + "\t" + blobKey + "\t" + (replace ? 'R' : 'K') + "\n";
+    }
+  }
+
+  /** An acknowledged delete of a study, a series (sop null) or an instance. */
+  public record Deletion(long sequence, String partition, String studyUid, String seriesUid, String sopUid)
+      implements Record {
+    @Override
+    public String line() {
+      return sequence + "\t" + partition + "\tD\t" + studyUid + "\t" + (seriesUid == null ? "-" : seriesUid) + "\t"
+          + (sopUid == null ? "-" : sopUid) + "\n";
     }
   }
 
   private final Path dir;
   private final long segmentBytes;
-  private final List<Stored> leftOver;
+  private final List<Record> leftOver;
   private final List<Path> earlierSegments;
   private Path previous;
   private Path currentPath;
   private FileChannel current;
   private long currentSize;
 
-  private IndexJournal(Path dir, long segmentBytes, List<Stored> leftOver, List<Path> earlierSegments,
+  private IndexJournal(Path dir, long segmentBytes, List<Record> leftOver, List<Path> earlierSegments,
       long nextNumber) throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
@@ -74,7 +95,7 @@ public final class IndexJournal implements AutoCloseable {
         next = Math.max(next, Long.parseLong(m.group(1)) + 1);
       }
     }
-    List<Stored> records = new ArrayList<>();
+    List<Record> records = new ArrayList<>();
     for (Path segment : segments) records.addAll(read(segment));
     return new IndexJournal(dir, segmentBytes, records, segments, next);
   }
@@ -89,14 +110,20 @@ public final class IndexJournal implements AutoCloseable {
   }
 
   /** The complete lines of a segment; a line cut short by a crash (the last one) is not a record. */
-  private static List<Stored> read(Path segment) throws IOException {
-    List<Stored> records = new ArrayList<>();
+  private static List<Record> read(Path segment) throws IOException {
+    List<Record> records = new ArrayList<>();
     String text = Files.readString(segment, StandardCharsets.US_ASCII);
     int start = 0;
     for (int end; (end = text.indexOf('\n', start)) >= 0; start = end + 1) {
-      Matcher m = LINE.matcher(text.substring(start, end));
-      if (m.matches()) {
-        records.add(new Stored(Long.parseLong(m.group(1)), m.group(2), m.group(3), m.group(4).equals("R")));
+      String line = text.substring(start, end);
+      Matcher stored = STORED.matcher(line);
+      Matcher deletion = DELETION.matcher(line);
+      if (stored.matches()) {
+        records.add(new Stored(Long.parseLong(stored.group(1)), stored.group(2), stored.group(3),
+            stored.group(4).equals("R")));
+      } else if (deletion.matches()) {
+        records.add(new Deletion(Long.parseLong(deletion.group(1)), deletion.group(2), deletion.group(3),
+            orNull(deletion.group(4)), orNull(deletion.group(5))));
       } else {
         log.warn("index journal {}: skipping a malformed line", segment.getFileName());
       }
@@ -104,8 +131,12 @@ public final class IndexJournal implements AutoCloseable {
     return records;
   }
 
+  private static String orNull(String uid) {
+    return uid.equals("-") ? null : uid;
+  }
+
   /** What the journal held when opened: empty after a clean stop. */
-  public List<Stored> leftOver() {
+  public List<Record> leftOver() {
     return leftOver;
   }
 
@@ -117,7 +148,7 @@ public final class IndexJournal implements AutoCloseable {
   }
 
   /** Appends records; they are on disk after the next {@link #sync()}. */
-  public synchronized void append(List<Stored> records) throws IOException {
+  public synchronized void append(List<? extends Record> records) throws IOException {
     if (records.isEmpty()) return;
     StringBuilder text = new StringBuilder(records.size() * 80);
     records.forEach(r -> text.append(r.line()));

@@ -31,8 +31,10 @@ public final class InstanceDeletion {
     this.db = db;
   }
 
-  /** Returns how many instances were deleted (0: nothing matched). */
-  public int delete(String partition, String studyUid, String seriesUidOrNull, String sopUidOrNull) {
+  /** How many instances a delete removed (0: nothing matched), and the change-feed sequence of its last entry. */
+  public record Deleted(int instances, long lastSequence) {}
+
+  public Deleted delete(String partition, String studyUid, String seriesUidOrNull, String sopUidOrNull) {
     return Transactions.withRetry(db.dsl(), tx -> {
       DSLContext dsl = tx.dsl();
       Condition target = INSTANCE.PARTITION_NAME.eq(partition).and(STUDY.PARTITION_NAME.eq(partition))
@@ -45,7 +47,7 @@ public final class InstanceDeletion {
           .from(INSTANCE).join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK)).join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
           .where(target).orderBy(INSTANCE.PK).forUpdate()
           .fetch(r -> new Doomed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
-      if (doomed.isEmpty()) return 0;
+      if (doomed.isEmpty()) return new Deleted(0, 0);
       LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
       long studyPk = doomed.get(0).studyPk();
       Map<Long, Integer> perSeries = new LinkedHashMap<>();
@@ -81,13 +83,13 @@ public final class InstanceDeletion {
               CHANGE_FEED.SOP_INSTANCE_UID.in(doomed.stream().map(Doomed::sopUid).toList()),
               CHANGE_FEED.STATE.eq("current"))
           .execute();
-      appendDeletions(dsl, partition, studyUid, doomed, now);
-      return doomed.size();
+      long lastSequence = appendDeletions(dsl, partition, studyUid, doomed, now);
+      return new Deleted(doomed.size(), lastSequence);
     });
   }
 
   /** Last in the transaction, like stores: the counter row lock keeps sequence order = commit order. */
-  private static void appendDeletions(DSLContext dsl, String partition, String studyUid, List<Doomed> doomed,
+  private static long appendDeletions(DSLContext dsl, String partition, String studyUid, List<Doomed> doomed,
       LocalDateTime now) {
     dsl.update(COUNTER).set(COUNTER.NEXT_VALUE, COUNTER.NEXT_VALUE.plus(doomed.size()))
         .where(COUNTER.NAME.eq("change_feed")).execute();
@@ -105,5 +107,6 @@ public final class InstanceDeletion {
           .set(CHANGE_FEED.CREATED_AT, now)
           .execute();
     }
+    return sequence - 1;
   }
 }

@@ -32,6 +32,19 @@ class IndexJournalTest {
   }
 
   @Test
+  void deletesAreRecordedWithWhatTheyNamed() throws IOException {
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      journal.append(List.of(new IndexJournal.Deletion(9, "DEFAULT", "1.2.3", null, null),
+          new IndexJournal.Deletion(12, "DEFAULT", "1.2.3", "1.2.3.4", "1.2.3.4.5")));
+      journal.sync();
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver()).containsExactly(new IndexJournal.Deletion(9, "DEFAULT", "1.2.3", null, null),
+          new IndexJournal.Deletion(12, "DEFAULT", "1.2.3", "1.2.3.4", "1.2.3.4.5"));
+    }
+  }
+
+  @Test
   void aLineCutShortByACrashIsNotARecord() throws IOException {
     Path segment;
     try (IndexJournal journal = IndexJournal.open(dir)) {
@@ -41,7 +54,7 @@ class IndexJournalTest {
     }
     Files.writeString(segment, "2\tDEFAULT\t0123", StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
     try (IndexJournal reopened = IndexJournal.open(dir)) {
-      assertThat(reopened.leftOver()).extracting(IndexJournal.Stored::sequence).containsExactly(1L);
+      assertThat(reopened.leftOver()).extracting(IndexJournal.Record::sequence).containsExactly(1L);
     }
   }
 
@@ -72,7 +85,7 @@ class IndexJournalTest {
     }
     try (IndexJournal reopened = IndexJournal.open(dir)) {
       assertThat(segments().size()).isLessThanOrEqualTo(3); // the two kept, and the one just begun
-      assertThat(reopened.leftOver()).extracting(IndexJournal.Stored::sequence).last().isEqualTo(40L);
+      assertThat(reopened.leftOver()).extracting(IndexJournal.Record::sequence).last().isEqualTo(40L);
       assertThat(reopened.leftOver().size()).isBetween(4, 10);
     }
   }

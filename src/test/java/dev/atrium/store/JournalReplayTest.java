@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.config.AtriumConfig.DuplicatePolicy;
+import dev.atrium.delete.DeleteService;
 import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.ExtendedTagIndex;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.IndexJournal;
+import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.StoredInstance;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The journal brings back what the embedded index lost in a crash. H2's loss is a prefix of its commits (it reopens
+ * The journal makes again what the embedded index lost in a crash: stores and deletes. H2's loss is a prefix of its commits (it reopens
  * at an earlier version); here the index file is put back to a copy taken after the first store, on a real H2 index
  * and file store, as a crash that lost the next two would leave it.
  */
@@ -48,7 +50,7 @@ class JournalReplayTest {
           .blobKey();
     } // closed as a crash leaves it: the journal not cleared
     try (IndexJournal reopened = IndexJournal.open(journalDir())) {
-      assertThat(reopened.leftOver()).singleElement().satisfies(s -> {
+      assertThat(reopened.leftOver()).singleElement().isInstanceOfSatisfying(IndexJournal.Stored.class, s -> {
         assertThat(s.blobKey()).isEqualTo(blobKey);
         assertThat(s.partition()).isEqualTo("DEFAULT");
         assertThat(s.sequence()).isPositive();
@@ -97,7 +99,42 @@ class JournalReplayTest {
     }
     try (IndexJournal reopened = IndexJournal.open(journalDir())) {
       assertThat(reopened.leftOver()).as("what the replay wrote is journaled in its turn, once")
-          .extracting(IndexJournal.Stored::sequence).doesNotHaveDuplicates().hasSize(2);
+          .extracting(IndexJournal.Record::sequence).doesNotHaveDuplicates().hasSize(2);
+    }
+  }
+
+  @Test
+  void aDeleteTheIndexLostIsDoneAgain() throws Exception {
+    TestInstances.Uids kept = TestInstances.fresh();
+    TestInstances.Uids deleted = TestInstances.fresh();
+    Path index = dataDir.resolve("index").resolve("atrium.mv.db");
+    Path snapshot = files.resolve("before-delete.mv.db");
+    String deletedBlob;
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      assertThat(archive.stow(TestInstances.ct(files, kept))).isEqualTo(StoreOutcome.Status.STORED);
+      assertThat(archive.stow(TestInstances.ct(files, deleted))).isEqualTo(StoreOutcome.Status.STORED);
+      deletedBlob = new InstanceLocator(db).find("DEFAULT", deleted.study(), deleted.series(), deleted.sop())
+          .orElseThrow().blobKey();
+    }
+    Files.copy(index, snapshot);
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      archive.replay();
+      assertThat(archive.deletes.delete("DEFAULT", deleted.study(), null, null)).isEqualTo(1);
+    }
+    Files.copy(snapshot, index, StandardCopyOption.REPLACE_EXISTING); // the crash: the delete's commit gone
+
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      InstanceLocator locator = new InstanceLocator(db);
+      assertThat(locator.find("DEFAULT", deleted.study(), deleted.series(), deleted.sop())).as("undone").isPresent();
+
+      assertThat(archive.replay()).isEqualTo(1);
+      archive.reclaimer.recoverAfterCrash(); // what startup does next: the garbage queue is emptied
+
+      assertThat(locator.find("DEFAULT", deleted.study(), deleted.series(), deleted.sop())).isEmpty();
+      assertThat(locator.find("DEFAULT", kept.study(), kept.series(), kept.sop())).isPresent();
+      assertThat(locator.referencesBlob(deletedBlob)).isFalse();
+      assertThat(Files.exists(dataDir.resolve("blobs").resolve(deletedBlob.substring(0, 2))
+          .resolve(deletedBlob.substring(2, 4)).resolve(deletedBlob))).as("its file reclaimed").isFalse();
     }
   }
 
@@ -112,6 +149,7 @@ class JournalReplayTest {
     final GroupCommit writer;
     final BlobReclaimer reclaimer;
     final StoreService service;
+    final DeleteService deletes;
     final Database db;
 
     Archive(Database db) throws IOException {
@@ -122,10 +160,12 @@ class JournalReplayTest {
       writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
           db.commitSync()::afterCommit, journal);
       service = new StoreService(blobs, writer, reclaimer);
+      deletes = new DeleteService(new InstanceDeletion(db), writer, reclaimer, journal);
     }
 
     int replay() throws IOException {
-      return JournalReplay.replay(journal, new ChangeFeedIndex(db).lastSequence(), blobs, writer);
+      return JournalReplay.replay(journal, new ChangeFeedIndex(db).lastSequence(), blobs, writer,
+          new InstanceDeletion(db));
     }
 
     StoreOutcome.Status stow(Path part10) throws IOException {
