@@ -11,8 +11,9 @@ import java.nio.file.StandardOpenOption;
  * commit to the operating system before the commit returns, so a killed process loses nothing, but it never
  * fsyncs: after a power loss the newest commits could be gone while the files they index exist and were
  * acknowledged. fsync acts on the file, not on the descriptor that wrote, so syncing a descriptor of our own on
- * H2's file after a commit puts that commit on disk; the store path does it before any acknowledgement (one
- * fdatasync per group commit, shared by every instance of the group). MariaDB syncs its own log at each commit
+ * H2's file after a commit puts that commit on disk. The store path's own durability comes from its journal
+ * ({@link IndexJournal}); it syncs H2's file at most once a second, and at once after other index changes. MariaDB
+ * syncs its own log at each commit
  * ({@code innodb_flush_log_at_trx_commit=1}), and an in-memory or server-mode H2 has no file here: for those this
  * does nothing.
  */

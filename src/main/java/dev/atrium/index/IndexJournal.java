@@ -1,5 +1,6 @@
 package dev.atrium.index;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,19 +17,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The instances the store path acknowledged, kept beside the embedded H2 index because H2 can lose its last commits
+ * The stores and deletes the archive acknowledged, kept beside the embedded H2 index because H2 can lose its last commits
  * when its process dies: once it reuses freed file space (after 45 s of uptime), a SIGKILL lost the last one to four
  * acknowledged instances in most of our kills, and opening the file in H2's recovery mode found no more
  * (scripts/h2-crash-check). Each group commit appends one line per stored instance (its change-feed sequence,
- * partition, blob and duplicate policy), each delete one line, and syncs them with the index before anyone is
- * answered; after an unclean stop, the changes with a sequence above the index's last one are made again. Since the
+ * partition, blob and duplicate policy), each delete one line, and fdatasyncs the journal before anyone is answered
+ * (H2's own file is synced at most once a second: see GroupCommit); after an unclean stop, the changes with a
+ * sequence above the index's last one are made again. Since the
  * index is a prefix of its commits, that is exactly what it lost. A clean stop deletes the journal. It is bounded:
- * two segments of {@link #SEGMENT_BYTES} (a line is about 50 bytes: the last million instances or more), far more
- * than the losses seen. Deletes are journaled too (their last sequence), so that one H2 lost is done again.
+ * two segments of {@link #SEGMENT_BYTES} (a line is about 50 bytes: the last million changes or more), far more
+ * than the losses seen; after a crash only the lines above the index's last sequence are kept in memory.
  */
 public final class IndexJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexJournal.class);
   static final long SEGMENT_BYTES = 64L << 20;
+  private static final int MAX_LINE = 256;
   private static final Pattern SEGMENT = Pattern.compile("journal-(\\d{1,18})\\.log");
   private static final Pattern STORED =
       Pattern.compile("(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\t([0-9a-f]{16,64})\\t([KR])");
@@ -62,18 +65,15 @@ public final class IndexJournal implements AutoCloseable {
 
   private final Path dir;
   private final long segmentBytes;
-  private final List<Record> leftOver;
   private final List<Path> earlierSegments;
   private Path previous;
   private Path currentPath;
   private FileChannel current;
   private long currentSize;
 
-  private IndexJournal(Path dir, long segmentBytes, List<Record> leftOver, List<Path> earlierSegments,
-      long nextNumber) throws IOException {
+  private IndexJournal(Path dir, long segmentBytes, List<Path> earlierSegments, long nextNumber) throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
-    this.leftOver = leftOver;
     this.earlierSegments = earlierSegments;
     startSegment(nextNumber);
   }
@@ -95,9 +95,7 @@ public final class IndexJournal implements AutoCloseable {
         next = Math.max(next, Long.parseLong(m.group(1)) + 1);
       }
     }
-    List<Record> records = new ArrayList<>();
-    for (Path segment : segments) records.addAll(read(segment));
-    return new IndexJournal(dir, segmentBytes, records, segments, next);
+    return new IndexJournal(dir, segmentBytes, segments, next);
   }
 
   private static int bySegmentNumber(Path a, Path b) {
@@ -109,42 +107,51 @@ public final class IndexJournal implements AutoCloseable {
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  /** The complete lines of a segment; a line cut short by a crash (the last one) is not a record. */
-  private static List<Record> read(Path segment) throws IOException {
-    List<Record> records = new ArrayList<>();
-    String text = Files.readString(segment, StandardCharsets.US_ASCII);
-    int start = 0;
-    for (int end; (end = text.indexOf('\n', start)) >= 0; start = end + 1) {
-      String line = text.substring(start, end);
-      Matcher stored = STORED.matcher(line);
-      Matcher deletion = DELETION.matcher(line);
-      if (stored.matches()) {
-        records.add(new Stored(Long.parseLong(stored.group(1)), stored.group(2), stored.group(3),
-            stored.group(4).equals("R")));
-      } else if (deletion.matches()) {
-        records.add(new Deletion(Long.parseLong(deletion.group(1)), deletion.group(2), deletion.group(3),
-            orNull(deletion.group(4)), orNull(deletion.group(5))));
-      } else {
-        log.warn("index journal {}: skipping a malformed line", segment.getFileName());
+  /** The complete lines of a segment after a sequence; a line cut short by a crash (the last one) is not a record. */
+  private static void read(Path segment, long afterSequence, List<Record> records) throws IOException {
+    try (BufferedReader lines = Files.newBufferedReader(segment, StandardCharsets.US_ASCII)) {
+      StringBuilder line = new StringBuilder();
+      for (int c; (c = lines.read()) >= 0; ) {
+        if (c != '\n') {
+          if (line.length() <= MAX_LINE) line.append((char) c);
+          continue;
+        }
+        Record record = parse(line.toString());
+        line.setLength(0);
+        if (record == null) log.warn("index journal {}: skipping a malformed line", segment.getFileName());
+        else if (record.sequence() > afterSequence) records.add(record);
       }
     }
-    return records;
+  }
+
+  private static Record parse(String line) {
+    Matcher stored = STORED.matcher(line);
+    if (stored.matches()) {
+      return new Stored(Long.parseLong(stored.group(1)), stored.group(2), stored.group(3), stored.group(4).equals("R"));
+    }
+    Matcher deletion = DELETION.matcher(line);
+    if (deletion.matches()) {
+      return new Deletion(Long.parseLong(deletion.group(1)), deletion.group(2), deletion.group(3),
+          orNull(deletion.group(4)), orNull(deletion.group(5)));
+    }
+    return null;
   }
 
   private static String orNull(String uid) {
     return uid.equals("-") ? null : uid;
   }
 
-  /** What the journal held when opened: empty after a clean stop. */
-  public List<Record> leftOver() {
-    return leftOver;
+  /** What the journal held when opened with a sequence above {@code afterSequence}: none after a clean stop. */
+  public List<Record> leftOver(long afterSequence) throws IOException {
+    List<Record> records = new ArrayList<>();
+    for (Path segment : earlierSegments) read(segment, afterSequence, records);
+    return records;
   }
 
   /** The left-over records are in the index again: their segments can go. */
   public synchronized void replayed() throws IOException {
     for (Path segment : earlierSegments) Files.deleteIfExists(segment);
     earlierSegments.clear();
-    leftOver.clear();
   }
 
   /** Appends records; they are on disk after the next {@link #sync()}. */

@@ -43,8 +43,7 @@ public final class JournalReplay {
   public static int replay(IndexJournal journal, long lastIndexedSequence, BlobStore blobs, GroupCommit index,
       InstanceDeletion deletion) throws IOException {
     JournalReplay replay = new JournalReplay(blobs, index, deletion);
-    for (IndexJournal.Record record : journal.leftOver()) {
-      if (record.sequence() <= lastIndexedSequence) continue;
+    for (IndexJournal.Record record : journal.leftOver(lastIndexedSequence)) {
       if (record instanceof IndexJournal.Stored stored) replay.store(stored);
       else replay.delete((IndexJournal.Deletion) record);
     }

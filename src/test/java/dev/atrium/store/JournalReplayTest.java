@@ -50,7 +50,7 @@ class JournalReplayTest {
           .blobKey();
     } // closed as a crash leaves it: the journal not cleared
     try (IndexJournal reopened = IndexJournal.open(journalDir())) {
-      assertThat(reopened.leftOver()).singleElement().isInstanceOfSatisfying(IndexJournal.Stored.class, s -> {
+      assertThat(reopened.leftOver(0)).singleElement().isInstanceOfSatisfying(IndexJournal.Stored.class, s -> {
         assertThat(s.blobKey()).isEqualTo(blobKey);
         assertThat(s.partition()).isEqualTo("DEFAULT");
         assertThat(s.sequence()).isPositive();
@@ -95,10 +95,10 @@ class JournalReplayTest {
       }
       assertThat(new ChangeFeedIndex(db).lastSequence()).as("the change feed tells of them again")
           .isEqualTo(changesBefore + 2);
-      assertThat(archive.journal.leftOver()).isEmpty();
+      assertThat(archive.journal.leftOver(0)).isEmpty();
     }
     try (IndexJournal reopened = IndexJournal.open(journalDir())) {
-      assertThat(reopened.leftOver()).as("what the replay wrote is journaled in its turn, once")
+      assertThat(reopened.leftOver(0)).as("what the replay wrote is journaled in its turn, once")
           .extracting(IndexJournal.Record::sequence).doesNotHaveDuplicates().hasSize(2);
     }
   }
