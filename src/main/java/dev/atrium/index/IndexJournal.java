@@ -71,9 +71,18 @@ public final class IndexJournal implements AutoCloseable {
   private FileChannel current;
   private long currentSize;
 
-  private IndexJournal(Path dir, long segmentBytes, List<Path> earlierSegments, long nextNumber) throws IOException {
+  /** How a segment is made durable: fdatasync (a test holds it to watch who waits). */
+  interface Force {
+    void force(FileChannel segment) throws IOException;
+  }
+
+  private final Force force;
+
+  private IndexJournal(Path dir, long segmentBytes, Force force, List<Path> earlierSegments, long nextNumber)
+      throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
+    this.force = force;
     this.earlierSegments = earlierSegments;
     startSegment(nextNumber);
   }
@@ -84,6 +93,10 @@ public final class IndexJournal implements AutoCloseable {
   }
 
   static IndexJournal open(Path dir, long segmentBytes) throws IOException {
+    return open(dir, segmentBytes, segment -> segment.force(false));
+  }
+
+  static IndexJournal open(Path dir, long segmentBytes, Force force) throws IOException {
     Files.createDirectories(dir);
     List<Path> segments = new ArrayList<>();
     long next = 1;
@@ -95,7 +108,7 @@ public final class IndexJournal implements AutoCloseable {
         next = Math.max(next, Long.parseLong(m.group(1)) + 1);
       }
     }
-    return new IndexJournal(dir, segmentBytes, segments, next);
+    return new IndexJournal(dir, segmentBytes, force, segments, next);
   }
 
   private static int bySegmentNumber(Path a, Path b) {
@@ -162,7 +175,7 @@ public final class IndexJournal implements AutoCloseable {
     ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
     while (bytes.hasRemaining()) currentSize += current.write(bytes);
     if (currentSize >= segmentBytes) {
-      current.force(false); // what it holds stays durable once its successor starts
+      force.force(current); // what it holds stays durable once its successor starts
       current.close();
       if (previous != null) Files.deleteIfExists(previous);
       previous = currentPath;
@@ -172,7 +185,7 @@ public final class IndexJournal implements AutoCloseable {
 
   /** fdatasync: every record appended so far is on disk. */
   public synchronized void sync() throws IOException {
-    current.force(false);
+    force.force(current);
   }
 
   private void startSegment(long number) throws IOException {
