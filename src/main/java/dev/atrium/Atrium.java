@@ -83,10 +83,9 @@ public final class Atrium implements AutoCloseable {
           : null;
       GroupCommit groupCommit = new GroupCommit(new InstanceIndex(db, extendedTags, extendedValues),
           db.commitSync()::afterCommit, journal);
-      if (journal != null) {
-        JournalReplay.replay(journal, new ChangeFeedIndex(db).lastSequence(), blobs, groupCommit,
-            new InstanceDeletion(db));
-      }
+      ChangeFeedIndex changes = new ChangeFeedIndex(db);
+      InstanceDeletion deletion = new InstanceDeletion(db);
+      if (journal != null) JournalReplay.replay(journal, changes.lastSequence(), blobs, groupCommit, deletion);
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs);
@@ -94,8 +93,8 @@ public final class Atrium implements AutoCloseable {
       OperationIndex operations = new OperationIndex(db, extendedTags);
       Reindexer reindexer = new Reindexer(extendedTags, operations, extendedValues, retrieve);
       ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);
-      ChangeFeedService changeFeed = new ChangeFeedService(new ChangeFeedIndex(db));
-      DeleteService delete = new DeleteService(new InstanceDeletion(db), groupCommit, reclaimer, journal);
+      ChangeFeedService changeFeed = new ChangeFeedService(changes);
+      DeleteService delete = new DeleteService(deletion, groupCommit, reclaimer);
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags);

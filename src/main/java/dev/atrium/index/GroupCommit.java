@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -23,11 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
   private static final int MAX_ENTRIES = 128;
+  private static final long INDEX_SYNC_INTERVAL_NANOS = 1_000_000_000L;
 
   private record Submission(List<InstanceIndex.Entry> entries, CompletableFuture<List<IndexOutcome>> result) {}
 
   /** Another write (a delete) that must not interleave with stores: run alone by the writer. */
-  private record Exclusive(Supplier<?> work, CompletableFuture<Object> result) {}
+  private record Exclusive(Supplier<?> work, Function<Object, IndexJournal.Record> journaled,
+      CompletableFuture<Object> result) {}
 
   /** Makes every commit so far durable (an fsync); runs after each commit, before anyone is answered. */
   @FunctionalInterface
@@ -38,7 +41,6 @@ public final class GroupCommit implements AutoCloseable {
   private final InstanceIndex index;
   private final AfterCommit afterCommit;
   private final IndexJournal journal;
-  private static final long INDEX_SYNC_INTERVAL_NANOS = 1_000_000_000L;
   private long indexSyncedAt = System.nanoTime() - INDEX_SYNC_INTERVAL_NANOS; // writer thread only
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
@@ -83,10 +85,18 @@ public final class GroupCommit implements AutoCloseable {
    * pointing at the deleted study (its foreign-key check does not serialise with the delete);
    * one writer makes that interleaving impossible.
    */
-  @SuppressWarnings("unchecked")
   public <T> T exclusive(Supplier<T> work) {
+    return exclusive(work, done -> null);
+  }
+
+  /**
+   * As {@link #exclusive(Supplier)}, for a change the journal must be able to make again (a delete):
+   * {@code journaled} names it from what the work returned, or gives null when it changed nothing.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T exclusive(Supplier<T> work, Function<? super T, IndexJournal.Record> journaled) {
     if (closed) throw new DataAccessException("the index writer is closed");
-    Exclusive task = new Exclusive(work, new CompletableFuture<>());
+    Exclusive task = new Exclusive(work, done -> journaled.apply((T) done), new CompletableFuture<>());
     queue.add(task);
     try {
       return (T) task.result().get();
@@ -131,7 +141,8 @@ public final class GroupCommit implements AutoCloseable {
       task.result().completeExceptionally(e);
       return;
     }
-    IOException unsynced = sync(false);
+    IndexJournal.Record record = journal == null ? null : task.journaled().apply(done);
+    IOException unsynced = journalAndSync(record == null ? List.of() : List.of(record), true);
     if (unsynced != null) task.result().completeExceptionally(new NotDurableException(unsynced));
     else task.result().complete(done);
   }
@@ -139,7 +150,8 @@ public final class GroupCommit implements AutoCloseable {
   /** Writes the group, makes what committed durable, and only then answers each submission. */
   private void commit(List<Submission> group) {
     List<Written> written = write(group);
-    IOException unsynced = written.stream().anyMatch(w -> w.failure() == null) ? journalAndSync(group, written) : null;
+    IOException unsynced = written.stream().anyMatch(w -> w.failure() == null)
+        ? journalAndSync(journal == null ? List.of() : stored(group, written), false) : null;
     for (int i = 0; i < group.size(); i++) {
       Written w = written.get(i);
       CompletableFuture<List<IndexOutcome>> result = group.get(i).result();
@@ -180,46 +192,49 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  /** Records the group's stored instances in the journal, then syncs; null once all is on disk. */
-  private IOException journalAndSync(List<Submission> group, List<Written> written) {
-    if (journal != null) {
-      List<IndexJournal.Stored> stored = new ArrayList<>();
-      for (int i = 0; i < group.size(); i++) {
-        if (written.get(i).failure() != null) continue;
-        List<InstanceIndex.Entry> entries = group.get(i).entries();
-        List<IndexOutcome> outcomes = written.get(i).outcomes();
-        for (int j = 0; j < entries.size(); j++) {
-          InstanceIndex.Entry e = entries.get(j);
-          long sequence = outcomes.get(j) instanceof IndexOutcome.Created c ? c.sequence()
-              : outcomes.get(j) instanceof IndexOutcome.Replaced r ? r.sequence() : -1;
-          if (sequence >= 0) {
-            stored.add(new IndexJournal.Stored(sequence, e.partition(), e.blobKey(),
-                e.onDuplicate() == InstanceIndex.OnDuplicate.REPLACE));
-          }
+  /** The journal lines of a group's committed instances. */
+  private static List<IndexJournal.Stored> stored(List<Submission> group, List<Written> written) {
+    List<IndexJournal.Stored> stored = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      if (written.get(i).failure() != null) continue;
+      List<InstanceIndex.Entry> entries = group.get(i).entries();
+      List<IndexOutcome> outcomes = written.get(i).outcomes();
+      for (int j = 0; j < entries.size(); j++) {
+        InstanceIndex.Entry e = entries.get(j);
+        long sequence = outcomes.get(j) instanceof IndexOutcome.Created c ? c.sequence()
+            : outcomes.get(j) instanceof IndexOutcome.Replaced r ? r.sequence() : -1;
+        if (sequence >= 0) {
+          stored.add(new IndexJournal.Stored(sequence, e.partition(), e.blobKey(),
+              e.onDuplicate() == InstanceIndex.OnDuplicate.REPLACE));
         }
       }
-      try {
-        journal.append(stored);
-      } catch (IOException e) {
-        log.error("the index journal could not be written after a commit", e);
-        return e;
-      }
     }
-    return sync(true);
+    return stored;
+  }
+
+  /** Appends the records to the journal (if any), then syncs; null once all is on disk. */
+  private IOException journalAndSync(List<? extends IndexJournal.Record> records, boolean indexFileNow) {
+    try {
+      if (journal != null) journal.append(records);
+    } catch (IOException e) {
+      log.error("the index journal could not be written after a commit", e);
+      return e;
+    }
+    return sync(indexFileNow);
   }
 
   /** Null once every commit so far is on disk, else why it may not be. */
-  private IOException sync(boolean journaled) {
+  private IOException sync(boolean indexFileNow) {
     try {
       if (journal == null) {
         afterCommit.run();
       } else {
         journal.sync();
         // A journaled store is durable with the journal; the index file itself is then synced at most once a
-        // second, so that after a power loss it comes back at most that far behind (H2 alone never syncs). Other
-        // exclusive writes (extended query tags) are not journaled: their commit is synced at once.
+        // second, so that after a power loss it comes back at most that far behind (H2 alone never syncs).
+        // Exclusive writes sync it at once: extended query tags are not journaled, and they are rare.
         long now = System.nanoTime();
-        if (!journaled || now - indexSyncedAt >= INDEX_SYNC_INTERVAL_NANOS) {
+        if (indexFileNow || now - indexSyncedAt >= INDEX_SYNC_INTERVAL_NANOS) {
           afterCommit.run();
           indexSyncedAt = now;
         }

@@ -17,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores and deletes the archive acknowledged, kept beside the embedded H2 index because H2 can lose its last commits
- * when its process dies: once it reuses freed file space (after 45 s of uptime), a SIGKILL lost the last one to four
- * acknowledged instances in most of our kills, and opening the file in H2's recovery mode found no more
- * (scripts/h2-crash-check). Each group commit appends one line per stored instance (its change-feed sequence,
- * partition, blob and duplicate policy), each delete one line, and fdatasyncs the journal before anyone is answered
- * (H2's own file is synced at most once a second: see GroupCommit); after an unclean stop, the changes with a
- * sequence above the index's last one are made again. Since the
- * index is a prefix of its commits, that is exactly what it lost. A clean stop deletes the journal. It is bounded:
- * two segments of {@link #SEGMENT_BYTES} (a line is about 50 bytes: the last million changes or more), far more
- * than the losses seen; after a crash only the lines above the index's last sequence are kept in memory.
+ * The stores and deletes the archive acknowledged, kept beside the embedded H2 index because H2 can lose its last
+ * commits when its process dies: once it reuses freed file space (after 45 s of uptime), a SIGKILL lost the last one
+ * to five acknowledged instances in most of our kills, and opening the file in H2's recovery mode found no more
+ * (scripts/h2-crash-check). The index writer ({@link GroupCommit}) appends one line per stored instance (its
+ * change-feed sequence, partition, blob and duplicate policy) and per delete, and fdatasyncs the journal before
+ * anyone is answered (H2's own file is synced at most once a second). After an unclean stop, the changes with a
+ * sequence above the index's last one are made again: the index is a prefix of its commits, so that is exactly what
+ * it lost. A clean stop deletes the journal. It is bounded: two segments of {@link #SEGMENT_BYTES} (a line is about
+ * 50 bytes: the last million changes or more), far more than the losses seen; after a crash only the lines above
+ * the index's last sequence are kept in memory.
  */
 public final class IndexJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexJournal.class);
@@ -56,6 +56,12 @@ public final class IndexJournal implements AutoCloseable {
   /** An acknowledged delete of a study, a series (sop null) or an instance. */
   public record Deletion(long sequence, String partition, String studyUid, String seriesUid, String sopUid)
       implements Record {
+    /** The line for a delete that {@code done} reports, or null when it removed nothing. */
+    public static Deletion of(InstanceDeletion.Deleted done, String partition, String studyUid, String seriesUid,
+        String sopUid) {
+      return done.instances() == 0 ? null : new Deletion(done.lastSequence(), partition, studyUid, seriesUid, sopUid);
+    }
+
     @Override
     public String line() {
       return sequence + "\t" + partition + "\tD\t" + studyUid + "\t" + (seriesUid == null ? "-" : seriesUid) + "\t"
@@ -63,20 +69,19 @@ public final class IndexJournal implements AutoCloseable {
     }
   }
 
-  private final Path dir;
-  private final long segmentBytes;
-  private final List<Path> earlierSegments;
-  private Path previous;
-  private Path currentPath;
-  private FileChannel current;
-  private long currentSize;
-
   /** How a segment is made durable: fdatasync (a test holds it to watch who waits). */
   interface Force {
     void force(FileChannel segment) throws IOException;
   }
 
+  private final Path dir;
+  private final long segmentBytes;
   private final Force force;
+  private final List<Path> earlierSegments;
+  private Path previous;
+  private Path currentPath;
+  private FileChannel current;
+  private long currentSize;
 
   private IndexJournal(Path dir, long segmentBytes, Force force, List<Path> earlierSegments, long nextNumber)
       throws IOException {

@@ -73,8 +73,9 @@ public final class JournalReplay {
   /** In journal order: the stores before a delete are indexed before it. */
   private void delete(IndexJournal.Deletion d) {
     flush();
-    InstanceDeletion.Deleted done =
-        index.exclusive(() -> deletion.delete(d.partition(), d.studyUid(), d.seriesUid(), d.sopUid()));
+    InstanceDeletion.Deleted done = index.exclusive(
+        () -> deletion.delete(d.partition(), d.studyUid(), d.seriesUid(), d.sopUid()),
+        redone -> IndexJournal.Deletion.of(redone, d.partition(), d.studyUid(), d.seriesUid(), d.sopUid()));
     if (done.instances() > 0) deletesRedone++;
   }
 

@@ -160,7 +160,7 @@ class JournalReplayTest {
       writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
           db.commitSync()::afterCommit, journal);
       service = new StoreService(blobs, writer, reclaimer);
-      deletes = new DeleteService(new InstanceDeletion(db), writer, reclaimer, journal);
+      deletes = new DeleteService(new InstanceDeletion(db), writer, reclaimer);
     }
 
     int replay() throws IOException {
