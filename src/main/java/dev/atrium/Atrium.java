@@ -143,7 +143,11 @@ public final class Atrium implements AutoCloseable {
     reindexer.close();
     groupCommit.close();
     reclaimer.close();
-    db.close();
+    try {
+      db.commitSync().afterCommit(); // throws, keeping the journal, unless the index file holds every commit
+    } finally {
+      db.close();
+    }
     if (journal != null) journal.closeClean(); // the index closed cleanly: it holds every acknowledged instance
     audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
         null, null, "Atrium stopped"));

@@ -85,7 +85,7 @@ class CrashRecoveryTest {
    */
   private static AtriumConfig.Db h2ReusingSpaceAfterOneSecond(Path dataDir, AtriumConfig.Db embedded) {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("index").resolve("atrium")
-        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;RETENTION_TIME=1000";
+        + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE;RETENTION_TIME=1000";
     return new AtriumConfig.Db(url, embedded.user(), embedded.password(), embedded.poolSize());
   }
 

@@ -5,29 +5,34 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 
 /**
- * Makes committed index transactions durable where the database does not. Embedded H2 (WRITE_DELAY=0) writes each
- * commit to the operating system before the commit returns, so a killed process loses nothing, but it never
- * fsyncs: after a power loss the newest commits could be gone while the files they index exist and were
- * acknowledged. fsync acts on the file, not on the descriptor that wrote, so syncing a descriptor of our own on
- * H2's file after a commit puts that commit on disk. The store path's own durability comes from its journal
- * ({@link IndexJournal}); it syncs H2's file at most once a second, and at once after other index changes. MariaDB
- * syncs its own log at each commit
- * ({@code innodb_flush_log_at_trx_commit=1}), and an in-memory or server-mode H2 has no file here: for those this
- * does nothing.
+ * Makes committed index transactions durable where the database does not. Embedded H2 keeps its newest commits in
+ * memory and writes them to its file in the background, never fsyncing it: after a crash or a power loss the newest
+ * commits can be gone while the files they index exist and were acknowledged. {@link #afterCommit()} has H2 write
+ * every commit so far (CHECKPOINT) and then fsyncs the file through a descriptor of our own (fsync acts on the file,
+ * not on the descriptor that wrote). The store path's own durability comes from its journal ({@link IndexJournal});
+ * it calls this at most once a second, and at once after other index changes it acknowledges. MariaDB syncs its own
+ * log at each commit ({@code innodb_flush_log_at_trx_commit=1}), and an in-memory or server-mode H2 has no file
+ * here: for those this does nothing.
  */
 public final class CommitSync implements AutoCloseable {
-  private static final CommitSync NONE = new CommitSync(null);
+  private static final CommitSync NONE = new CommitSync(null, null);
 
   private final FileChannel file;
+  private final DataSource database;
 
-  private CommitSync(FileChannel file) {
+  private CommitSync(FileChannel file, DataSource database) {
     this.file = file;
+    this.database = database;
   }
 
-  /** For an index opened at {@code jdbcUrl}, once the database exists. */
-  static CommitSync forUrl(String jdbcUrl) throws IOException {
+  /** For an index opened at {@code jdbcUrl} through {@code database}, once the database exists. */
+  static CommitSync forUrl(String jdbcUrl, DataSource database) throws IOException {
     Path store = h2FileStore(jdbcUrl);
     if (store == null || !Files.isRegularFile(store)) return NONE;
     FileChannel channel = FileChannel.open(store, StandardOpenOption.READ);
@@ -36,7 +41,7 @@ public final class CommitSync implements AutoCloseable {
       try (FileChannel dir = FileChannel.open(store.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
         dir.force(true);
       }
-      return new CommitSync(channel);
+      return new CommitSync(channel, database);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -69,6 +74,17 @@ public final class CommitSync implements AutoCloseable {
 
   /** Forces every commit made so far to disk. Call after the commit returned, before acknowledging it. */
   public void afterCommit() throws IOException {
+    if (file == null) return;
+    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CHECKPOINT"); // H2 writes what it holds in memory (MVStore.commit), without syncing
+    } catch (SQLException e) {
+      throw new IOException("the index could not write its commits to its file: " + e.getMessage(), e);
+    }
+    file.force(false);
+  }
+
+  /** Throws when the index file cannot be synced (health check); writes nothing. */
+  public void checkSyncable() throws IOException {
     if (file != null) file.force(false);
   }
 

@@ -79,6 +79,11 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /** Has the writer write and sync the index file now: every commit so far is then in it, durably. */
+  public void syncIndexFile() {
+    exclusive(() -> null);
+  }
+
   /**
    * Runs {@code work} on the writer thread, between store transactions. Under H2 a delete that
    * commits while a store attaches a new series to the same study could leave that series
@@ -230,13 +235,15 @@ public final class GroupCommit implements AutoCloseable {
         afterCommit.run();
       } else {
         journal.sync();
-        // A journaled store is durable with the journal; the index file itself is then synced at most once a
-        // second, so that after a power loss it comes back at most that far behind (H2 alone never syncs).
-        // Exclusive writes sync it at once: extended query tags are not journaled, and they are rare.
+        // A journaled store is durable with the journal; the index file itself is then written and synced at most
+        // once a second, so that after a crash it comes back at most about that far behind (H2 writes it in the
+        // background and never syncs it). Exclusive writes sync it at once: extended query tags are not journaled,
+        // and they are rare.
         long now = System.nanoTime();
         if (indexFileNow || now - indexSyncedAt >= INDEX_SYNC_INTERVAL_NANOS) {
           afterCommit.run();
           indexSyncedAt = now;
+          journal.indexSynced();
         }
       }
       return null;

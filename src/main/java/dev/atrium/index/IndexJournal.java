@@ -17,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores and deletes the archive acknowledged, kept beside the embedded H2 index because H2 can lose its last
- * commits when its process dies: once it reuses freed file space (after 45 s of uptime), a SIGKILL lost the last one
- * to five acknowledged instances in most of our kills, and opening the file in H2's recovery mode found no more
- * (scripts/h2-crash-check). The index writer ({@link GroupCommit}) appends one line per stored instance (its
+ * The stores and deletes the archive acknowledged, kept beside the embedded H2 index, whose file holds only a prefix
+ * of its commits after a crash: H2 writes its file in the background (every half second, see {@link Database}), and
+ * even with a write at each commit it lost the last one to five commits at most kills once it reused freed file
+ * space (scripts/h2-crash-check). The index writer ({@link GroupCommit}) appends one line per stored instance (its
  * change-feed sequence, partition, blob and duplicate policy) and per delete, and fdatasyncs the journal before
- * anyone is answered (H2's own file is synced at most once a second). After an unclean stop, the changes with a
- * sequence above the index's last one are made again: the index is a prefix of its commits, so that is exactly what
- * it lost. A clean stop deletes the journal. It is bounded: two segments of {@link #SEGMENT_BYTES} (a line is about
- * 50 bytes: the last million changes or more), far more than the losses seen; after a crash only the lines above
- * the index's last sequence are kept in memory.
+ * anyone is answered; it syncs H2's file at most once a second. After an unclean stop, the changes with a sequence
+ * above the index's last one are made again: the index is a prefix of its commits, so that is exactly what it lost.
+ * A clean stop deletes the journal. It is bounded: a segment of {@link #SEGMENT_BYTES} (a line is about 50 bytes: a
+ * million changes or more) that fills is dropped once the index file has been synced after it; after a crash only
+ * the lines above the index's last sequence are kept in memory.
  */
 public final class IndexJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexJournal.class);
@@ -78,7 +78,8 @@ public final class IndexJournal implements AutoCloseable {
   private final long segmentBytes;
   private final Force force;
   private final List<Path> earlierSegments;
-  private Path previous;
+  /** Full segments whose records the index may not hold durably yet: dropped at the next {@link #indexSynced()}. */
+  private final List<Path> retired = new ArrayList<>();
   private Path currentPath;
   private FileChannel current;
   private long currentSize;
@@ -182,10 +183,18 @@ public final class IndexJournal implements AutoCloseable {
     if (currentSize >= segmentBytes) {
       force.force(current); // what it holds stays durable once its successor starts
       current.close();
-      if (previous != null) Files.deleteIfExists(previous);
-      previous = currentPath;
+      retired.add(currentPath);
       startSegment(number(currentPath) + 1);
     }
+  }
+
+  /**
+   * The index file was synced after every record appended so far was committed to it: the full segments are no
+   * longer needed. Until then they stay, however many there are, so a crash never finds a change in neither.
+   */
+  public synchronized void indexSynced() throws IOException {
+    for (Path segment : retired) Files.deleteIfExists(segment);
+    retired.clear();
   }
 
   /** fdatasync: every record appended so far is on disk. */

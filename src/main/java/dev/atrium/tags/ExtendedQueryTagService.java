@@ -80,7 +80,11 @@ public final class ExtendedQueryTagService {
       case "disabled" -> ExtendedTag.DISABLED;
       default -> throw TagException.invalid("QueryStatus must be Enabled or Disabled, not '" + queryStatus + "'");
     };
-    tags.setQueryStatus(get(path).key(), status);
+    ExtendedTag tag = get(path);
+    writer.exclusive(() -> { // the writer makes the change durable before the caller is answered
+      tags.setQueryStatus(tag.key(), status);
+      return null;
+    });
     return get(path);
   }
 

@@ -78,17 +78,23 @@ class IndexJournalTest {
   }
 
   @Test
-  void keepsTwoSegmentsAtMost() throws IOException {
+  void dropsFullSegmentsOnlyOnceTheIndexFileIsSynced() throws IOException {
     try (IndexJournal journal = IndexJournal.open(dir, 200)) { // about four records per segment
-      for (long sequence = 1; sequence <= 40; sequence++) {
+      for (long sequence = 1; sequence <= 20; sequence++) {
+        journal.append(List.of(new IndexJournal.Stored(sequence, "DEFAULT", KEY, false)));
+      }
+      journal.sync();
+      assertThat(segments().size()).as("no index sync yet: every record kept").isGreaterThanOrEqualTo(5);
+      journal.indexSynced(); // the index file holds sequences 1-20
+      for (long sequence = 21; sequence <= 22; sequence++) {
         journal.append(List.of(new IndexJournal.Stored(sequence, "DEFAULT", KEY, false)));
       }
       journal.sync();
     }
     try (IndexJournal reopened = IndexJournal.open(dir)) {
-      assertThat(segments().size()).isLessThanOrEqualTo(3); // the two kept, and the one just begun
-      assertThat(reopened.leftOver(0)).extracting(IndexJournal.Record::sequence).last().isEqualTo(40L);
-      assertThat(reopened.leftOver(0).size()).isBetween(4, 10);
+      assertThat(segments().size()).isLessThanOrEqualTo(2); // the segment in use at the sync, and the one just begun
+      assertThat(reopened.leftOver(0)).extracting(IndexJournal.Record::sequence).last().isEqualTo(22L);
+      assertThat(reopened.leftOver(0)).extracting(IndexJournal.Record::sequence).contains(21L).doesNotContain(1L);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.atrium.store;
 
+import static dev.atrium.index.schema.Tables.DATA_PARTITION;
 import static dev.atrium.index.schema.Tables.INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,6 +42,25 @@ class IndexDurabilityTest {
     try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
       assertThat(db.commitSync().syncs()).isTrue();
       db.commitSync().afterCommit(); // an fdatasync on H2's file through a descriptor of our own
+    }
+  }
+
+  /**
+   * H2 keeps its newest commits in memory and writes its file in the background: the sync must have it write them
+   * first. A copy of the file taken right after the sync, while the database is still open, holds the commit.
+   */
+  @Test
+  void theSyncPutsCommitsH2StillHeldInMemoryIntoItsFile() throws Exception {
+    Path copy = files.resolve("copy");
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir)) {
+      Thread.sleep(1200); // whatever the migrations left unwritten is written by H2's background writer now
+      db.dsl().execute("insert into data_partition (partition_name, created_at) values ('SYNCED', current_timestamp(3))");
+      db.commitSync().afterCommit();
+      Files.createDirectories(copy.resolve("index"));
+      Files.copy(dataDir.resolve("index").resolve("atrium.mv.db"), copy.resolve("index").resolve("atrium.mv.db"));
+    }
+    try (Database reopened = Database.open(new AtriumConfig.Db("", "", "", 2), copy)) {
+      assertThat(reopened.dsl().fetchCount(DATA_PARTITION, DATA_PARTITION.PARTITION_NAME.eq("SYNCED"))).isEqualTo(1);
     }
   }
 
