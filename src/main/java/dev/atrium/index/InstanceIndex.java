@@ -56,6 +56,25 @@ public final class InstanceIndex {
    * so concurrent writers lock them in one order) and the change-feed rows with one counter update.
    */
   public List<IndexOutcome> storeAll(List<Entry> entries) {
+    return storeAll(entries, BlobsDurable.ALREADY);
+  }
+
+  /**
+   * Waits, inside a store transaction, until the blobs its rows name are durable in their places; throws
+   * {@link BlobsNotDurableException} when they will not be.
+   */
+  @FunctionalInterface
+  public interface BlobsDurable {
+    BlobsDurable ALREADY = () -> {};
+
+    void await();
+  }
+
+  /**
+   * As {@link #storeAll(List)}, with the commit held until {@code durable} returns: the statements run while the
+   * blobs are still being made durable, and no row is committed before its blob is (rule 2).
+   */
+  public List<IndexOutcome> storeAll(List<Entry> entries, BlobsDurable durable) {
     List<ExtendedTag> tags = extendedTags.active();
     return Transactions.withRetry(db.dsl(), tx -> tx.dsl().connectionResult(connection -> {
       Batch batch = new Batch(tx.dsl(), connection, statements);
@@ -64,6 +83,7 @@ public final class InstanceIndex {
         results.add(storeIn(batch, e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
       }
       batch.finish();
+      durable.await(); // throws, rolling the transaction back, when a blob could not be made durable
       List<IndexOutcome> outcomes = new ArrayList<>(results.size());
       for (Object r : results) outcomes.add(r instanceof Change c ? c.outcome() : (IndexOutcome) r);
       return outcomes;

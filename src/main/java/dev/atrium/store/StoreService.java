@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,27 +148,38 @@ public final class StoreService {
   }
 
   /**
-   * Publishes all blobs (data and names durable), then one index transaction for all; then each
-   * blob is kept (confirmed) or discarded. Nothing is reported stored before its commit.
+   * One index transaction for all, whose statements run while the blobs are published (data and names made
+   * durable) and which commits only once they are; then each blob is kept (confirmed) or discarded. Nothing is
+   * reported stored before its commit.
    */
   List<StoreOutcome> commitAll(String partition, DuplicatePolicy policy, List<PendingInstance> pending) {
-    try {
-      blobs.publishAll(pending.stream().map(PendingInstance::blob).toList());
-      for (PendingInstance p : pending) blobs.writeMetadata(p.blob().key(), p.header().metadataJson());
-    } catch (IOException e) {
-      log.error("store: making {} instance(s) durable failed", pending.size(), e);
-      pending.forEach(p -> discard(p.blob()));
-      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
-          "the archive could not write the instance durably: " + e.getMessage(), p.uids())).toList();
-    }
     InstanceIndex.OnDuplicate onDuplicate =
         policy == DuplicatePolicy.OVERWRITE ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP;
     List<InstanceIndex.Entry> entries = pending.stream()
         .map(p -> new InstanceIndex.Entry(partition, p.header(), p.blob().key(), p.blob().size(), onDuplicate))
         .toList();
+    CompletableFuture<Void> published = new CompletableFuture<>();
+    CompletableFuture<List<IndexOutcome>> indexed;
+    try {
+      indexed = index.storeWhenDurable(entries, published);
+    } catch (DataAccessException e) {
+      return indexFailed(pending, e);
+    }
+    try {
+      blobs.publishAll(pending.stream().map(PendingInstance::blob).toList());
+      for (PendingInstance p : pending) blobs.writeMetadata(p.blob().key(), p.header().metadataJson());
+      published.complete(null);
+    } catch (IOException | RuntimeException e) {
+      published.completeExceptionally(e); // the transaction rolls back: no row names these blobs
+      indexed.handle((done, failure) -> null).join();
+      log.error("store: making {} instance(s) durable failed", pending.size(), e);
+      pending.forEach(p -> discard(p.blob()));
+      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
+          "the archive could not write the instance durably: " + e.getMessage(), p.uids())).toList();
+    }
     List<IndexOutcome> results;
     try {
-      results = index.storeAll(entries);
+      results = GroupCommit.await(indexed);
     } catch (NotDurableException e) {
       // The rows are committed and name these blobs: they stay, with their staging entries, so that recovery
       // keeps them if the commit survives and removes them if it does not. The client hears of a failure.
@@ -175,10 +187,7 @@ public final class StoreService {
       return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
           "the archive could not make its index durable: " + e.getMessage(), p.uids())).toList();
     } catch (DataAccessException e) {
-      log.error("store: index transaction failed for {} instance(s)", pending.size(), e);
-      pending.forEach(p -> discard(p.blob()));
-      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE,
-          "the archive's index could not record the instance", p.uids())).toList();
+      return indexFailed(pending, e);
     }
     List<StoreOutcome> outcomes = new ArrayList<>(pending.size());
     boolean replaced = false;
@@ -202,6 +211,14 @@ public final class StoreService {
     }
     if (replaced) reclaimer.reclaimSoon();
     return outcomes;
+  }
+
+  /** The index transaction failed: nothing names these blobs, which go. */
+  private static List<StoreOutcome> indexFailed(List<PendingInstance> pending, DataAccessException e) {
+    log.error("store: index transaction failed for {} instance(s)", pending.size(), e);
+    pending.forEach(p -> discard(p.blob()));
+    return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE,
+        "the archive's index could not record the instance", p.uids())).toList();
   }
 
   private static Refused refused(StoreFailure failure, String message, Uids uids) {

@@ -17,7 +17,10 @@ import dev.atrium.index.StoredInstance;
 import dev.atrium.storage.FileSystemBlobStore;
 import dev.atrium.support.TestInstances;
 import dev.atrium.tags.ExtendedValueParser;
+import dev.atrium.storage.BlobStore;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +133,42 @@ class IndexDurabilityTest {
     }
   }
 
+  /**
+   * The index transaction runs while the blob is published and commits only after: a blob that cannot be made
+   * durable leaves no row (the transaction rolls back) and no file, and the next store goes through.
+   */
+  @Test
+  void aBlobThatCannotBeMadeDurableIsRefusedAndLeavesNothing() throws Exception {
+    TestInstances.Uids refused = TestInstances.fresh();
+    TestInstances.Uids next = TestInstances.fresh();
+    AtomicBoolean diskFails = new AtomicBoolean(true);
+    UnaryOperator<BlobStore> failingOnce = real -> (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
+        new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("publishAll") && diskFails.getAndSet(false)) {
+            throw new IOException("fsync failed: device went away");
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir);
+        Store store = new Store(db, () -> {}, failingOnce)) {
+      assertThat(store.stow(TestInstances.ct(files, refused))).singleElement().satisfies(o -> {
+        assertThat(o.status()).isEqualTo(StoreOutcome.Status.FAILED);
+        assertThat(o.failure()).isEqualTo(StoreFailure.OUT_OF_RESOURCES);
+        assertThat(o.message()).contains("device went away");
+      });
+      assertThat(db.dsl().fetchCount(INSTANCE, INSTANCE.SOP_INSTANCE_UID.eq(refused.sop()))).isZero();
+      assertThat(store.stow(TestInstances.ct(files, next))).singleElement()
+          .extracting(StoreOutcome::status).isEqualTo(StoreOutcome.Status.STORED);
+    }
+    try (Stream<Path> left = Files.walk(dataDir.resolve("blobs"))) {
+      assertThat(left.filter(Files::isRegularFile)).as("only the next instance and its metadata").hasSize(2);
+    }
+  }
+
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await(30, TimeUnit.SECONDS);
@@ -142,7 +184,11 @@ class IndexDurabilityTest {
     final BlobReclaimer reclaimer;
 
     Store(Database db, GroupCommit.AfterCommit afterCommit) throws IOException {
-      FileSystemBlobStore blobs = new FileSystemBlobStore(dataDir.resolve("blobs"));
+      this(db, afterCommit, UnaryOperator.identity());
+    }
+
+    Store(Database db, GroupCommit.AfterCommit afterCommit, UnaryOperator<BlobStore> blobStore) throws IOException {
+      BlobStore blobs = blobStore.apply(new FileSystemBlobStore(dataDir.resolve("blobs")));
       reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), new InstanceLocator(db));
       writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
           afterCommit);
