@@ -6,6 +6,7 @@ import dev.atrium.dicom.DicomHeaderReader;
 import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.dicom.Part10Writer;
+import dev.atrium.index.BlobsNotDurableException;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.IndexOutcome;
 import dev.atrium.index.InstanceIndex;
@@ -172,10 +173,7 @@ public final class StoreService {
     } catch (IOException | RuntimeException e) {
       published.completeExceptionally(e); // the transaction rolls back: no row names these blobs
       indexed.handle((done, failure) -> null).join();
-      log.error("store: making {} instance(s) durable failed", pending.size(), e);
-      pending.forEach(p -> discard(p.blob()));
-      return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
-          "the archive could not write the instance durably: " + e.getMessage(), p.uids())).toList();
+      return notDurable(pending, e);
     }
     List<IndexOutcome> results;
     try {
@@ -188,6 +186,8 @@ public final class StoreService {
           "the archive could not make its index durable: " + e.getMessage(), p.uids())).toList();
     } catch (DataAccessException e) {
       return indexFailed(pending, e);
+    } catch (BlobsNotDurableException e) {
+      return notDurable(pending, e); // the writer gave up waiting (a disk hung for minutes) and rolled back
     }
     List<StoreOutcome> outcomes = new ArrayList<>(pending.size());
     boolean replaced = false;
@@ -211,6 +211,14 @@ public final class StoreService {
     }
     if (replaced) reclaimer.reclaimSoon();
     return outcomes;
+  }
+
+  /** The blobs could not be made durable and their transaction rolled back: they go. */
+  private static List<StoreOutcome> notDurable(List<PendingInstance> pending, Exception e) {
+    log.error("store: making {} instance(s) durable failed", pending.size(), e);
+    pending.forEach(p -> discard(p.blob()));
+    return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
+        "the archive could not write the instance durably: " + e.getMessage(), p.uids())).toList();
   }
 
   /** The index transaction failed: nothing names these blobs, which go. */
