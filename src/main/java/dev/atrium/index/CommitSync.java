@@ -72,7 +72,7 @@ public final class CommitSync implements AutoCloseable {
     return file != null;
   }
 
-  /** Forces every commit made so far to disk. Call after the commit returned, before acknowledging it. */
+  /** Has H2 write every commit made so far to its file, then forces the file to disk. */
   public void afterCommit() throws IOException {
     if (file == null) return;
     try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {

@@ -50,29 +50,21 @@ public final class InstanceIndex {
   public record Entry(String partition, DicomHeader header, String blobKey, long blobSize, OnDuplicate onDuplicate) {}
 
   /**
-   * All in one transaction (one commit, one flush to disk); outcomes in the same order. The
-   * per-instance work is the duplicate check, the parents and the instance row; what many
-   * instances of a batch share is written once at the end: series and study counts (in key order,
-   * so concurrent writers lock them in one order) and the change-feed rows with one counter update.
-   */
-  public List<IndexOutcome> storeAll(List<Entry> entries) {
-    return storeAll(entries, BlobsDurable.ALREADY);
-  }
-
-  /**
    * Waits, inside a store transaction, until the blobs its rows name are durable in their places; throws
    * {@link BlobsNotDurableException} when they will not be.
    */
   @FunctionalInterface
   public interface BlobsDurable {
-    BlobsDurable ALREADY = () -> {};
-
     void await();
   }
 
   /**
-   * As {@link #storeAll(List)}, with the commit held until {@code durable} returns: the statements run while the
-   * blobs are still being made durable, and no row is committed before its blob is (rule 2).
+   * All in one transaction (one commit, one flush to disk); outcomes in the same order. The
+   * per-instance work is the duplicate check, the parents and the instance row; what many
+   * instances of a batch share is written once at the end: series and study counts (in key order,
+   * so concurrent writers lock them in one order) and the change-feed rows with one counter update.
+   * The commit is held until {@code durable} returns: the statements run while the blobs are still
+   * being made durable, and no row is committed before its blob is (rule 2).
    */
   public List<IndexOutcome> storeAll(List<Entry> entries, BlobsDurable durable) {
     List<ExtendedTag> tags = extendedTags.active();
