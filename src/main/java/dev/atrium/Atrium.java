@@ -44,6 +44,7 @@ public final class Atrium implements AutoCloseable {
 
   private final Database db;
   private final IndexJournal journal;
+  private final BlobStore blobs;
   private final BlobReclaimer reclaimer;
   private final GroupCommit groupCommit;
   private final WebServer web;
@@ -52,13 +53,14 @@ public final class Atrium implements AutoCloseable {
   private final FhirSync fhirSync;
   private final Reindexer reindexer;
 
-  private Atrium(Database db, IndexJournal journal, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web,
+  private Atrium(Database db, IndexJournal journal, BlobStore blobs, BlobReclaimer reclaimer, GroupCommit groupCommit, WebServer web,
       DimseAdapter dimse, AuditTrail audit, FhirSync fhirSync, Reindexer reindexer) {
     this.journal = journal;
     this.audit = audit;
     this.fhirSync = fhirSync;
     this.reindexer = reindexer;
     this.db = db;
+    this.blobs = blobs;
     this.reclaimer = reclaimer;
     this.groupCommit = groupCommit;
     this.web = web;
@@ -71,9 +73,10 @@ public final class Atrium implements AutoCloseable {
     Database db = Database.open(config.db(), config.dataDir());
     AuditTrail audit = null;
     IndexJournal journal = null;
+    BlobStore blobs = null;
     try {
       audit = AuditTrails.open(config);
-      BlobStore blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
+      blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);
       ExtendedTagIndex extendedTags = new ExtendedTagIndex(db);
@@ -85,6 +88,7 @@ public final class Atrium implements AutoCloseable {
           db.commitSync()::afterCommit, journal);
       ChangeFeedIndex changes = new ChangeFeedIndex(db);
       InstanceDeletion deletion = new InstanceDeletion(db);
+      reclaimer.restoreAfterCrash(); // before the index is read: files first, then what names them
       if (journal != null) JournalReplay.replay(journal, changes.lastSequence(), blobs, groupCommit, deletion);
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
@@ -108,9 +112,10 @@ public final class Atrium implements AutoCloseable {
               : config.db().url());
       audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_START, AuditEvent.Outcome.SUCCESS, config.aeTitle(),
           null, null, null, null, "Atrium started"));
-      return new Atrium(db, journal, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
+      return new Atrium(db, journal, blobs, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
     } catch (Exception | Error e) {
       if (audit != null) audit.close();
+      if (blobs != null) blobs.close();
       db.close();
       if (journal != null) journal.close(); // kept: it may still hold instances the index lost
       throw e;
@@ -143,6 +148,7 @@ public final class Atrium implements AutoCloseable {
     reindexer.close();
     groupCommit.close();
     reclaimer.close();
+    blobs.close(); // every committed blob's final name on disk: the next start finds staging empty
     try {
       db.commitSync().afterCommit(); // throws, keeping the journal, unless the index file holds every commit
     } finally {

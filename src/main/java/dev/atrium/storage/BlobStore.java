@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * Where instance bytes live. Keys are opaque names the store makes itself (never UIDs), so
  * nothing a client sends ever becomes a path.
  */
-public interface BlobStore {
+public interface BlobStore extends java.io.Closeable {
 
   /**
    * Starts a new blob; bytes go to a staging area until {@link #publishAll}. Where it will be
@@ -19,8 +19,9 @@ public interface BlobStore {
   BlobWriter create() throws IOException;
 
   /**
-   * Makes the blobs durable under their keys: waits for their data to be on disk, links them
-   * into their final place, and syncs each directory involved once.
+   * Makes the blobs durable under their keys: waits for their data and staging names to be on disk,
+   * then links them into their final place. The final names become durable after {@link BlobWriter#confirm()};
+   * until then the staging names keep the blobs (see {@link #restore()}).
    */
   void publishAll(List<? extends BlobWriter> writers) throws IOException;
 
@@ -48,11 +49,25 @@ public interface BlobStore {
   void delete(String key) throws IOException;
 
   /**
+   * After a crash, before anything reads the index: links again, from its staging entry, each blob whose final
+   * name a power loss took (names are made durable after the acknowledgement, see {@link BlobWriter#confirm()}).
+   * Blobs never committed may come back too; {@link #recover} then removes them. Returns how many were linked.
+   */
+  int restore() throws IOException;
+
+  /**
    * After a crash: discards staged blobs that were never published, and for published ones
    * still marked in-flight asks {@code committed} whether the index references them; those it
-   * does not are deleted. Returns how many blobs were removed.
+   * does not are deleted, those it does stay (their final names synced first). Returns how many blobs were removed.
    */
   int recover(Predicate<String> committed) throws IOException;
+
+  /** Makes the final names of every confirmed blob durable now, and clears their staging entries. */
+  void syncFinalNames() throws IOException;
+
+  /** Syncs the final names still pending; nothing is published after. */
+  @Override
+  void close() throws IOException;
 
   /** Throws when the store cannot be written (health check). */
   void checkWritable() throws IOException;

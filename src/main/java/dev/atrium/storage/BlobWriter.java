@@ -7,7 +7,7 @@ import java.io.OutputStream;
 
 /**
  * One blob being written. Order of use: write {@link #output()}, read it back with
- * {@link #openStaged()} to inspect, {@link BlobStore#publishAll} (durable in its final place), commit
+ * {@link #openStaged()} to inspect, {@link BlobStore#publishAll} (durable, linked in its final place), commit
  * the index, {@link #confirm()}. {@link #close()} before confirm undoes everything.
  */
 public interface BlobWriter extends Closeable {
@@ -34,7 +34,11 @@ public interface BlobWriter extends Closeable {
    */
   void place(String placement) throws IOException;
 
-  /** The index now references the blob: it stays when this writer is closed. */
+  /**
+   * The index now references the blob: it stays when this writer is closed. Its final name is made durable
+   * shortly after (one directory sync for every blob of a study confirmed meanwhile), and only then is its
+   * staging entry removed.
+   */
   void confirm() throws IOException;
 
   /** Discards the blob unless confirmed. */

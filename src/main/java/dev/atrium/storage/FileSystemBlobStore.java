@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,10 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blobs as files: {@code root/ab/cd/abcd…} (two hash-prefix levels keep directories small).
- * Writes go to {@code root/.staging/KEY.tmp}; publish fsyncs it and hard-links it to its final
- * name. The staging entry stays until the index has committed, so it marks the blob in flight: a
- * crash leaves only staging entries, and recovery decides each one from the index, in time
- * proportional to what was in flight, not to the size of the archive.
+ * Writes go to {@code root/.staging/KEY.tmp}; publish fsyncs its data and the staging directory and
+ * hard-links it to its final name. The staging entry stays until the index has committed and the final
+ * directory is synced ({@link DeferredNameSync}, after the acknowledgement), so it marks the blob in flight
+ * and keeps it on disk meanwhile: after a crash, {@link #restore} links again the final names a power loss
+ * took, and {@link #recover} decides each staging entry from the index, in time proportional to what was
+ * in flight, not to the size of the archive.
  */
 public final class FileSystemBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(FileSystemBlobStore.class);
@@ -54,6 +57,7 @@ public final class FileSystemBlobStore implements BlobStore {
   private final Path staging;
   private final SharedDirectorySync.DirectorySync directorySync;
   private final SharedDirectorySync stagingSync;
+  private final DeferredNameSync finalNames;
 
   public FileSystemBlobStore(Path root) throws IOException {
     this(root, FileSystemBlobStore::fsyncDirectory);
@@ -67,6 +71,7 @@ public final class FileSystemBlobStore implements BlobStore {
     Files.createDirectories(staging);
     directorySync.force(root);
     this.stagingSync = new SharedDirectorySync(staging, directorySync, SYNC);
+    this.finalNames = new DeferredNameSync(directorySync);
   }
 
   /** A random key; its first four hex digits (its two directory levels) are re-chosen by place(). */
@@ -89,11 +94,9 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public void publishAll(List<? extends BlobWriter> writers) throws IOException {
-    Set<Path> directories = new LinkedHashSet<>();
     // One fsync of the staging directory for the batch, running while the last data fsyncs finish.
     Future<Void> stagingNames = stagingSync.request();
-    for (BlobWriter writer : writers) directories.add(((FileBlobWriter) writer).link(stagingNames));
-    for (Path directory : directories) directorySync.force(directory);
+    for (BlobWriter writer : writers) ((FileBlobWriter) writer).link(stagingNames);
   }
 
   @Override
@@ -139,20 +142,77 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   @Override
+  public int restore() throws IOException {
+    int restored = 0;
+    Set<Path> directories = new LinkedHashSet<>();
+    for (StagedEntry entry : stagedEntries()) {
+      Path target = pathOf(entry.key());
+      if (Files.exists(target)) continue;
+      createDirectories(target.getParent());
+      Files.createLink(target, entry.path());
+      directories.add(target.getParent());
+      restored++;
+    }
+    for (Path directory : directories) directorySync.force(directory);
+    return restored;
+  }
+
+  @Override
   public int recover(Predicate<String> committed) throws IOException {
     int removed = 0;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
-        if (KEY.matcher(key).matches() && !committed.test(key)) {
-          Files.deleteIfExists(metadataPathOf(key));
-          if (Files.deleteIfExists(pathOf(key))) removed++;
+    List<StagedEntry> entries = stagedEntries();
+    Set<Path> kept = new LinkedHashSet<>();
+    for (StagedEntry entry : entries) {
+      if (entry.key() == null) continue;
+      if (committed.test(entry.key())) {
+        Path target = pathOf(entry.key());
+        if (!Files.exists(target)) { // not restored before: the index did not decide then
+          createDirectories(target.getParent());
+          Files.createLink(target, entry.path());
         }
-        Files.deleteIfExists(entry);
+        kept.add(target.getParent());
+      } else {
+        Files.deleteIfExists(metadataPathOf(entry.key()));
+        if (Files.deleteIfExists(pathOf(entry.key()))) removed++;
       }
     }
+    // The final names of kept blobs are on disk before the staging entries that could restore them go.
+    for (Path directory : kept) directorySync.force(directory);
+    for (StagedEntry entry : entries) Files.deleteIfExists(entry.path());
     return removed;
+  }
+
+  /** A staging entry, and the key it stages (null for a name that is not one of ours). */
+  private record StagedEntry(Path path, String key) {}
+
+  private List<StagedEntry> stagedEntries() throws IOException {
+    List<StagedEntry> entries = new ArrayList<>();
+    try (DirectoryStream<Path> names = Files.newDirectoryStream(staging)) {
+      for (Path entry : names) {
+        String name = entry.getFileName().toString();
+        String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
+        entries.add(new StagedEntry(entry, KEY.matcher(key).matches() ? key : null));
+      }
+    }
+    return entries;
+  }
+
+  @Override
+  public void syncFinalNames() throws IOException {
+    finalNames.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    finalNames.close();
+  }
+
+  /** A new hash-prefix directory, and its parents' entries for it, on disk before a name in it is relied on. */
+  private void createDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) return;
+    Files.createDirectories(dir);
+    directorySync.force(dir.getParent());
+    directorySync.force(dir.getParent().getParent());
   }
 
   @Override
@@ -251,32 +311,26 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     /**
-     * Data and staging name on disk, then the final name; returns the directory whose sync makes the name
-     * durable. The staging name must be durable first: it is what recovery looks at, and a final name that
-     * survived a power loss without it would be an orphan nothing finds.
+     * Data and staging name on disk, then the final name. The staging name must be durable first: it is what
+     * recovery looks at, and a final name that survived a power loss without it would be an orphan nothing
+     * finds. The final name is made durable after the commit ({@link #confirm()}).
      */
-    Path link(Future<?> stagingNames) throws IOException {
+    void link(Future<?> stagingNames) throws IOException {
       output.flush();
       awaitSync();
       await(stagingNames);
       output.close();
       Path target = pathOf(key);
-      Path dir = target.getParent();
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        directorySync.force(dir.getParent());
-        directorySync.force(dir.getParent().getParent());
-      }
+      createDirectories(target.getParent());
       Files.createLink(target, tmp);
       linked = true;
-      return dir;
     }
 
     @Override
-    public void confirm() throws IOException {
+    public void confirm() {
+      if (!linked) throw new IllegalStateException("blob " + key + " is not published");
       confirmed = true;
-      // Losing this unlink in a crash is harmless: recovery finds the key committed.
-      Files.deleteIfExists(tmp);
+      finalNames.add(pathOf(key).getParent(), tmp);
     }
 
     @Override

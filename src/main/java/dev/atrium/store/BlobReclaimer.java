@@ -37,6 +37,15 @@ public final class BlobReclaimer implements AutoCloseable {
     this.locator = locator;
   }
 
+  /** First thing at startup: final names of committed blobs that a power loss took come back from staging. */
+  public void restoreAfterCrash() throws IOException {
+    int restored = blobs.restore();
+    if (restored > 0) {
+      log.info("recovery: linked {} staged blob(s) to their missing final names (those never committed go next)",
+          restored);
+    }
+  }
+
   /** Before any client is served: settle in-flight blobs, then empty the garbage queue. */
   public void recoverAfterCrash() throws IOException {
     int removed = blobs.recover(locator::referencesBlob);

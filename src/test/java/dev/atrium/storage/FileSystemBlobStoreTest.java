@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -49,25 +50,82 @@ class FileSystemBlobStoreTest {
   /**
    * A power loss may keep any directory entry that was written but not yet synced. Recovery starts from the staging
    * entries, so the staging name must be on disk before the final name can be: otherwise a final name could survive
-   * without it, an orphan that nothing would ever find.
+   * without it, an orphan that nothing would ever find. And the staging entry goes only once the final name is on
+   * disk: until then it is what brings the final name back.
    */
   @Test
-  void theStagingNameIsOnDiskBeforeTheFinalName() throws IOException {
+  void theStagingNameIsOnDiskBeforeTheFinalNameAndStaysUntilItIs() throws IOException {
     List<String> syncs = new ArrayList<>();
     FileSystemBlobStore store = new FileSystemBlobStore(root, dir -> {
       synchronized (syncs) {
         syncs.add(dir.getFileName().equals(Path.of(".staging"))
-            ? "staging, final names " + finalNames() : root.relativize(dir).toString());
+            ? "staging, final names " + finalNames() : root.relativize(dir) + ", staging " + stagingNames());
       }
     });
     BlobWriter blob = written(store, "payload");
     blob.startSync();
     blob.place("1.2.3");
     store.publishAll(List.of(blob));
-
     String finalDir = root.relativize(store.pathOf(blob.key()).getParent()).toString();
-    assertThat(syncs).contains("staging, final names []", finalDir);
-    assertThat(syncs.indexOf("staging, final names []")).isLessThan(syncs.indexOf(finalDir));
+    assertThat(syncs).contains("staging, final names []").noneMatch(s -> s.startsWith(finalDir));
+
+    blob.confirm();
+    store.syncFinalNames();
+    assertThat(syncs.indexOf("staging, final names []"))
+        .isLessThan(syncs.indexOf(finalDir + ", staging [" + blob.key() + ".tmp]"));
+    assertThat(stagingNames()).isEmpty();
+  }
+
+  @Test
+  void confirmedNamesAreSyncedShortlyAfterwardsInOneSyncPerDirectory() throws Exception {
+    List<Path> syncs = Collections.synchronizedList(new ArrayList<>());
+    FileSystemBlobStore store = new FileSystemBlobStore(root, syncs::add);
+    List<BlobWriter> study = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      BlobWriter blob = written(store, "instance " + i);
+      blob.place("1.2.3");
+      study.add(blob);
+    }
+    store.publishAll(study);
+    for (BlobWriter blob : study) blob.confirm();
+    Path studyDir = store.pathOf(study.get(0).key()).getParent();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!stagingNames().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+
+    assertThat(stagingNames()).as("staging entries once the final names are synced").isEmpty();
+    assertThat(syncs.stream().filter(studyDir::equals)).as("syncs of the study's directory").hasSize(1);
+  }
+
+  /** What a power loss can do to a final name not yet synced: it is gone, its durable staging entry is not. */
+  @Test
+  void aFinalNameLostBeforeItsSyncComesBackFromStaging() throws IOException {
+    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    BlobWriter blob = written(store, "acknowledged");
+    blob.place("1.2.3");
+    store.publishAll(List.of(blob));
+    // committed and acknowledged; the machine loses power before the final name is synced
+    Files.delete(store.pathOf(blob.key()));
+
+    FileSystemBlobStore restarted = new FileSystemBlobStore(root);
+    assertThat(restarted.restore()).isEqualTo(1);
+    assertThat(restarted.recover(key -> key.equals(blob.key()))).isZero();
+    assertThat(new String(restarted.open(blob.key()).readAllBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo("acknowledged");
+    assertThat(stagingNames()).isEmpty();
+  }
+
+  @Test
+  void recoveryKeepsACommittedBlobWhoseFinalNameWasLostEvenWithoutRestore() throws IOException {
+    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    BlobWriter kept = written(store, "committed");
+    BlobWriter dropped = written(store, "never committed");
+    kept.place("1.2.3");
+    dropped.place("1.2.3");
+    store.publishAll(List.of(kept, dropped));
+    Files.delete(store.pathOf(kept.key()));
+
+    assertThat(new FileSystemBlobStore(root).recover(key -> key.equals(kept.key()))).isEqualTo(1);
+    assertThat(files()).containsExactly(store.pathOf(kept.key()));
   }
 
   @Test
@@ -78,6 +136,14 @@ class FileSystemBlobStoreTest {
     store.publishAll(List.of(blob));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> blob.place("1.2.4"))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  private List<String> stagingNames() {
+    try (Stream<Path> all = Files.list(root.resolve(".staging"))) {
+      return all.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private List<Path> finalNames() {

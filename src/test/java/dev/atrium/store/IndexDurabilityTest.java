@@ -182,13 +182,14 @@ class IndexDurabilityTest {
     final StoreService service;
     final GroupCommit writer;
     final BlobReclaimer reclaimer;
+    final BlobStore blobs;
 
     Store(Database db, GroupCommit.AfterCommit afterCommit) throws IOException {
       this(db, afterCommit, UnaryOperator.identity());
     }
 
     Store(Database db, GroupCommit.AfterCommit afterCommit, UnaryOperator<BlobStore> blobStore) throws IOException {
-      BlobStore blobs = blobStore.apply(new FileSystemBlobStore(dataDir.resolve("blobs")));
+      blobs = blobStore.apply(new FileSystemBlobStore(dataDir.resolve("blobs")));
       reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), new InstanceLocator(db));
       writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
           afterCommit);
@@ -206,9 +207,10 @@ class IndexDurabilityTest {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
       writer.close();
       reclaimer.close();
+      blobs.close(); // as Atrium stops: the final names synced, the staging entries gone
     }
   }
 }

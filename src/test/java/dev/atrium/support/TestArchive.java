@@ -123,9 +123,19 @@ public final class TestArchive implements AutoCloseable {
     }
   }
 
-  public List<Path> stagingFiles() throws IOException {
-    try (Stream<Path> files = Files.list(config.dataDir().resolve("blobs").resolve(".staging"))) {
-      return files.toList();
+  /**
+   * Staging entries still there once the archive had time to settle: a committed blob's entry goes only after its
+   * final name is synced, a fraction of a second after the acknowledgement.
+   */
+  public List<Path> stagingFiles() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      List<Path> left;
+      try (Stream<Path> files = Files.list(config.dataDir().resolve("blobs").resolve(".staging"))) {
+        left = files.toList();
+      }
+      if (left.isEmpty() || System.nanoTime() > deadline) return left;
+      Thread.sleep(20);
     }
   }
 
