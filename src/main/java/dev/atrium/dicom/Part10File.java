@@ -15,7 +15,8 @@ import java.util.zip.InflaterInputStream;
  * PS3.5 A.5). Positions of the data set are file offsets, or offsets into the inflated stream.
  */
 final class Part10File implements Closeable {
-  private static final int BUFFER = 64 * 1024;
+  /** Headers are read element by element and bulk values skipped (a seek): a small buffer serves both. */
+  private static final int BUFFER = 16 * 1024;
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
   final String transferSyntaxUid;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreService {
   private static final Logger log = LoggerFactory.getLogger(StoreService.class);
-  private static final int COPY_BUFFER = 64 * 1024;
+  private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
 
   private final BlobStore blobs;
   private final GroupCommit index;
@@ -265,17 +265,21 @@ public final class StoreService {
     return null;
   }
 
+  /**
+   * Copies in full buffers, so that the blob's own (small) buffer passes them straight to the file. The buffer is
+   * the thread's: an association or request thread stores one instance at a time.
+   */
   private static void copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER];
+    byte[] buffer = COPY_BUFFER.get();
     while (true) {
       int n;
       try {
-        n = in.read(buffer);
+        n = in.readNBytes(buffer, 0, buffer.length);
       } catch (IOException e) {
         throw new IncompleteInputException(e);
       }
-      if (n < 0) return;
-      out.write(buffer, 0, n);
+      if (n > 0) out.write(buffer, 0, n);
+      if (n < buffer.length) return;
     }
   }
 

@@ -60,6 +60,7 @@ final class PdvInputStream extends InputStream {
 
     /** Reads and discards the rest of the data set. */
     void drain() throws IOException {
+        if (fullyRead()) return;
         byte[] scratch = new byte[8192];
         while (read(scratch, 0, scratch.length) >= 0) {
             // discard
