@@ -48,8 +48,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * are sending, then restarted on the same data. Every instance whose success was acknowledged must
  * be retrievable and byte-identical; an instance in flight at the kill may be there or not, but if
  * it is there it is whole; every index row has its blob, no blob lacks its row, staging is empty.
- * Before each restart the final names whose directory sync was still pending are dropped, as a power
- * loss could drop them. Several cycles, so later crashes also hit an archive that has already recovered from one.
+ * Before each restart the final names whose directory sync was still pending are dropped, and half of
+ * the staging entries renamed back to an unplaced name, as a power loss could. Several cycles, so later crashes also hit an archive that has already recovered from one.
  */
 class CrashRecoveryTest {
   private static final int CYCLES = 3;
@@ -322,19 +322,26 @@ class CrashRecoveryTest {
 
   /**
    * What a power loss could add to the kill: a final name (and its metadata sidecar, never synced) whose directory
-   * was not yet synced is gone. Those still have their staging entry, which was synced before the final name was
-   * made; here every final name with one is dropped, the worst such a loss can do. Returns how many.
+   * was not yet synced is gone, and so may be the rename that placed the staging entry beside its study. The
+   * staging entry itself was synced under its first name before the final name was made. Here every final name
+   * with a staging entry is dropped, the worst such a loss can do, and every other such entry gets back a name of
+   * the unplaced kind. Returns how many final names were dropped.
    */
   private static int loseUnsyncedFinalNames(Path blobs) throws IOException {
     int lost = 0;
-    try (Stream<Path> staging = Files.list(blobs.resolve(".staging"))) {
-      for (Path entry : staging.toList()) {
-        String name = entry.getFileName().toString();
-        if (!name.matches("[0-9a-f]{32}\\.tmp")) continue;
-        String key = name.substring(0, 32);
-        Path finalName = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
-        Files.deleteIfExists(finalName.resolveSibling(key + ".json"));
-        if (Files.deleteIfExists(finalName)) lost++;
+    Path staging = blobs.resolve(".staging");
+    List<Path> entries;
+    try (Stream<Path> listing = Files.list(staging)) {
+      entries = listing.filter(p -> p.getFileName().toString().matches("[0-9a-f]{32}\\.tmp")).sorted().toList();
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      String key = entries.get(i).getFileName().toString().substring(0, 32);
+      Path finalName = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+      Files.deleteIfExists(finalName.resolveSibling(key + ".json"));
+      if (Files.deleteIfExists(finalName)) lost++;
+      if (i % 2 == 0) {
+        String unplaced = (key.startsWith("0000") ? "ffff" : "0000") + key.substring(4);
+        Files.move(entries.get(i), staging.resolve(unplaced + ".tmp"));
       }
     }
     return lost;

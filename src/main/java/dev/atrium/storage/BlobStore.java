@@ -21,7 +21,7 @@ public interface BlobStore extends java.io.Closeable {
   /**
    * Makes the blobs durable under their keys: waits for their data and staging names to be on disk,
    * then links them into their final place. The final names become durable after {@link BlobWriter#confirm()};
-   * until then the staging names keep the blobs (see {@link #restore()}).
+   * until then the staging names keep the blobs (see {@link #restore}).
    */
   void publishAll(List<? extends BlobWriter> writers) throws IOException;
 
@@ -50,10 +50,24 @@ public interface BlobStore extends java.io.Closeable {
 
   /**
    * After a crash, before anything reads the index: links again, from its staging entry, each blob whose final
-   * name a power loss took (names are made durable after the acknowledgement, see {@link BlobWriter#confirm()}).
-   * Blobs never committed may come back too; {@link #recover} then removes them. Returns how many were linked.
+   * name a power loss took (names are made durable after the acknowledgement, see {@link BlobWriter#confirm()}),
+   * and renames again a staging entry whose {@link BlobWriter#place} rename was lost, its placement read again
+   * from the content. Blobs never committed may come back too; {@link #recover} then removes them. Returns how
+   * many were linked.
    */
-  int restore() throws IOException;
+  int restore(Placement placement) throws IOException;
+
+  /** Where a blob was placed ({@link BlobWriter#place}), read again from its content; null if it cannot tell. */
+  @FunctionalInterface
+  interface Placement {
+    String of(Content staged, long size) throws IOException;
+  }
+
+  /** A staged blob's bytes, opened as often as needed. */
+  @FunctionalInterface
+  interface Content {
+    InputStream open() throws IOException;
+  }
 
   /**
    * After a crash: discards staged blobs that were never published, and for published ones

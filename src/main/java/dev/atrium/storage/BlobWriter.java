@@ -31,6 +31,7 @@ public interface BlobWriter extends Closeable {
    * Publish beside the other blobs of {@code placement} (the store passes the study): a study's
    * files share a directory, so storing a study creates (and syncs) one new directory rather than
    * one per instance, and reading it back stays local. Changes {@link #key()}; call before publishing.
+   * The placement must follow from the content: recovery derives it again ({@link BlobStore#restore}).
    */
   void place(String placement) throws IOException;
 

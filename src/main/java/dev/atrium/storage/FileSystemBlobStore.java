@@ -95,9 +95,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public void publishAll(List<? extends BlobWriter> writers) throws IOException {
-    // One fsync of the staging directory for the batch, running while the last data fsyncs finish.
-    Future<Void> stagingNames = stagingSync.request();
-    for (BlobWriter writer : writers) ((FileBlobWriter) writer).link(stagingNames);
+    for (BlobWriter writer : writers) ((FileBlobWriter) writer).link();
   }
 
   @Override
@@ -143,19 +141,41 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   @Override
-  public int restore() throws IOException {
+  public int restore(Placement placement) throws IOException {
     int restored = 0;
+    boolean renamed = false;
     Set<Path> directories = new LinkedHashSet<>();
     for (StagedEntry entry : stagedEntries()) {
-      Path target = pathOf(entry.key());
+      if (entry.key() == null || Files.exists(pathOf(entry.key()))) continue; // placed and linked, or not ours
+      String placed = placedKey(entry, placement);
+      if (placed == null) continue; // never written whole, so never committed: recover() removes it
+      Path staged = entry.path();
+      if (!placed.equals(entry.key())) { // the place() rename was lost: make it again
+        staged = Files.move(staged, staging.resolve(placed + ".tmp"), StandardCopyOption.ATOMIC_MOVE);
+        renamed = true;
+      }
+      Path target = pathOf(placed);
       if (Files.exists(target)) continue;
       createDirectories(target.getParent());
-      Files.createLink(target, entry.path());
+      Files.createLink(target, staged);
       directories.add(target.getParent());
       restored++;
     }
+    if (renamed) directorySync.force(staging);
     for (Path directory : directories) directorySync.force(directory);
     return restored;
+  }
+
+  /** The key a staged blob has once placed, from its content; null when the content cannot tell. */
+  private String placedKey(StagedEntry entry, Placement placement) {
+    try {
+      String where = placement.of(() -> Files.newInputStream(entry.path()), Files.size(entry.path()));
+      return where == null ? null : groupOf(where) + entry.key().substring(4);
+    } catch (IOException | RuntimeException e) {
+      log.info("recovery: staged blob {} cannot be read back ({}); it was never committed", entry.key(),
+          e.toString());
+      return null;
+    }
   }
 
   @Override
@@ -236,6 +256,7 @@ public final class FileSystemBlobStore implements BlobStore {
     private boolean linked;
     private boolean confirmed;
     private Future<?> sync;
+    private Future<Void> stagingName;
 
     FileBlobWriter(String key) throws IOException {
       this.key = key;
@@ -273,12 +294,13 @@ public final class FileSystemBlobStore implements BlobStore {
         channel.force(true);
         return null;
       });
+      stagingName = stagingSync.request(); // the name under which recovery finds it, also in the background
     }
 
     /**
-     * Renames the staging entry to the new key (same directory, atomic): a crash leaves one name
-     * or the other, and recovery treats either as a blob never published. The open channel and a
-     * running fsync follow the file, not the name.
+     * Renames the staging entry to the new key (same directory, atomic). The rename is not synced: a crash
+     * leaves one name or the other, and recovery, finding the old one, derives the placement again from the
+     * content ({@link #restore}). The open channel and a running fsync follow the file, not the name.
      */
     @Override
     public void place(String placement) throws IOException {
@@ -316,10 +338,10 @@ public final class FileSystemBlobStore implements BlobStore {
      * recovery looks at, and a final name that survived a power loss without it would be an orphan nothing
      * finds. The final name is made durable after the commit ({@link #confirm()}).
      */
-    void link(Future<?> stagingNames) throws IOException {
+    void link() throws IOException {
       output.flush();
       awaitSync();
-      await(stagingNames);
+      await(stagingName != null ? stagingName : stagingSync.request());
       output.close();
       Path target = pathOf(key);
       createDirectories(target.getParent());

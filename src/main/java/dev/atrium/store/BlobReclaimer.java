@@ -39,7 +39,7 @@ public final class BlobReclaimer implements AutoCloseable {
 
   /** First thing at startup: final names of committed blobs that a power loss took come back from staging. */
   public void restoreAfterCrash() throws IOException {
-    int restored = blobs.restore();
+    int restored = blobs.restore(BlobPlacement.FROM_CONTENT);
     if (restored > 0) {
       log.info("recovery: linked {} staged blob(s) to their missing final names (those never committed go next)",
           restored);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * After an unclean stop, makes again the acknowledged changes that the embedded index lost (see
  * {@link IndexJournal}): those journaled with a change-feed sequence above the index's last one, in their order.
  * Stored instances are indexed again from their files, which were durable before the acknowledgement (their final
- * names restored from staging first, {@link BlobStore#restore()}); deletes are done again. Runs before the staging
+ * names restored from staging first, {@link BlobStore#restore}); deletes are done again. Runs before the staging
  * recovery, which would otherwise take a lost instance whose staging entry was still there for never committed.
  */
 public final class JournalReplay {

@@ -133,7 +133,7 @@ public final class StoreService {
       if (invalid != null) return refused(StoreFailure.VALIDATION_FAILED, invalid, uids);
       Rejection rejection = requestCheck.check(header);
       if (rejection != null) return refused(rejection.failure(), rejection.message(), uids);
-      blob.place(header.studyInstanceUid());
+      blob.place(BlobPlacement.of(header));
       PendingInstance pending = new PendingInstance(blob, header, uids);
       blob = null; // handed over
       return pending;

@@ -3,6 +3,7 @@ package dev.atrium.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,22 +97,46 @@ class FileSystemBlobStoreTest {
     assertThat(syncs.stream().filter(studyDir::equals)).as("syncs of the study's directory").hasSize(1);
   }
 
-  /** What a power loss can do to a final name not yet synced: it is gone, its durable staging entry is not. */
+  /** In these tests a blob's content is its placement. */
+  private static final BlobStore.Placement CONTENT_IS_PLACEMENT = (staged, size) -> {
+    try (InputStream in = staged.open()) {
+      String content = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      return content.startsWith("1.") ? content : null;
+    }
+  };
+
+  /**
+   * What a power loss can do to a blob committed and acknowledged but not yet confirmed: its final name is gone,
+   * and so may be its placing rename; its staging entry, synced under the name it was created with, is not.
+   */
   @Test
-  void aFinalNameLostBeforeItsSyncComesBackFromStaging() throws IOException {
+  void aFinalNameLostBeforeItsSyncComesBackFromStagingEvenIfThePlacingRenameWasLostToo() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
-    BlobWriter blob = written(store, "acknowledged");
-    blob.place("1.2.3");
-    store.publishAll(List.of(blob));
-    // committed and acknowledged; the machine loses power before the final name is synced
-    Files.delete(store.pathOf(blob.key()));
+    BlobWriter linkLost = written(store, "1.2.3");
+    BlobWriter renameLost = written(store, "1.2.4");
+    BlobWriter incomplete = written(store, "cut sh");
+    for (BlobWriter blob : List.of(linkLost, renameLost, incomplete)) {
+      blob.startSync();
+      blob.place(new String(blob.openStaged().readAllBytes(), StandardCharsets.US_ASCII));
+    }
+    store.publishAll(List.of(linkLost, renameLost));
+    Files.delete(store.pathOf(linkLost.key()));
+    Files.delete(store.pathOf(renameLost.key()));
+    String unplaced = (renameLost.key().startsWith("0000") ? "ffff" : "0000") + renameLost.key().substring(4);
+    Files.move(root.resolve(".staging").resolve(renameLost.key() + ".tmp"),
+        root.resolve(".staging").resolve(unplaced + ".tmp"));
 
     FileSystemBlobStore restarted = new FileSystemBlobStore(root);
-    assertThat(restarted.restore()).isEqualTo(1);
-    assertThat(restarted.recover(key -> key.equals(blob.key()))).isZero();
-    assertThat(new String(restarted.open(blob.key()).readAllBytes(), StandardCharsets.US_ASCII))
-        .isEqualTo("acknowledged");
+    assertThat(restarted.restore(CONTENT_IS_PLACEMENT)).isEqualTo(2);
+    assertThat(stagingNames()).containsExactlyInAnyOrder(linkLost.key() + ".tmp", renameLost.key() + ".tmp",
+        incomplete.key() + ".tmp");
+    assertThat(restarted.recover(key -> key.equals(linkLost.key()) || key.equals(renameLost.key()))).isZero();
+    assertThat(new String(restarted.open(linkLost.key()).readAllBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo("1.2.3");
+    assertThat(new String(restarted.open(renameLost.key()).readAllBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo("1.2.4");
     assertThat(stagingNames()).isEmpty();
+    assertThat(files()).containsExactlyInAnyOrder(store.pathOf(linkLost.key()), store.pathOf(renameLost.key()));
   }
 
   @Test
