@@ -37,8 +37,9 @@ public interface BlobStore extends java.io.Closeable {
   long size(String key) throws IOException;
 
   /**
-   * Keeps derived metadata (the instance's DICOM JSON) beside a published blob. Not synced: it
-   * can always be rebuilt from the blob, so a crash that loses it loses nothing.
+   * Keeps derived metadata (the instance's DICOM JSON) beside a published blob, replacing it whole (a
+   * concurrent reader sees the old document or the new one). Not synced: it can always be rebuilt from
+   * the blob, so a crash that loses it loses nothing.
    */
   void writeMetadata(String key, byte[] document) throws IOException;
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.security.NoSuchAlgorithmException;
@@ -53,6 +54,8 @@ public final class FileSystemBlobStore implements BlobStore {
     t.setDaemon(true);
     return t;
   });
+
+  private static final AtomicLong PARTS = new AtomicLong();
 
   private final Path root;
   private final Path staging;
@@ -115,13 +118,23 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public void delete(String key) throws IOException {
+    Files.deleteIfExists(pathOf(key)); // the blob first: see writeMetadata
     Files.deleteIfExists(metadataPathOf(key));
-    Files.deleteIfExists(pathOf(key));
   }
 
   @Override
   public void writeMetadata(String key, byte[] document) throws IOException {
-    Files.write(metadataPathOf(key), document);
+    // Whole or not at all for a concurrent reader (the store and a reader rebuilding it may both write it): written
+    // aside, then renamed over. A crash's leftover is a staging entry like any other, removed at startup.
+    Path part = staging.resolve(key + "-" + PARTS.incrementAndGet() + ".json.part");
+    try {
+      Files.write(part, document);
+      Files.move(part, metadataPathOf(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+    // A delete that ran meanwhile removed the blob before the document: this one must not outlive it.
+    if (!Files.exists(pathOf(key))) Files.deleteIfExists(metadataPathOf(key));
   }
 
   @Override

@@ -168,13 +168,13 @@ public final class StoreService {
     }
     try {
       blobs.publishAll(pending.stream().map(PendingInstance::blob).toList());
-      for (PendingInstance p : pending) blobs.writeMetadata(p.blob().key(), p.header().metadataJson());
       published.complete(null);
     } catch (IOException | RuntimeException e) {
       published.completeExceptionally(e); // the transaction rolls back: no row names these blobs
       indexed.handle((done, failure) -> null).join();
       return notDurable(pending, e);
     }
+    writeMetadata(pending); // while the index commits
     List<IndexOutcome> results;
     try {
       results = GroupCommit.await(indexed);
@@ -211,6 +211,20 @@ public final class StoreService {
     }
     if (replaced) reclaimer.reclaimSoon();
     return outcomes;
+  }
+
+  /**
+   * Each instance's metadata document beside its blob. Derived data: a reader that finds it missing (not yet
+   * written, or lost) builds it again from the instance, so it is neither synced nor waited for by the commit.
+   */
+  private void writeMetadata(List<PendingInstance> pending) {
+    for (PendingInstance p : pending) {
+      try {
+        blobs.writeMetadata(p.blob().key(), p.header().metadataJson());
+      } catch (IOException e) {
+        log.warn("store: metadata document of {} not written (rebuilt when read): {}", p.blob().key(), e.toString());
+      }
+    }
   }
 
   /** The blobs could not be made durable and their transaction rolled back: they go. */

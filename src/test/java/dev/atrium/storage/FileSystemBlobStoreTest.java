@@ -153,6 +153,25 @@ class FileSystemBlobStoreTest {
     assertThat(files()).containsExactly(store.pathOf(kept.key()));
   }
 
+  /** The store writes the metadata document while the index commits; a delete may already have run by then. */
+  @Test
+  void aMetadataDocumentWrittenAfterItsBlobWasDeletedDoesNotStay() throws IOException {
+    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    BlobWriter kept = written(store, "kept");
+    BlobWriter deleted = written(store, "deleted");
+    kept.place("1.2.3");
+    deleted.place("1.2.3");
+    store.publishAll(List.of(kept, deleted));
+    store.delete(deleted.key());
+
+    store.writeMetadata(kept.key(), "{}".getBytes(StandardCharsets.US_ASCII));
+    store.writeMetadata(deleted.key(), "{}".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(new String(store.openMetadata(kept.key()).readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("{}");
+    assertThat(finalNames()).as("published files").noneMatch(p -> p.getFileName().toString().startsWith(deleted.key()));
+    assertThat(files()).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
+  }
+
   @Test
   void placingAfterPublishingIsRefused() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
