@@ -35,7 +35,6 @@ final class StoreScp implements DimseRequestHandler {
         request.getString(CommandSet.AFFECTED_SOP_CLASS_UID), request.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID),
         exchange.association().callingAeTitle(), duplicatePolicy);
     int status = outcome.succeeded() ? CommandSet.STATUS_SUCCESS : outcome.failure().dimseStatus();
-    audit.stored(exchange, partitions.of(exchange), outcome.studyInstanceUid(), outcome.succeeded(), outcome.message());
     CommandSet response = CommandSet.responseTo(request, CommandSet.C_STORE_RSP, status);
     if (!outcome.succeeded()) {
       String comment = outcome.message();
@@ -43,5 +42,7 @@ final class StoreScp implements DimseRequestHandler {
           ? comment.substring(0, MAX_ERROR_COMMENT) : comment);
     }
     exchange.sendResponse(response, null);
+    // After the response: the audit trail is queued for its own writer either way, off the modality's wait.
+    audit.stored(exchange, partitions.of(exchange), outcome.studyInstanceUid(), outcome.succeeded(), outcome.message());
   }
 }

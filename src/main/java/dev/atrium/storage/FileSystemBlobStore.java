@@ -304,7 +304,7 @@ public final class FileSystemBlobStore implements BlobStore {
     public void startSync() throws IOException {
       output.flush();
       sync = SYNC.submit(() -> {
-        channel.force(true);
+        channel.force(false); // fdatasync: the data and what reading it needs (size, blocks); names are synced apart
         return null;
       });
       stagingName = stagingSync.request(); // the name under which recovery finds it, also in the background
