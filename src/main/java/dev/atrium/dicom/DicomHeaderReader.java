@@ -11,8 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +110,7 @@ public final class DicomHeaderReader {
       0x00100020, 0x00100021, 0x00100010, 0x00100030, 0x00100040, 0x00080020, 0x00080030, 0x00080050, 0x00200010,
       0x00081030, 0x00080090, 0x00080060, 0x00200011, 0x0008103E, 0x00180015, 0x00400244, 0x00400245, 0x00200013,
       0x00280010, 0x00280011, 0x00280100, 0x00280008};
-  private static final Set<Integer> INDEXED =
-      Arrays.stream(INDEXED_TAGS).boxed().collect(Collectors.toUnmodifiableSet());
+  private static final int[] INDEXED = Arrays.stream(INDEXED_TAGS).sorted().toArray();
 
   /** A top-level attribute's values as one string (backslash-joined, trimmed), or null. */
   private interface Text {

@@ -50,8 +50,7 @@ public final class DicomJsonEncoder {
 
   /** Pixel Data, which the stored metadata always lists by reference. */
   static void writePixelDataReference(JsonGenerator json, String pixelDataVr) throws IOException {
-    json.writeObjectFieldStart("7FE00010");
-    json.writeStringField("vr", pixelDataVr);
+    JsonNames.startAttribute(json, 0x7FE00010, pixelDataVr);
     json.writeStringField("BulkDataURI", bulkDataUri(0x7FE00010));
     json.writeEndObject();
   }
@@ -65,8 +64,7 @@ public final class DicomJsonEncoder {
       AttributeTag tag = a.getTag();
       if (tag.getGroup() == 0x0002 || tag.getElement() == 0x0000 || tag.getGroup() == 0xFFFC) continue;
       String vr = new String(a.getVR(), StandardCharsets.US_ASCII);
-      json.writeObjectFieldStart(TagHex.of(tag.getGroup(), tag.getElement()));
-      json.writeStringField("vr", vr);
+      JsonNames.startAttribute(json, tag.getGroup() << 16 | tag.getElement(), vr);
       writeValue(json, a, vr, topLevel);
       json.writeEndObject();
     }
@@ -75,7 +73,7 @@ public final class DicomJsonEncoder {
   private static void writeValue(JsonGenerator json, Attribute a, String vr, boolean topLevel) throws IOException {
     if (a instanceof SequenceAttribute sequence) {
       if (sequence.getNumberOfItems() == 0) return;
-      json.writeArrayFieldStart("Value");
+      JsonNames.startValue(json);
       for (Iterator<SequenceItem> items = sequence.iterator(); items.hasNext(); ) {
         json.writeStartObject();
         writeAttributes(json, items.next().getAttributeList(), false);
@@ -98,15 +96,15 @@ public final class DicomJsonEncoder {
     } else if (value instanceof byte[] bytes) {
       json.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(bytes));
     } else if (value instanceof long[] longs) {
-      json.writeArrayFieldStart("Value");
+      JsonNames.startValue(json);
       for (long v : longs) json.writeNumber(v);
       json.writeEndArray();
     } else if (value instanceof double[] doubles) {
-      json.writeArrayFieldStart("Value");
+      JsonNames.startValue(json);
       for (double v : doubles) writeDouble(json, v);
       json.writeEndArray();
     } else if (value instanceof String[] strings) {
-      json.writeArrayFieldStart("Value");
+      JsonNames.startValue(json);
       for (String v : strings) writeString(json, vr, v);
       json.writeEndArray();
     }
@@ -164,14 +162,51 @@ public final class DicomJsonEncoder {
         json.writeEndObject();
       }
       case "IS", "DS" -> {
+        String number = value.strip();
+        if (isJsonNumber(number)) {
+          json.writeNumber(number); // nearly every value: written as it is, not parsed and printed again
+          return;
+        }
         try {
-          json.writeNumber(new BigDecimal(value.strip()));
+          json.writeNumber(new BigDecimal(number)); // "+5", "007", ".5", "5.": a number JSON writes otherwise
         } catch (NumberFormatException e) {
-          json.writeString(value.strip()); // a malformed number stays readable
+          json.writeString(number); // a malformed number stays readable
         }
       }
       default -> json.writeString(value);
     }
+  }
+
+  /** RFC 8259 section 6: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+  static boolean isJsonNumber(String s) {
+    int n = s.length();
+    int i = 0;
+    if (i < n && s.charAt(i) == '-') i++;
+    if (i == n) return false;
+    if (s.charAt(i) == '0') {
+      i++;
+    } else {
+      int start = i;
+      while (i < n && isDigit(s.charAt(i))) i++;
+      if (i == start) return false;
+    }
+    if (i < n && s.charAt(i) == '.') {
+      int start = ++i;
+      while (i < n && isDigit(s.charAt(i))) i++;
+      if (i == start) return false;
+    }
+    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+      int start = i;
+      while (i < n && isDigit(s.charAt(i))) i++;
+      if (i == start) return false;
+    }
+    return i == n;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   static void writeDouble(JsonGenerator json, double v) throws IOException {

@@ -10,11 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,13 +33,6 @@ final class HeaderScanner {
   private static final int PIXEL_REPRESENTATION = 0x00280103;
   private static final int INLINE_BINARY_LIMIT = 1024;
   private static final int MAX_DEPTH = 32;
-  private static final Set<String> STRING_VRS = Set.of("AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN",
-      "SH", "ST", "TM", "UC", "UI", "UR", "UT");
-  /** Text VRs hold one value that may contain backslashes (PS3.5 6.2). */
-  private static final Set<String> SINGLE_VALUED = Set.of("LT", "ST", "UT", "UR");
-  /** PS3.5 6.1.2.3: the VRs a Specific Character Set applies to. */
-  private static final Set<String> CHARACTER_SET_VRS = Set.of("SH", "LO", "ST", "LT", "UT", "PN", "UC");
-
   /** The file needs the full parser (see the class comment); the message says why, for debugging. */
   static final class NotScannable extends Exception {
     NotScannable(String why) {
@@ -51,7 +44,7 @@ final class HeaderScanner {
   record Scan(Map<Integer, String> texts, byte[] json) {}
 
   private final ElementReader reader;
-  private final Set<Integer> wanted;
+  private final int[] wanted; // sorted
   private final Map<Integer, String> texts = new HashMap<>();
   private final JsonGenerator json;
   private final boolean bigEndian;
@@ -65,7 +58,7 @@ final class HeaderScanner {
   private int bitsAllocated;
   private int pixelRepresentation;
 
-  private HeaderScanner(ElementReader reader, Set<Integer> wanted, JsonGenerator json, boolean bigEndian) {
+  private HeaderScanner(ElementReader reader, int[] wanted, JsonGenerator json, boolean bigEndian) {
     this.reader = reader;
     this.wanted = wanted;
     this.json = json;
@@ -74,11 +67,11 @@ final class HeaderScanner {
   }
 
   /**
-   * Scans a PS3.10 file whose framing was already verified. {@code wanted}: the top-level tags to
+   * Scans a PS3.10 file whose framing was already verified. {@code wanted}: the top-level tags (sorted) to
    * return as text (values trimmed of padding, joined by backslashes), as the index reads them.
    * {@code framing}: what the framing walk learned (Pixel Data's presence and VR).
    */
-  static Scan scan(InputStream part10, Set<Integer> wanted, DicomStructure.Framing framing)
+  static Scan scan(InputStream part10, int[] wanted, DicomStructure.Framing framing)
       throws IOException, NotScannable {
     Part10File file;
     try {
@@ -148,8 +141,7 @@ final class HeaderScanner {
   private void sequence(int tag, boolean listed, int depth) throws IOException, NotScannable {
     long end = reader.length == ElementReader.UNDEFINED ? Long.MAX_VALUE : reader.position() + reader.length;
     if (listed) {
-      json.writeObjectFieldStart(TagHex.of(tag));
-      json.writeStringField("vr", "SQ");
+      JsonNames.startAttribute(json, tag, "SQ");
     }
     boolean opened = false;
     while (reader.position() < end) {
@@ -157,7 +149,7 @@ final class HeaderScanner {
       if (reader.tag == ElementReader.SEQUENCE_DELIMITER) break;
       if (reader.tag != ElementReader.ITEM) throw new NotScannable("something other than an item in a sequence");
       if (listed && !opened) {
-        json.writeArrayFieldStart("Value");
+        JsonNames.startValue(json);
         opened = true;
       }
       if (listed) json.writeStartObject();
@@ -184,9 +176,9 @@ final class HeaderScanner {
   /** One element with a defined length: its JSON entry, and its text when the index wants it. */
   private void element(int tag, String vr, boolean topLevel) throws IOException, NotScannable {
     long length = reader.length;
-    if (DicomJsonEncoder.BINARY.contains(vr)) {
-      json.writeObjectFieldStart(TagHex.of(tag));
-      json.writeStringField("vr", vr);
+    int kind = VrKind.of(vr);
+    if ((kind & VrKind.BINARY) != 0) {
+      JsonNames.startAttribute(json, tag, vr);
       if (length > 0 && topLevel && length > INLINE_BINARY_LIMIT) {
         reader.skip(length);
         json.writeStringField("BulkDataURI", DicomJsonEncoder.bulkDataUri(tag));
@@ -201,10 +193,10 @@ final class HeaderScanner {
     }
     if (length > 1 << 20) throw new NotScannable("a " + vr + " value of " + length + " bytes");
     byte[] bytes = reader.value();
-    boolean text = STRING_VRS.contains(vr);
+    boolean text = (kind & VrKind.TEXT) != 0;
     List<?> values;
     if (text) {
-      List<String> strings = strings(vr, bytes);
+      List<String> strings = strings(kind, bytes);
       if (tag == SPECIFIC_CHARACTER_SET) {
         characterSet = new SpecificCharacterSet(strings.toArray(String[]::new), bytes);
         asciiDecodes = strings.stream().noneMatch(v -> v.endsWith(" 13")); // JIS X 0201 puts ¥ where the backslash was
@@ -213,7 +205,7 @@ final class HeaderScanner {
     } else {
       values = numbers(tag, vr, bytes);
     }
-    if (topLevel && wanted.contains(tag)) {
+    if (topLevel && Arrays.binarySearch(wanted, tag) >= 0) {
       texts.put(tag, values.stream().map(String::valueOf).collect(Collectors.joining("\\")));
     }
     if (topLevel && tag == BITS_ALLOCATED && !values.isEmpty()) {
@@ -222,10 +214,9 @@ final class HeaderScanner {
     if (topLevel && tag == PIXEL_REPRESENTATION && !values.isEmpty()) {
       pixelRepresentation = Integer.parseInt(String.valueOf(values.get(0)));
     }
-    json.writeObjectFieldStart(TagHex.of(tag));
-    json.writeStringField("vr", vr);
+    JsonNames.startAttribute(json, tag, vr);
     if (!values.isEmpty()) {
-      json.writeArrayFieldStart("Value");
+      JsonNames.startValue(json);
       for (Object value : values) {
         if (text) DicomJsonEncoder.writeString(json, vr, (String) value);
         else if (value instanceof Double d) DicomJsonEncoder.writeDouble(json, d);
@@ -239,13 +230,13 @@ final class HeaderScanner {
   }
 
   /** Decoded (with the Specific Character Set where it applies), split and trimmed as PixelMed does. */
-  private List<String> strings(String vr, byte[] bytes) {
+  private List<String> strings(int kind, byte[] bytes) {
     if (bytes.length == 0) return List.of();
-    String text = CHARACTER_SET_VRS.contains(vr) && !(asciiDecodes && isPlainAscii(bytes))
+    String text = (kind & VrKind.CHARACTER_SET) != 0 && !(asciiDecodes && isPlainAscii(bytes))
         ? characterSet.translateByteArrayToString(bytes, 0, bytes.length)
         : new String(bytes, StandardCharsets.ISO_8859_1);
     List<String> values = new ArrayList<>();
-    if (SINGLE_VALUED.contains(vr)) {
+    if ((kind & VrKind.SINGLE_VALUED) != 0) {
       values.add(text); // PixelMed keeps a text value's padding
       return values;
     }

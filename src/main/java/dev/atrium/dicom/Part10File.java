@@ -31,7 +31,7 @@ final class Part10File implements Closeable {
   final InputStream storedDataSet;
   private final InputStream file;
 
-  private Part10File(InputStream file, BufferedInputStream in, String[] meta, long dataSetOffset) {
+  private Part10File(InputStream file, ReadBuffer in, String[] meta, long dataSetOffset) {
     this.file = file;
     this.transferSyntaxUid = meta[2];
     this.sopClassUid = meta[0];
@@ -56,7 +56,7 @@ final class Part10File implements Closeable {
 
   /** Reads the preamble and File Meta Information of {@code file}, which the result then owns. */
   static Part10File read(InputStream file) throws IOException, DicomParseException {
-    BufferedInputStream in = new BufferedInputStream(file, BUFFER);
+    ReadBuffer in = new ReadBuffer(file, BUFFER);
     byte[] head = in.readNBytes(132);
     if (head.length < 132 || !Arrays.equals(Arrays.copyOfRange(head, 128, 132), DICM)) {
       throw new DicomParseException("not a DICOM PS3.10 file: no 128-byte preamble followed by 'DICM'");
@@ -64,11 +64,8 @@ final class Part10File implements Closeable {
     ElementReader meta = new ElementReader(in, true, true, 132);
     String[] values = new String[3]; // (0002,0002), (0002,0003), (0002,0010)
     while (true) {
-      in.mark(2);
-      int low = in.read();
-      int high = in.read();
-      in.reset();
-      if (low < 0 || high < 0 || (low | (high << 8)) != 0x0002) break;
+      int[] next = in.peek2(); // the group of the next element, little endian
+      if (next[0] < 0 || next[1] < 0 || (next[0] | (next[1] << 8)) != 0x0002) break;
       meta.next();
       int slot = switch (meta.tag) {
         case 0x00020002 -> 0;
