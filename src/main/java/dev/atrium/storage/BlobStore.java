@@ -77,9 +77,6 @@ public interface BlobStore extends java.io.Closeable {
    */
   int recover(Predicate<String> committed) throws IOException;
 
-  /** Makes the final names of every confirmed blob durable now, and clears their staging entries. */
-  void syncFinalNames() throws IOException;
-
   /** Syncs the final names still pending; nothing is published after. */
   @Override
   void close() throws IOException;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DeferredNameSync implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeferredNameSync.class);
-  static final long DELAY_MILLIS = 100;
+  private static final long DELAY_MILLIS = 100;
 
   /** A committed blob: its final directory, and the staging entry to remove once that directory is synced. */
   private record Confirmed(Path directory, Path stagingEntry) {}

@@ -169,8 +169,7 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       Path target = pathOf(placed);
       if (Files.exists(target)) continue;
-      createDirectories(target.getParent());
-      Files.createLink(target, staged);
+      linkFinal(target, staged);
       directories.add(target.getParent());
       restored++;
     }
@@ -200,10 +199,7 @@ public final class FileSystemBlobStore implements BlobStore {
       if (entry.key() == null) continue;
       if (committed.test(entry.key())) {
         Path target = pathOf(entry.key());
-        if (!Files.exists(target)) { // not restored before: the index did not decide then
-          createDirectories(target.getParent());
-          Files.createLink(target, entry.path());
-        }
+        if (!Files.exists(target)) linkFinal(target, entry.path()); // not restored before: the index decides now
         kept.add(target.getParent());
       } else {
         Files.deleteIfExists(metadataPathOf(entry.key()));
@@ -232,21 +228,22 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   @Override
-  public void syncFinalNames() throws IOException {
-    finalNames.flush();
-  }
-
-  @Override
   public void close() throws IOException {
     finalNames.close();
   }
 
-  /** A new hash-prefix directory, and its parents' entries for it, on disk before a name in it is relied on. */
-  private void createDirectories(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) return;
-    Files.createDirectories(dir);
-    directorySync.force(dir.getParent());
-    directorySync.force(dir.getParent().getParent());
+  /**
+   * The final name of a staged file, in its hash-prefix directory; a new directory, and its parents' entries for
+   * it, are on disk before a name in it is relied on. The name itself is synced by the caller's directory sync.
+   */
+  private void linkFinal(Path target, Path staged) throws IOException {
+    Path dir = target.getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      directorySync.force(dir.getParent());
+      directorySync.force(dir.getParent().getParent());
+    }
+    Files.createLink(target, staged);
   }
 
   @Override
@@ -356,9 +353,7 @@ public final class FileSystemBlobStore implements BlobStore {
       awaitSync();
       await(stagingName != null ? stagingName : stagingSync.request());
       output.close();
-      Path target = pathOf(key);
-      createDirectories(target.getParent());
-      Files.createLink(target, tmp);
+      linkFinal(pathOf(key), tmp);
       linked = true;
     }
 

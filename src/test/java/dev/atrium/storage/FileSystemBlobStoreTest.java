@@ -31,7 +31,7 @@ class FileSystemBlobStoreTest {
     assertThat(store.pathOf(a.key()).getParent()).isEqualTo(store.pathOf(b.key()).getParent());
     assertThat(store.pathOf(other.key()).getParent()).isNotEqualTo(store.pathOf(a.key()).getParent());
     assertThat(a.key()).isNotEqualTo(b.key()).startsWith(FileSystemBlobStore.groupOf("1.2.3"));
-    assertThat(new String(store.open(b.key()).readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("second");
+    assertThat(text(store.open(b.key()))).isEqualTo("second");
   }
 
   @Test
@@ -71,7 +71,7 @@ class FileSystemBlobStoreTest {
     assertThat(syncs).contains("staging, final names []").noneMatch(s -> s.startsWith(finalDir));
 
     blob.confirm();
-    store.syncFinalNames();
+    store.close(); // as at a clean stop: what the timer would do a moment later, now
     assertThat(syncs.indexOf("staging, final names []"))
         .isLessThan(syncs.indexOf(finalDir + ", staging [" + blob.key() + ".tmp]"));
     assertThat(stagingNames()).isEmpty();
@@ -81,13 +81,7 @@ class FileSystemBlobStoreTest {
   void confirmedNamesAreSyncedShortlyAfterwardsInOneSyncPerDirectory() throws Exception {
     List<Path> syncs = Collections.synchronizedList(new ArrayList<>());
     FileSystemBlobStore store = new FileSystemBlobStore(root, syncs::add);
-    List<BlobWriter> study = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      BlobWriter blob = written(store, "instance " + i);
-      blob.place("1.2.3");
-      study.add(blob);
-    }
-    store.publishAll(study);
+    List<BlobWriter> study = publishedInOneStudy(store, "i1", "i2", "i3", "i4", "i5");
     for (BlobWriter blob : study) blob.confirm();
     Path studyDir = store.pathOf(study.get(0).key()).getParent();
     long deadline = System.nanoTime() + 5_000_000_000L;
@@ -99,10 +93,8 @@ class FileSystemBlobStoreTest {
 
   /** In these tests a blob's content is its placement. */
   private static final BlobStore.Placement CONTENT_IS_PLACEMENT = (staged, size) -> {
-    try (InputStream in = staged.open()) {
-      String content = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-      return content.startsWith("1.") ? content : null;
-    }
+    String content = text(staged.open());
+    return content.startsWith("1.") ? content : null;
   };
 
   /**
@@ -117,7 +109,7 @@ class FileSystemBlobStoreTest {
     BlobWriter incomplete = written(store, "cut sh");
     for (BlobWriter blob : List.of(linkLost, renameLost, incomplete)) {
       blob.startSync();
-      blob.place(new String(blob.openStaged().readAllBytes(), StandardCharsets.US_ASCII));
+      blob.place(text(blob.openStaged()));
     }
     store.publishAll(List.of(linkLost, renameLost));
     Files.delete(store.pathOf(linkLost.key()));
@@ -131,10 +123,8 @@ class FileSystemBlobStoreTest {
     assertThat(stagingNames()).containsExactlyInAnyOrder(linkLost.key() + ".tmp", renameLost.key() + ".tmp",
         incomplete.key() + ".tmp");
     assertThat(restarted.recover(key -> key.equals(linkLost.key()) || key.equals(renameLost.key()))).isZero();
-    assertThat(new String(restarted.open(linkLost.key()).readAllBytes(), StandardCharsets.US_ASCII))
-        .isEqualTo("1.2.3");
-    assertThat(new String(restarted.open(renameLost.key()).readAllBytes(), StandardCharsets.US_ASCII))
-        .isEqualTo("1.2.4");
+    assertThat(text(restarted.open(linkLost.key()))).isEqualTo("1.2.3");
+    assertThat(text(restarted.open(renameLost.key()))).isEqualTo("1.2.4");
     assertThat(stagingNames()).isEmpty();
     assertThat(files()).containsExactlyInAnyOrder(store.pathOf(linkLost.key()), store.pathOf(renameLost.key()));
   }
@@ -142,11 +132,8 @@ class FileSystemBlobStoreTest {
   @Test
   void recoveryKeepsACommittedBlobWhoseFinalNameWasLostEvenWithoutRestore() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
-    BlobWriter kept = written(store, "committed");
-    BlobWriter dropped = written(store, "never committed");
-    kept.place("1.2.3");
-    dropped.place("1.2.3");
-    store.publishAll(List.of(kept, dropped));
+    List<BlobWriter> published = publishedInOneStudy(store, "committed", "never committed");
+    BlobWriter kept = published.get(0);
     Files.delete(store.pathOf(kept.key()));
 
     assertThat(new FileSystemBlobStore(root).recover(key -> key.equals(kept.key()))).isEqualTo(1);
@@ -157,17 +144,15 @@ class FileSystemBlobStoreTest {
   @Test
   void aMetadataDocumentWrittenAfterItsBlobWasDeletedDoesNotStay() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
-    BlobWriter kept = written(store, "kept");
-    BlobWriter deleted = written(store, "deleted");
-    kept.place("1.2.3");
-    deleted.place("1.2.3");
-    store.publishAll(List.of(kept, deleted));
+    List<BlobWriter> published = publishedInOneStudy(store, "kept", "deleted");
+    BlobWriter kept = published.get(0);
+    BlobWriter deleted = published.get(1);
     store.delete(deleted.key());
 
     store.writeMetadata(kept.key(), "{}".getBytes(StandardCharsets.US_ASCII));
     store.writeMetadata(deleted.key(), "{}".getBytes(StandardCharsets.US_ASCII));
 
-    assertThat(new String(store.openMetadata(kept.key()).readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("{}");
+    assertThat(text(store.openMetadata(kept.key()))).isEqualTo("{}");
     assertThat(finalNames()).as("published files").noneMatch(p -> p.getFileName().toString().startsWith(deleted.key()));
     assertThat(files()).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
   }
@@ -195,6 +180,24 @@ class FileSystemBlobStoreTest {
       return all.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve(".staging"))).toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Blobs with these contents, placed in one study and published, in this order. */
+  private static List<BlobWriter> publishedInOneStudy(BlobStore store, String... contents) throws IOException {
+    List<BlobWriter> blobs = new ArrayList<>();
+    for (String content : contents) {
+      BlobWriter blob = written(store, content);
+      blob.place("1.2.3");
+      blobs.add(blob);
+    }
+    store.publishAll(blobs);
+    return blobs;
+  }
+
+  private static String text(InputStream in) throws IOException {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
   }
 
