@@ -89,6 +89,7 @@ public final class Atrium implements AutoCloseable {
       ChangeFeedIndex changes = new ChangeFeedIndex(db);
       InstanceDeletion deletion = new InstanceDeletion(db);
       reclaimer.restoreAfterCrash(); // before the index is read: files first, then what names them
+      if (changes.alignCounter()) log.warn("recovery: the change-feed counter was behind its last change; moved on");
       if (journal != null) JournalReplay.replay(journal, changes.lastSequence(), blobs, groupCommit, deletion);
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);

@@ -21,9 +21,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +51,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * are sending, then restarted on the same data. Every instance whose success was acknowledged must
  * be retrievable and byte-identical; an instance in flight at the kill may be there or not, but if
  * it is there it is whole; every index row has its blob, no blob lacks its row, staging is empty.
- * Before each restart the final names whose directory sync was still pending are dropped, and half of
- * the staging entries renamed back to an unplaced name, as a power loss could. Several cycles, so later crashes also hit an archive that has already recovered from one.
+ * Before each restart, as a power loss could: the final names whose directory sync was still pending are dropped,
+ * half of the staging entries renamed back to an unplaced name, and the last bytes of each staged blob not yet
+ * linked (its data fsync perhaps unfinished, while its journal line may be synced) zeroed. Several cycles, so later
+ * crashes also hit an archive that has already recovered from one.
  */
 class CrashRecoveryTest {
   private static final int CYCLES = 3;
@@ -140,7 +145,7 @@ class CrashRecoveryTest {
         assertThat(server.log()).as("the killed server must not have shut down gracefully")
             .doesNotContain("Atrium stopped");
         assertThat(ledger.unexpected).as("client failures before the kill").isEmpty();
-        int namesLost = loseUnsyncedFinalNames(dataDir.resolve("blobs"));
+        PowerLoss lost = simulatePowerLoss(dataDir.resolve("blobs"));
 
         server = Server.start(root, config, httpPort, dimsePort, "restart-" + cycle);
 
@@ -178,9 +183,10 @@ class CrashRecoveryTest {
         long dimseAcked = acknowledged.stream().filter(Sent::dimse).count();
         System.out.printf("crash-recovery %s cycle %d: killed after %d ms; acknowledged %d (DIMSE %d, STOW %d); "
                 + "sent but unanswered %d (%d present and whole, %d absent); %d instances verified in total; "
-                + "final names dropped as a power loss could %d; startup recovery: %s; %d ms%n", database, cycle,
+                + "as a power loss could: final names dropped %d, staged blobs cut short %d; startup recovery: %s; "
+                + "%d ms%n", database, cycle,
             delayMs, acknowledged.size(), dimseAcked, acknowledged.size() - dimseAcked, inFlight.size(),
-            inFlightPresent, inFlight.size() - inFlightPresent, stored.size(), namesLost, recovery,
+            inFlightPresent, inFlight.size() - inFlightPresent, stored.size(), lost.finalNames(), lost.cutShort(), recovery,
             (System.nanoTime() - started) / 1_000_000);
         if (cycle < CYCLES) server = Server.start(root, config, httpPort, dimsePort, "cycle-" + (cycle + 1));
       }
@@ -320,15 +326,20 @@ class CrashRecoveryTest {
     }
   }
 
+  /** What {@link #simulatePowerLoss} took away. */
+  private record PowerLoss(int finalNames, int cutShort) {}
+
   /**
-   * What a power loss could add to the kill: a final name (and its metadata sidecar, never synced) whose directory
-   * was not yet synced is gone, and so may be the rename that placed the staging entry beside its study. The
-   * staging entry itself was synced under its first name before the final name was made. Here every final name
-   * with a staging entry is dropped, the worst such a loss can do, and every other such entry gets back a name of
-   * the unplaced kind. Returns how many final names were dropped.
+   * What a power loss could add to the kill. A staged blob not yet linked may not have finished its data fsync:
+   * its last bytes are zeroed (its size kept), as unwritten blocks read back. A final name (and its metadata
+   * sidecar, never synced) whose directory was not yet synced is gone, and so may be the rename that placed the
+   * staging entry beside its study. The staging entry itself was synced under its first name before the final name
+   * was made. Here every final name with a staging entry is dropped, the worst such a loss can do, and every other
+   * such entry gets back a name of the unplaced kind.
    */
-  private static int loseUnsyncedFinalNames(Path blobs) throws IOException {
+  private static PowerLoss simulatePowerLoss(Path blobs) throws IOException {
     int lost = 0;
+    int cutShort = 0;
     Path staging = blobs.resolve(".staging");
     List<Path> entries;
     try (Stream<Path> listing = Files.list(staging)) {
@@ -337,6 +348,7 @@ class CrashRecoveryTest {
     for (int i = 0; i < entries.size(); i++) {
       String key = entries.get(i).getFileName().toString().substring(0, 32);
       Path finalName = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+      if (!Files.exists(finalName) && zeroTail(entries.get(i))) cutShort++;
       Files.deleteIfExists(finalName.resolveSibling(key + ".json"));
       if (Files.deleteIfExists(finalName)) lost++;
       if (i % 2 == 0) {
@@ -344,7 +356,18 @@ class CrashRecoveryTest {
         Files.move(entries.get(i), staging.resolve(unplaced + ".tmp"));
       }
     }
-    return lost;
+    return new PowerLoss(lost, cutShort);
+  }
+
+  /** Zeroes the last 512 bytes of a file (all of a shorter one); false for an empty file. */
+  private static boolean zeroTail(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      long size = channel.size();
+      if (size == 0) return false;
+      int n = (int) Math.min(512, size);
+      channel.write(ByteBuffer.allocate(n), size - n);
+      return true;
+    }
   }
 
   private static List<Thread> concat(List<Thread> a, List<Thread> b) {

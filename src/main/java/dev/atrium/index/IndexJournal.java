@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * of its commits after a crash: H2 writes its file in the background (every half second, see {@link Database}), and
  * even with a write at each commit it lost the last one to five commits at most kills once it reused freed file
  * space (scripts/h2-crash-check). The index writer ({@link GroupCommit}) appends one line per stored instance (its
- * change-feed sequence, partition, blob and duplicate policy) and per delete, and fdatasyncs the journal before
- * anyone is answered; it syncs H2's file at most once a second. After an unclean stop, the changes with a sequence
- * above the index's last one are made again: the index is a prefix of its commits, so that is exactly what it lost.
- * A clean stop deletes the journal. It is bounded: a segment of {@link #SEGMENT_BYTES} (a line is about 50 bytes: a
- * million changes or more) that fills is dropped once the index file has been synced after it; after a crash only
+ * change-feed sequence, partition, blob, duplicate policy, and the blob's size and CRC32C) and per delete, and
+ * fdatasyncs the journal before anyone is answered; it syncs H2's file at most once a second. After an unclean stop,
+ * the changes with a sequence above the index's last one are made again: the index is a prefix of its commits, so
+ * that is exactly what it lost.
+ *
+ * <p>A store's line is written and synced before its transaction commits, while its blob is still being made durable
+ * (the two flushes overlap). So a line can name a blob that a crash cut short, or a transaction that then rolled
+ * back: the first is told by its size and checksum (the replay indexes only a blob whose bytes match, which is then
+ * whole, acknowledged or not), the second by a withdrawal line, synced before the failure is reported.
+ *
+ * <p>A clean stop deletes the journal. It is bounded: a segment of {@link #SEGMENT_BYTES} (a line is about 70 bytes:
+ * close to a million changes) that fills is dropped once the index file has been synced after it; after a crash only
  * the lines above the index's last sequence are kept in memory.
  */
 public final class IndexJournal implements AutoCloseable {
@@ -33,23 +42,46 @@ public final class IndexJournal implements AutoCloseable {
   static final long SEGMENT_BYTES = 64L << 20;
   private static final int MAX_LINE = 256;
   private static final Pattern SEGMENT = Pattern.compile("journal-(\\d{1,18})\\.log");
-  private static final Pattern STORED =
-      Pattern.compile("(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\t([0-9a-f]{16,64})\\t([KR])");
+  /** A store; the size and checksum are missing from lines of versions that journaled after the commit. */
+  private static final Pattern STORED = Pattern.compile(
+      "(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\t([0-9a-f]{16,64})\\t([KR])(?:\\t(\\d{1,18})\\t([0-9a-f]{8}))?");
+  private static final Pattern WITHDRAWN = Pattern.compile("(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\t([0-9a-f]{16,64})\\tX");
   private static final Pattern DELETION = Pattern.compile(
       "(\\d{1,18})\\t([A-Za-z0-9._-]{1,64})\\tD\\t([0-9.]{1,64})\\t([0-9.]{1,64}|-)\\t([0-9.]{1,64}|-)");
 
   /** A journaled change, by the change-feed sequence of its (last) entry. */
-  public sealed interface Record permits Stored, Deletion {
+  public sealed interface Record permits Stored, Deletion, Withdrawn {
     long sequence();
 
     String line();
   }
 
-  /** One acknowledged instance: where the index recorded it and how to record it again. */
-  public record Stored(long sequence, String partition, String blobKey, boolean replace) implements Record {
+  /**
+   * One instance, journaled before its commit: where the index records it, how to record it again, and what its blob
+   * holds when whole ({@code checksum} the CRC32C of its bytes, or {@link #CHECKED_AT_COMMIT} for a line journaled
+   * after its commit, when the blob was durable).
+   */
+  public record Stored(long sequence, String partition, String blobKey, boolean replace, long size, long checksum)
+      implements Record {
+    public static final long CHECKED_AT_COMMIT = -1;
+
     @Override
     public String line() {
-      return sequence + "\t" + partition + "\t" + blobKey + "\t" + (replace ? 'R' : 'K') + "\n";
+      return sequence + "\t" + partition + "\t" + blobKey + "\t" + (replace ? 'R' : 'K') + "\t" + size + "\t"
+          + String.format("%08x", checksum) + "\n";
+    }
+
+    /** The same store withdrawn: its transaction rolled back. */
+    public Withdrawn withdrawn() {
+      return new Withdrawn(sequence, partition, blobKey);
+    }
+  }
+
+  /** A store journaled before a commit that did not happen: the replay skips it. */
+  public record Withdrawn(long sequence, String partition, String blobKey) implements Record {
+    @Override
+    public String line() {
+      return sequence + "\t" + partition + "\t" + blobKey + "\tX\n";
     }
   }
 
@@ -146,7 +178,14 @@ public final class IndexJournal implements AutoCloseable {
   private static Record parse(String line) {
     Matcher stored = STORED.matcher(line);
     if (stored.matches()) {
-      return new Stored(Long.parseLong(stored.group(1)), stored.group(2), stored.group(3), stored.group(4).equals("R"));
+      boolean checked = stored.group(5) != null;
+      return new Stored(Long.parseLong(stored.group(1)), stored.group(2), stored.group(3), stored.group(4).equals("R"),
+          checked ? Long.parseLong(stored.group(5)) : -1,
+          checked ? Long.parseLong(stored.group(6), 16) : Stored.CHECKED_AT_COMMIT);
+    }
+    Matcher withdrawn = WITHDRAWN.matcher(line);
+    if (withdrawn.matches()) {
+      return new Withdrawn(Long.parseLong(withdrawn.group(1)), withdrawn.group(2), withdrawn.group(3));
     }
     Matcher deletion = DELETION.matcher(line);
     if (deletion.matches()) {
@@ -160,10 +199,16 @@ public final class IndexJournal implements AutoCloseable {
     return uid.equals("-") ? null : uid;
   }
 
-  /** What the journal held when opened with a sequence above {@code afterSequence}: none after a clean stop. */
+  /**
+   * The stores and deletes the journal held when opened with a sequence above {@code afterSequence}, without the
+   * withdrawn stores: none after a clean stop.
+   */
   public List<Record> leftOver(long afterSequence) throws IOException {
     List<Record> records = new ArrayList<>();
     for (Path segment : earlierSegments) read(segment, afterSequence, records);
+    Set<Withdrawn> withdrawn = new HashSet<>();
+    for (Record r : records) if (r instanceof Withdrawn w) withdrawn.add(w);
+    records.removeIf(r -> r instanceof Withdrawn || r instanceof Stored s && withdrawn.contains(s.withdrawn()));
     return records;
   }
 

@@ -46,16 +46,21 @@ public final class InstanceIndex {
     this.statements = new StoreStatements(db.dsl());
   }
 
-  /** One instance to index: where it goes, its header, where its bytes are, what a duplicate does. */
-  public record Entry(String partition, DicomHeader header, String blobKey, long blobSize, OnDuplicate onDuplicate) {}
+  /**
+   * One instance to index: where it goes, its header, where its bytes are (with their CRC32C, which the journal
+   * keeps), what a duplicate does.
+   */
+  public record Entry(String partition, DicomHeader header, String blobKey, long blobSize, long blobChecksum,
+      OnDuplicate onDuplicate) {}
 
   /**
-   * Waits, inside a store transaction, until the blobs its rows name are durable in their places; throws
-   * {@link BlobsNotDurableException} when they will not be.
+   * Runs inside a store transaction once its statements are written, before the commit: given what each entry
+   * became (its sequence), it returns once the blobs the rows name are durable in their places, and throws
+   * {@link BlobsNotDurableException} when they will not be (or any exception that must roll the transaction back).
    */
   @FunctionalInterface
   public interface BlobsDurable {
-    void await();
+    void await(List<IndexOutcome> outcomes);
   }
 
   /**
@@ -75,9 +80,9 @@ public final class InstanceIndex {
         results.add(storeIn(batch, e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
       }
       batch.finish();
-      durable.await(); // throws, rolling the transaction back, when a blob could not be made durable
       List<IndexOutcome> outcomes = new ArrayList<>(results.size());
       for (Object r : results) outcomes.add(r instanceof Change c ? c.outcome() : (IndexOutcome) r);
+      durable.await(outcomes); // throws, rolling the transaction back, when a blob could not be made durable
       return outcomes;
     }));
   }

@@ -19,6 +19,9 @@ public interface BlobWriter extends Closeable {
   /** Bytes written so far (after the output is closed: the blob's size). */
   long size();
 
+  /** CRC32C of the bytes written so far: after a crash, tells a whole blob from one cut short. */
+  long checksum();
+
   InputStream openStaged() throws IOException;
 
   /**

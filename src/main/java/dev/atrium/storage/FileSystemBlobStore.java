@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import java.security.NoSuchAlgorithmException;
 import java.security.MessageDigest;
 import java.nio.file.StandardCopyOption;
@@ -292,6 +293,11 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
+    public long checksum() {
+      return output.checksum.getValue();
+    }
+
+    @Override
     public InputStream openStaged() throws IOException {
       output.flush();
       return Files.newInputStream(tmp);
@@ -380,8 +386,9 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  /** Buffered, counts bytes, idempotent close. */
+  /** Buffered, counts bytes and takes their CRC32C, idempotent close. */
   private static final class CountingOutput extends BufferedOutputStream {
+    final CRC32C checksum = new CRC32C();
     long count;
     boolean closed;
 
@@ -392,12 +399,14 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public synchronized void write(int b) throws IOException {
       super.write(b);
+      checksum.update(b);
       count++;
     }
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
       super.write(b, off, len);
+      checksum.update(b, off, len);
       count += len;
     }
 

@@ -10,8 +10,10 @@ import dev.atrium.index.InstanceDeletion;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.storage.BlobStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * After an unclean stop, makes again the acknowledged changes that the embedded index lost (see
  * {@link IndexJournal}): those journaled with a change-feed sequence above the index's last one, in their order.
  * Stored instances are indexed again from their files, which were durable before the acknowledgement (their final
- * names restored from staging first, {@link BlobStore#restore}); deletes are done again. Runs before the staging
+ * names restored from staging first, {@link BlobStore#restore}), when their bytes are those journaled (a line is
+ * synced while its blob is still being made durable, so a crash can leave a line whose blob it cut short: that store
+ * was never acknowledged); deletes are done again. Runs before the staging
  * recovery, which would otherwise take a lost instance whose staging entry was still there for never committed.
  */
 public final class JournalReplay {
@@ -60,15 +64,32 @@ public final class JournalReplay {
   private void store(IndexJournal.Stored s) {
     try {
       long size = blobs.size(s.blobKey());
-      DicomHeader header = DicomHeaderReader.read(() -> blobs.open(s.blobKey()), size);
-      pending.add(new InstanceIndex.Entry(s.partition(), header, s.blobKey(), size,
-          s.replace() ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP));
+      long checksum = checksum(s.blobKey());
+      if (s.checksum() != IndexJournal.Stored.CHECKED_AT_COMMIT && (size != s.size() || checksum != s.checksum())) {
+        // Journaled while its blob was still being made durable, and the crash came first: never acknowledged.
+        log.info("recovery: journaled instance {} was cut short by the crash ({} of {} bytes, CRC32C {} for {}); "
+            + "it was never acknowledged and is not indexed", s.blobKey(), size, s.size(), Long.toHexString(checksum),
+            Long.toHexString(s.checksum()));
+      } else {
+        DicomHeader header = DicomHeaderReader.read(() -> blobs.open(s.blobKey()), size);
+        pending.add(new InstanceIndex.Entry(s.partition(), header, s.blobKey(), size, checksum,
+            s.replace() ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP));
+      }
     } catch (IOException | DicomParseException e) {
-      // A later, acknowledged delete may have removed it; nothing is left to index.
+      // A later, acknowledged delete may have removed it, or a rolled-back store discarded it: nothing to index.
       log.warn("recovery: journaled instance {} has no readable file ({}); not indexed again", s.blobKey(),
           e.toString());
     }
     if (pending.size() >= BATCH) flush();
+  }
+
+  private long checksum(String blobKey) throws IOException {
+    CRC32C crc = new CRC32C();
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = blobs.open(blobKey)) {
+      for (int n; (n = in.read(buffer)) > 0; ) crc.update(buffer, 0, n);
+    }
+    return crc.getValue();
   }
 
   /** In journal order: the stores before a delete are indexed before it. */

@@ -157,7 +157,8 @@ public final class StoreService {
     InstanceIndex.OnDuplicate onDuplicate =
         policy == DuplicatePolicy.OVERWRITE ? InstanceIndex.OnDuplicate.REPLACE : InstanceIndex.OnDuplicate.KEEP;
     List<InstanceIndex.Entry> entries = pending.stream()
-        .map(p -> new InstanceIndex.Entry(partition, p.header(), p.blob().key(), p.blob().size(), onDuplicate))
+        .map(p -> new InstanceIndex.Entry(partition, p.header(), p.blob().key(), p.blob().size(),
+            p.blob().checksum(), onDuplicate))
         .toList();
     CompletableFuture<Void> published = new CompletableFuture<>();
     CompletableFuture<List<IndexOutcome>> indexed;

@@ -77,7 +77,7 @@ class CommitAfterBlobsDurableTest {
     Path part10 = TestInstances.ct(files, uids);
     DicomHeader header = DicomHeaderReader.read(() -> Files.newInputStream(part10), Files.size(part10));
     String key = String.format("%032x", uids.sop().hashCode() & 0xffffffffL);
-    return new InstanceIndex.Entry("DEFAULT", header, key, Files.size(part10), InstanceIndex.OnDuplicate.KEEP);
+    return new InstanceIndex.Entry("DEFAULT", header, key, Files.size(part10), 0, InstanceIndex.OnDuplicate.KEEP);
   }
 
   private static int rows(Database db, TestInstances.Uids uids) {

@@ -21,15 +21,38 @@ class IndexJournalTest {
   @Test
   void whatWasSyncedIsReadBackAfterAnUncleanStop() throws IOException {
     try (IndexJournal journal = IndexJournal.open(dir)) {
-      journal.append(List.of(new IndexJournal.Stored(7, "DEFAULT", KEY, false),
-          new IndexJournal.Stored(8, "tenant-2", KEY.replace('0', 'f'), true)));
+      journal.append(List.of(stored(7, "DEFAULT", KEY, false),
+          stored(8, "tenant-2", KEY.replace('0', 'f'), true)));
       journal.sync();
     }
     try (IndexJournal reopened = IndexJournal.open(dir)) {
-      assertThat(reopened.leftOver(0)).containsExactly(new IndexJournal.Stored(7, "DEFAULT", KEY, false),
-          new IndexJournal.Stored(8, "tenant-2", KEY.replace('0', 'f'), true));
+      assertThat(reopened.leftOver(0)).containsExactly(stored(7, "DEFAULT", KEY, false),
+          stored(8, "tenant-2", KEY.replace('0', 'f'), true));
       assertThat(reopened.leftOver(7)).as("only what the index no longer has")
-          .containsExactly(new IndexJournal.Stored(8, "tenant-2", KEY.replace('0', 'f'), true));
+          .containsExactly(stored(8, "tenant-2", KEY.replace('0', 'f'), true));
+    }
+  }
+
+  @Test
+  void aWithdrawnStoreIsNotMadeAgainButALaterStoreUnderItsSequenceIs() throws IOException {
+    String other = KEY.replace('1', 'e');
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      IndexJournal.Stored rolledBack = stored(5, "DEFAULT", KEY, false);
+      journal.append(List.of(rolledBack));
+      journal.append(List.of(rolledBack.withdrawn(), stored(5, "DEFAULT", other, false))); // the sequence reused
+      journal.sync();
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver(0)).containsExactly(stored(5, "DEFAULT", other, false));
+    }
+  }
+
+  @Test
+  void aLineOfAnEarlierVersionWithoutSizeAndChecksumIsReadAsCheckedAtItsCommit() throws IOException {
+    Files.writeString(dir.resolve("journal-3.log"), "4\tDEFAULT\t" + KEY + "\tR\n", StandardCharsets.US_ASCII);
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver(0)).containsExactly(
+          new IndexJournal.Stored(4, "DEFAULT", KEY, true, -1, IndexJournal.Stored.CHECKED_AT_COMMIT));
     }
   }
 
@@ -50,7 +73,7 @@ class IndexJournalTest {
   void aLineCutShortByACrashIsNotARecord() throws IOException {
     Path segment;
     try (IndexJournal journal = IndexJournal.open(dir)) {
-      journal.append(List.of(new IndexJournal.Stored(1, "DEFAULT", KEY, false)));
+      journal.append(List.of(stored(1, "DEFAULT", KEY, false)));
       journal.sync();
       segment = segments().get(0);
     }
@@ -63,7 +86,7 @@ class IndexJournalTest {
   @Test
   void aReplayedJournalAndACleanStopLeaveNothingBehind() throws IOException {
     try (IndexJournal journal = IndexJournal.open(dir)) {
-      journal.append(List.of(new IndexJournal.Stored(1, "DEFAULT", KEY, false)));
+      journal.append(List.of(stored(1, "DEFAULT", KEY, false)));
     }
     IndexJournal reopened = IndexJournal.open(dir);
     assertThat(segments()).hasSize(2);
@@ -81,13 +104,13 @@ class IndexJournalTest {
   void dropsFullSegmentsOnlyOnceTheIndexFileIsSynced() throws IOException {
     try (IndexJournal journal = IndexJournal.open(dir, 200)) { // about four records per segment
       for (long sequence = 1; sequence <= 20; sequence++) {
-        journal.append(List.of(new IndexJournal.Stored(sequence, "DEFAULT", KEY, false)));
+        journal.append(List.of(stored(sequence, "DEFAULT", KEY, false)));
       }
       journal.sync();
       assertThat(segments().size()).as("no index sync yet: every record kept").isGreaterThanOrEqualTo(5);
       journal.indexSynced(); // the index file holds sequences 1-20
       for (long sequence = 21; sequence <= 22; sequence++) {
-        journal.append(List.of(new IndexJournal.Stored(sequence, "DEFAULT", KEY, false)));
+        journal.append(List.of(stored(sequence, "DEFAULT", KEY, false)));
       }
       journal.sync();
     }
@@ -102,5 +125,9 @@ class IndexJournalTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith("journal-")).sorted().toList();
     }
+  }
+
+  private static IndexJournal.Stored stored(long sequence, String partition, String key, boolean replace) {
+    return new IndexJournal.Stored(sequence, partition, key, replace, 40_123, 0xfedcba98L);
   }
 }

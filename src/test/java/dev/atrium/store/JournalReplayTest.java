@@ -1,5 +1,6 @@
 package dev.atrium.store;
 
+import static dev.atrium.index.schema.Tables.COUNTER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrium.config.AtriumConfig;
@@ -65,19 +66,17 @@ class JournalReplayTest {
     TestInstances.Uids third = TestInstances.fresh();
     Map<TestInstances.Uids, Path> sent = new LinkedHashMap<>();
     for (TestInstances.Uids uids : List.of(first, second, third)) sent.put(uids, TestInstances.ct(files, uids));
-    Path index = dataDir.resolve("index").resolve("atrium.mv.db");
-    Path snapshot = files.resolve("after-first.mv.db");
 
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       assertThat(archive.stow(sent.get(first))).isEqualTo(StoreOutcome.Status.STORED);
     }
-    Files.copy(index, snapshot);
+    Path snapshot = snapshotIndex();
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       assertThat(archive.replay()).as("nothing lost yet").isZero();
       assertThat(archive.stow(sent.get(second))).isEqualTo(StoreOutcome.Status.STORED);
       assertThat(archive.stow(sent.get(third))).isEqualTo(StoreOutcome.Status.STORED);
     }
-    Files.copy(snapshot, index, StandardCopyOption.REPLACE_EXISTING); // the crash: the last two commits gone
+    restoreIndex(snapshot); // the crash: the last two commits gone
 
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       InstanceLocator locator = new InstanceLocator(db);
@@ -104,11 +103,60 @@ class JournalReplayTest {
   }
 
   @Test
+  void aJournaledInstanceWhoseBytesTheCrashCutShortIsNotIndexed() throws Exception {
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      archive.replay(); // an empty index, to go back to
+    }
+    Path snapshot = snapshotIndex();
+    TestInstances.Uids whole = TestInstances.fresh();
+    TestInstances.Uids cutShort = TestInstances.fresh();
+    String cutBlob;
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      for (TestInstances.Uids uids : List.of(whole, cutShort)) {
+        assertThat(archive.stow(TestInstances.ct(files, uids))).isEqualTo(StoreOutcome.Status.STORED);
+      }
+      cutBlob = new InstanceLocator(db).find("DEFAULT", cutShort.study(), cutShort.series(), cutShort.sop())
+          .orElseThrow().blobKey();
+    }
+    // The crash: both commits gone, and the second blob's last bytes, whose flush the journal line did not wait
+    // for, never reached the disk (zeros where they were, the size already on disk).
+    restoreIndex(snapshot);
+    Path file = dataDir.resolve("blobs").resolve(cutBlob.substring(0, 2)).resolve(cutBlob.substring(2, 4))
+        .resolve(cutBlob);
+    byte[] bytes = Files.readAllBytes(file);
+    java.util.Arrays.fill(bytes, bytes.length - 100, bytes.length, (byte) 0);
+    Files.write(file, bytes);
+
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      assertThat(archive.replay()).as("only the whole one").isEqualTo(1);
+      InstanceLocator locator = new InstanceLocator(db);
+      assertThat(locator.find("DEFAULT", whole.study(), whole.series(), whole.sop())).isPresent();
+      assertThat(locator.find("DEFAULT", cutShort.study(), cutShort.series(), cutShort.sop())).isEmpty();
+    }
+  }
+
+  @Test
+  void aChangeFeedCounterThatCameBackBehindItsLastChangeIsMovedOn() throws Exception {
+    try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
+      assertThat(archive.stow(TestInstances.ct(files, TestInstances.fresh()))).isEqualTo(StoreOutcome.Status.STORED);
+      ChangeFeedIndex changes = new ChangeFeedIndex(db);
+      assertThat(changes.alignCounter()).as("nothing to do after a clean store").isFalse();
+      // What H2 came back with once after a SIGKILL: the last change's row, without its counter update.
+      db.dsl().update(COUNTER).set(COUNTER.NEXT_VALUE, changes.lastSequence()).execute();
+      assertThat(archive.stow(TestInstances.ct(files, TestInstances.fresh())))
+          .as("the next store collides with the last change").isNotEqualTo(StoreOutcome.Status.STORED);
+
+      assertThat(changes.alignCounter()).isTrue();
+      long last = changes.lastSequence();
+      assertThat(archive.stow(TestInstances.ct(files, TestInstances.fresh()))).isEqualTo(StoreOutcome.Status.STORED);
+      assertThat(changes.lastSequence()).isEqualTo(last + 1);
+    }
+  }
+
+  @Test
   void aDeleteTheIndexLostIsDoneAgain() throws Exception {
     TestInstances.Uids kept = TestInstances.fresh();
     TestInstances.Uids deleted = TestInstances.fresh();
-    Path index = dataDir.resolve("index").resolve("atrium.mv.db");
-    Path snapshot = files.resolve("before-delete.mv.db");
     String deletedBlob;
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       assertThat(archive.stow(TestInstances.ct(files, kept))).isEqualTo(StoreOutcome.Status.STORED);
@@ -116,12 +164,12 @@ class JournalReplayTest {
       deletedBlob = new InstanceLocator(db).find("DEFAULT", deleted.study(), deleted.series(), deleted.sop())
           .orElseThrow().blobKey();
     }
-    Files.copy(index, snapshot);
+    Path snapshot = snapshotIndex();
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       archive.replay();
       assertThat(archive.deletes.delete("DEFAULT", deleted.study(), null, null)).isEqualTo(1);
     }
-    Files.copy(snapshot, index, StandardCopyOption.REPLACE_EXISTING); // the crash: the delete's commit gone
+    restoreIndex(snapshot); // the crash: the delete's commit gone
 
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       InstanceLocator locator = new InstanceLocator(db);
@@ -136,6 +184,22 @@ class JournalReplayTest {
       assertThat(Files.exists(dataDir.resolve("blobs").resolve(deletedBlob.substring(0, 2))
           .resolve(deletedBlob.substring(2, 4)).resolve(deletedBlob))).as("its file reclaimed").isFalse();
     }
+  }
+
+  /** A copy of the index file as it is now (the archive closed). */
+  private Path snapshotIndex() throws IOException {
+    Path snapshot = Files.createTempFile(files, "index-", ".mv.db");
+    Files.copy(indexFile(), snapshot, StandardCopyOption.REPLACE_EXISTING);
+    return snapshot;
+  }
+
+  /** The index file back as it was: H2 reopens at an earlier version after a crash. */
+  private void restoreIndex(Path snapshot) throws IOException {
+    Files.copy(snapshot, indexFile(), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Path indexFile() {
+    return dataDir.resolve("index").resolve("atrium.mv.db");
   }
 
   private Path journalDir() {
