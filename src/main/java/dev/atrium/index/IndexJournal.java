@@ -67,8 +67,9 @@ public final class IndexJournal implements AutoCloseable {
 
     @Override
     public String line() {
+      String hex = Long.toHexString(checksum); // a CRC32C: at most eight digits, padded (per instance: no format)
       return sequence + "\t" + partition + "\t" + blobKey + "\t" + (replace ? 'R' : 'K') + "\t" + size + "\t"
-          + String.format("%08x", checksum) + "\n";
+          + "00000000".substring(hex.length()) + hex + "\n";
     }
 
     /** The same store withdrawn: its transaction rolled back. */

@@ -34,6 +34,18 @@ class IndexJournalTest {
   }
 
   @Test
+  void aChecksumWithLeadingZeroDigitsIsReadBackAsWritten() throws IOException {
+    IndexJournal.Stored small = new IndexJournal.Stored(3, "DEFAULT", KEY, false, 17, 0xabL);
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      journal.append(List.of(small));
+      journal.sync();
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver(0)).containsExactly(small);
+    }
+  }
+
+  @Test
   void aWithdrawnStoreIsNotMadeAgainButALaterStoreUnderItsSequenceIs() throws IOException {
     String other = KEY.replace('1', 'e');
     try (IndexJournal journal = IndexJournal.open(dir)) {
