@@ -151,11 +151,12 @@ public final class Atrium implements AutoCloseable {
     reclaimer.close();
     blobs.close(); // every committed blob's final name on disk: the next start finds staging empty
     try {
-      db.commitSync().afterCommit(); // throws, keeping the journal, unless the index file holds every commit
+      db.commitSync().afterCommit();
     } finally {
       db.close();
+      // Kept even after a clean close: the next start drops it once it finds the index holds what it names.
+      if (journal != null) journal.close();
     }
-    if (journal != null) journal.closeClean(); // the index closed cleanly: it holds every acknowledged instance
     audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
         null, null, "Atrium stopped"));
     audit.close();

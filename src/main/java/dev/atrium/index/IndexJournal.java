@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * back: the first is told by its size and checksum (the replay indexes only a blob whose bytes match, which is then
  * whole, acknowledged or not), the second by a withdrawal line, synced before the failure is reported.
  *
- * <p>A clean stop deletes the journal. It is bounded: a segment of {@link #SEGMENT_BYTES} (a line is about 70 bytes:
- * close to a million changes) that fills is dropped once the index file has been synced after it; after a crash only
- * the lines above the index's last sequence are kept in memory.
+ * <p>A clean stop keeps the journal: the next start drops it once it has made again whatever the index lacks (the
+ * replay journals what it makes again, in the new segment). H2 once reopened, after a clean stop, without any of that
+ * run's writes; a journal deleted at the stop would have lost them. It is bounded: a segment of {@link #SEGMENT_BYTES}
+ * (a line is about 70 bytes: close to a million changes) that fills is dropped once the index file has been synced
+ * after it; at a start only the lines above the index's last sequence are kept in memory.
  */
 public final class IndexJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexJournal.class);
@@ -202,7 +204,7 @@ public final class IndexJournal implements AutoCloseable {
 
   /**
    * The stores and deletes the journal held when opened with a sequence above {@code afterSequence}, without the
-   * withdrawn stores: none after a clean stop.
+   * withdrawn stores: none when the index holds every change the journal names.
    */
   public List<Record> leftOver(long afterSequence) throws IOException {
     List<Record> records = new ArrayList<>();
@@ -213,7 +215,10 @@ public final class IndexJournal implements AutoCloseable {
     return records;
   }
 
-  /** The left-over records are in the index again: their segments can go. */
+  /**
+   * The left-over records are in the index again, and journaled again in the current segment if they were made again:
+   * the segments the journal was opened with can go.
+   */
   public synchronized void replayed() throws IOException {
     for (Path segment : earlierSegments) Files.deleteIfExists(segment);
     earlierSegments.clear();
@@ -258,16 +263,7 @@ public final class IndexJournal implements AutoCloseable {
     }
   }
 
-  /** After the index itself was closed cleanly: nothing is left to replay. */
-  public synchronized void closeClean() throws IOException {
-    close();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        if (SEGMENT.matcher(file.getFileName().toString()).matches()) Files.deleteIfExists(file);
-      }
-    }
-  }
-
+  /** Closes the current segment; every record was synced before anyone was answered. The segments stay. */
   @Override
   public synchronized void close() throws IOException {
     if (current.isOpen()) current.close();

@@ -96,19 +96,21 @@ class IndexJournalTest {
   }
 
   @Test
-  void aReplayedJournalAndACleanStopLeaveNothingBehind() throws IOException {
+  void aStopKeepsTheJournalUntilTheNextStartHasReplayedIt() throws IOException {
     try (IndexJournal journal = IndexJournal.open(dir)) {
       journal.append(List.of(stored(1, "DEFAULT", KEY, false)));
+      journal.sync();
     }
-    IndexJournal reopened = IndexJournal.open(dir);
-    assertThat(segments()).hasSize(2);
-    reopened.replayed();
-    assertThat(reopened.leftOver(0)).isEmpty();
-    assertThat(segments()).hasSize(1);
-    reopened.closeClean();
-    assertThat(segments()).isEmpty();
-    try (IndexJournal afterCleanStop = IndexJournal.open(dir)) {
-      assertThat(afterCleanStop.leftOver(0)).isEmpty();
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(segments()).hasSize(2);
+      assertThat(reopened.leftOver(0)).as("whatever the index lacks after the stop").hasSize(1);
+      assertThat(reopened.leftOver(1)).as("nothing when the index holds it").isEmpty();
+      reopened.replayed();
+      assertThat(segments()).as("the new segment only").hasSize(1);
+    }
+    assertThat(segments()).as("a stop deletes nothing").hasSize(1);
+    try (IndexJournal afterStop = IndexJournal.open(dir)) {
+      assertThat(afterStop.leftOver(0)).isEmpty();
     }
   }
 

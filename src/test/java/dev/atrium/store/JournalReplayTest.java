@@ -244,7 +244,7 @@ class JournalReplayTest {
     public void close() throws IOException {
       writer.close();
       reclaimer.close();
-      journal.close(); // not closeClean(): each test decides what a restart finds
+      journal.close();
     }
   }
 }
