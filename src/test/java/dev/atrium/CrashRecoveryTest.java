@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.config.ConfigLoader;
+import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
+import dev.atrium.index.IndexJournal;
 import dev.atrium.support.Multipart;
+import dev.atrium.support.Part10;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
@@ -54,7 +57,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Before each restart, as a power loss could: the final names whose directory sync was still pending are dropped,
  * half of the staging entries renamed back to an unplaced name, and the last bytes of each staged blob not yet
  * linked (its data fsync perhaps unfinished, while its journal line may be synced) zeroed. Several cycles, so later
- * crashes also hit an archive that has already recovered from one.
+ * crashes also hit an archive that has already recovered from one. With the embedded index, the index is its file
+ * and the journal that the next start makes again: H2 has reopened, after a clean stop, without that run's writes.
  */
 class CrashRecoveryTest {
   private static final int CYCLES = 3;
@@ -178,16 +182,16 @@ class CrashRecoveryTest {
         // Behind the protocols' backs: the index and the blob store agree, nothing in staging.
         server.stop(); // gracefully: the embedded H2 file is locked while the server runs
         server = null;
-        checkIndexAndBlobs(config, dataDir, stored);
+        int journalOnly = checkIndexAndBlobs(config, dataDir, stored);
 
         long dimseAcked = acknowledged.stream().filter(Sent::dimse).count();
         System.out.printf("crash-recovery %s cycle %d: killed after %d ms; acknowledged %d (DIMSE %d, STOW %d); "
                 + "sent but unanswered %d (%d present and whole, %d absent); %d instances verified in total; "
                 + "as a power loss could: final names dropped %d, staged blobs cut short %d; startup recovery: %s; "
-                + "%d ms%n", database, cycle,
+                + "after the stop, %d instance(s) in the journal but not the index file; %d ms%n", database, cycle,
             delayMs, acknowledged.size(), dimseAcked, acknowledged.size() - dimseAcked, inFlight.size(),
             inFlightPresent, inFlight.size() - inFlightPresent, stored.size(), lost.finalNames(), lost.cutShort(), recovery,
-            (System.nanoTime() - started) / 1_000_000);
+            journalOnly, (System.nanoTime() - started) / 1_000_000);
         if (cycle < CYCLES) server = Server.start(root, config, httpPort, dimsePort, "cycle-" + (cycle + 1));
       }
       passed = true;
@@ -294,18 +298,28 @@ class CrashRecoveryTest {
     }
   }
 
-  private static void checkIndexAndBlobs(AtriumConfig config, Path dataDir, List<Sent> stored) throws IOException {
+  /**
+   * Checks the index, as the next start will have it, against the blob store; returns how many instances only the
+   * embedded index's journal held (the index file having lost them), which that start makes again.
+   */
+  private static int checkIndexAndBlobs(AtriumConfig config, Path dataDir, List<Sent> stored) throws IOException {
     Path blobs = dataDir.resolve("blobs");
     Map<String, String> blobBySop = new HashMap<>();
+    List<IndexJournal.Record> journalOnly;
     try (Database index = Database.open(config.db(), dataDir)) {
       for (Record3<String, String, Long> row : index.dsl()
           .select(INSTANCE.SOP_INSTANCE_UID, INSTANCE.BLOB_KEY, INSTANCE.BLOB_SIZE).from(INSTANCE).fetch()) {
-        String key = row.value2();
-        Path file = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
-        assertThat(file).as("blob of indexed instance %s", row.value1()).isRegularFile();
-        assertThat(Files.size(file)).as("size of blob %s", key).isEqualTo(row.value3());
-        blobBySop.put(row.value1(), key);
+        assertBlob(blobs, row.value2(), row.value3(), row.value1());
+        blobBySop.put(row.value1(), row.value2());
       }
+      journalOnly = IndexJournal.pending(dataDir.resolve("index").resolve("journal"),
+          new ChangeFeedIndex(index).lastSequence());
+    }
+    for (IndexJournal.Record record : journalOnly) {
+      assertThat(record).as("journaled after the index file's last change").isInstanceOf(IndexJournal.Stored.class);
+      IndexJournal.Stored s = (IndexJournal.Stored) record;
+      Path file = assertBlob(blobs, s.blobKey(), s.size(), "journaled at sequence " + s.sequence());
+      blobBySop.put(Part10.read(file).sopInstanceUid(), s.blobKey());
     }
     Set<String> storedSops = new HashSet<>();
     for (Sent sent : stored) storedSops.add(sent.uids().sop());
@@ -324,6 +338,14 @@ class CrashRecoveryTest {
     try (Stream<Path> staging = Files.list(blobs.resolve(".staging"))) {
       assertThat(staging.toList()).as("staging files left behind").isEmpty();
     }
+    return journalOnly.size();
+  }
+
+  private static Path assertBlob(Path blobs, String key, long size, String instance) throws IOException {
+    Path file = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+    assertThat(file).as("blob of indexed instance %s", instance).isRegularFile();
+    assertThat(Files.size(file)).as("size of blob %s", key).isEqualTo(size);
+    return file;
   }
 
   /** What {@link #simulatePowerLoss} took away. */

@@ -139,17 +139,19 @@ public final class IndexJournal implements AutoCloseable {
 
   static IndexJournal open(Path dir, long segmentBytes, Force force) throws IOException {
     Files.createDirectories(dir);
-    List<Path> segments = new ArrayList<>();
-    long next = 1;
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files.sorted(IndexJournal::bySegmentNumber)::iterator) {
-        Matcher m = SEGMENT.matcher(file.getFileName().toString());
-        if (!m.matches()) continue;
-        segments.add(file);
-        next = Math.max(next, Long.parseLong(m.group(1)) + 1);
-      }
-    }
+    List<Path> segments = segments(dir);
+    long next = segments.isEmpty() ? 1 : number(segments.get(segments.size() - 1)) + 1;
     return new IndexJournal(dir, segmentBytes, force, segments, next);
+  }
+
+  /** The segments in {@code dir}, oldest first. */
+  private static List<Path> segments(Path dir) throws IOException {
+    List<Path> segments = new ArrayList<>();
+    if (!Files.isDirectory(dir)) return segments;
+    try (Stream<Path> files = Files.list(dir)) {
+      files.filter(f -> number(f) >= 0).sorted(IndexJournal::bySegmentNumber).forEach(segments::add);
+    }
+    return segments;
   }
 
   private static int bySegmentNumber(Path a, Path b) {
@@ -207,8 +209,20 @@ public final class IndexJournal implements AutoCloseable {
    * withdrawn stores: none when the index holds every change the journal names.
    */
   public List<Record> leftOver(long afterSequence) throws IOException {
+    return records(earlierSegments, afterSequence);
+  }
+
+  /**
+   * What a start would make again from the journal in {@code dir}, for an index whose last sequence is
+   * {@code afterSequence}, read without opening the journal (which begins a segment): for checks from outside.
+   */
+  public static List<Record> pending(Path dir, long afterSequence) throws IOException {
+    return records(segments(dir), afterSequence);
+  }
+
+  private static List<Record> records(List<Path> segments, long afterSequence) throws IOException {
     List<Record> records = new ArrayList<>();
-    for (Path segment : earlierSegments) read(segment, afterSequence, records);
+    for (Path segment : segments) read(segment, afterSequence, records);
     Set<Withdrawn> withdrawn = new HashSet<>();
     for (Record r : records) if (r instanceof Withdrawn w) withdrawn.add(w);
     records.removeIf(r -> r instanceof Withdrawn || r instanceof Stored s && withdrawn.contains(s.withdrawn()));

@@ -53,8 +53,9 @@ public final class JournalReplay {
     }
     replay.flush();
     if (replay.restored + replay.deletesRedone > 0) {
-      log.info("recovery: {} acknowledged instance(s) and {} delete(s) were not yet in the index file at the crash; "
-          + "made them again from the journal (instances from their files)", replay.restored, replay.deletesRedone);
+      log.info("recovery: {} acknowledged instance(s) and {} delete(s) were missing from the index file "
+          + "(an unclean stop, or H2 reopened at an earlier version); made them again from the journal (instances "
+          + "from their files)", replay.restored, replay.deletesRedone);
     }
     index.syncIndexFile(); // the changes made again are in the index file before the old journal goes
     journal.replayed();
