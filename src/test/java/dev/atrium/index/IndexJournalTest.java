@@ -96,6 +96,23 @@ class IndexJournalTest {
   }
 
   @Test
+  void linesTheIndexHoldsArePassedOverAndMalformedOnesSkippedWherever() throws IOException {
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      for (long sequence = 1; sequence <= 5; sequence++) {
+        journal.append(List.of(stored(sequence, "DEFAULT", KEY, false)));
+      }
+      journal.sync();
+    }
+    Path segment = segments().get(0);
+    Files.writeString(segment, "garbage\n2\tDEFAULT\tnot-a-key\tK\n", StandardCharsets.US_ASCII,
+        StandardOpenOption.APPEND);
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver(3)).extracting(IndexJournal.Record::sequence).containsExactly(4L, 5L);
+      assertThat(reopened.leftOver(0)).extracting(IndexJournal.Record::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+  }
+
+  @Test
   void aStopKeepsTheJournalUntilTheNextStartHasReplayedIt() throws IOException {
     try (IndexJournal journal = IndexJournal.open(dir)) {
       journal.append(List.of(stored(1, "DEFAULT", KEY, false)));
