@@ -93,7 +93,7 @@ public final class Atrium implements AutoCloseable {
       if (journal != null) JournalReplay.replay(journal, changes.lastSequence(), blobs, groupCommit, deletion);
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
-      RetrieveService retrieve = new RetrieveService(locator, blobs);
+      RetrieveService retrieve = new RetrieveService(locator, blobs, config.dataDir().resolve("spool"));
       QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags);
       OperationIndex operations = new OperationIndex(db, extendedTags);
       Reindexer reindexer = new Reindexer(extendedTags, operations, extendedValues, retrieve);

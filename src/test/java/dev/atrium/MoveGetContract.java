@@ -51,6 +51,7 @@ abstract class MoveGetContract extends ArchiveTest {
   static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.70";
   static final String RLE = "1.2.840.10008.1.2.5";
   static final String JPEG_LS = "1.2.840.10008.1.2.4.80";
+  static final String JPEG_2000 = "1.2.840.10008.1.2.4.91";
 
   StoreScpProcess all; // accepts every transfer syntax
   StoreScpProcess uncompressed; // storescp's default: uncompressed only
@@ -63,7 +64,9 @@ abstract class MoveGetContract extends ArchiveTest {
   // P: 1 CT of a patient also called MG-P1, stored through PARTITION_AE into partition "mgpart".
   List<Uids> a1 = new ArrayList<>(), a2 = new ArrayList<>(), c1 = new ArrayList<>(), c2 = new ArrayList<>(),
       c3 = new ArrayList<>(), c4 = new ArrayList<>(), d = new ArrayList<>(), x1 = new ArrayList<>(),
-      x2 = new ArrayList<>(), y = new ArrayList<>(), p = new ArrayList<>();
+      x2 = new ArrayList<>(), y = new ArrayList<>(), p = new ArrayList<>(), z = new ArrayList<>();
+  /** MG-P6: study Z holds z (1 CT) and this JPEG 2000 instance, whose frame the decoder refuses only when decoding. */
+  Uids undecodable;
   /** Where the storescp destinations write what they receive; removed after the class. */
   private Path destinations;
   /** storescu's proposal option (or the partition's called AE) → the files to send with it. */
@@ -115,6 +118,12 @@ abstract class MoveGetContract extends ArchiveTest {
     series(x2, ct, xStudy, 2, 3, "MG-P4", null);
     series(y, ct, TestInstances.fresh(), 1, 6, "MG-P5", null);
     series(p, ct, TestInstances.fresh(), 1, 1, "MG-P1", null); // same Patient ID, other partition
+    Uids zStudy = TestInstances.fresh();
+    series(z, ct, zStudy, 1, 1, "MG-P6", null);
+    undecodable = new Uids(zStudy.study(), TestInstances.newUid(), TestInstances.newUid());
+    toStore.computeIfAbsent("-xw", k -> new ArrayList<>()).add(CodecFixtures.withUids(
+        Corpus.testFile("JPEG2000-embedded-sequence-delimiter.dcm"), work, undecodable));
+    syntaxOf.put(undecodable.sop(), JPEG_2000);
     // storescu proposes the syntax it is told to, so each kind goes in its own run (as CorpusContract does)
     for (Map.Entry<String, List<Path>> group : toStore.entrySet()) {
       boolean partition = group.getKey().equals(PARTITION_AE);
@@ -130,7 +139,7 @@ abstract class MoveGetContract extends ArchiveTest {
         .from(INSTANCE).fetchMap(INSTANCE.SOP_INSTANCE_UID, INSTANCE.TRANSFER_SYNTAX_UID);
     assertThat(stored).as("stored in the syntaxes the fixtures were made in").containsAllEntriesOf(syntaxOf);
     assertThat(new java.util.TreeSet<>(syntaxOf.values()))
-        .containsExactlyInAnyOrder(EXPLICIT_LE, IMPLICIT_LE, JPEG_LOSSLESS, RLE, JPEG_LS);
+        .containsExactlyInAnyOrder(EXPLICIT_LE, IMPLICIT_LE, JPEG_LOSSLESS, RLE, JPEG_LS, JPEG_2000);
   }
 
   @AfterAll
@@ -347,6 +356,28 @@ abstract class MoveGetContract extends ArchiveTest {
         "-k", "StudyInstanceUID=" + c3.get(0).study(), "-k", "SeriesInstanceUID=" + c3.get(0).series() + "\\"
             + c4.get(0).series()));
     assertThat(result.output()).contains("Received Final Move Response (Warning");
+  }
+
+  @Test
+  void anInstanceWhoseFrameFailsToDecodeIsOneFailedSubOperationAndTheOthersArrive() throws Exception {
+    // Transcoded whole before its sub-operation starts: the failure is that sub-operation's, not a data set broken
+    // off that takes the association, and every later instance, with it.
+    uncompressed.clear();
+    RawDimseScu.Response moved = last(rawMove(uncompressed.aeTitle, study(z.get(0).study()), false));
+    assertThat(moved.status()).isEqualTo(0xB000);
+    assertThat(counts(moved)).containsExactly(1, 1, 0);
+    assertThat(failedUids(moved)).containsExactly(undecodable.sop());
+    assertThat(receivedUids(uncompressed.directory)).containsExactly(z.get(0).sop());
+
+    Path into = Files.createTempDirectory(work, "get");
+    Dcmtk.Result got = Dcmtk.run(120, getscu(archive.aeTitle(), into, List.of("-S", "-k",
+        "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + z.get(0).study())));
+    assertThat(got.output()).as("over the C-GET's own association").contains("Received C-GET Response (Warning")
+        .contains("Number of Completed Suboperations : 1").contains("Number of Failed Suboperations    : 1");
+    assertThat(Part10.read(onlyFile(into)).sopInstanceUid()).isEqualTo(z.get(0).sop());
+    try (Stream<Path> spool = Files.list(archive.config.dataDir().resolve("spool"))) {
+      assertThat(spool.toList()).as("nothing spooled is left").isEmpty();
+    }
   }
 
   @Test

@@ -57,6 +57,8 @@ abstract class WadoRetrieveContract extends ArchiveTest {
   private final String series = TestInstances.newUid();
   /** JPEG-LS lives in a series of its own: no codec decodes it, so only that series cannot be transcoded. */
   private final String jlsSeries = TestInstances.newUid();
+  /** So does a JPEG 2000 instance whose frame is found not to decode only when decoded. */
+  private final String undecodableSeries = TestInstances.newUid();
   /** name → the stored file (its bytes as sent) and its UIDs. */
   private final Map<String, Stored> stored = new LinkedHashMap<>();
   private Path ct;
@@ -83,6 +85,9 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     add("rtplan", d.resolve("rtplan.dcm"));
     Uids jls = new Uids(study, jlsSeries, TestInstances.newUid());
     stored.put("jpegLs", new Stored(jls, CodecFixtures.withUids(CodecFixtures.convert(ct, work, "dcmcjpls"), work, jls)));
+    Uids undecodable = new Uids(study, undecodableSeries, TestInstances.newUid());
+    stored.put("j2kUndecodable", new Stored(undecodable,
+        CodecFixtures.withUids(d.resolve("JPEG2000-embedded-sequence-delimiter.dcm"), work, undecodable)));
     List<Path> files = stored.values().stream().map(Stored::file).toList();
     HttpResponse<String> response = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
         Multipart.body(files.toArray(Path[]::new)));
@@ -203,6 +208,33 @@ abstract class WadoRetrieveContract extends ArchiveTest {
         DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE);
     assertThat(wholeStudy.statusCode()).isEqualTo(406);
     assertThat(new String(wholeStudy.body(), StandardCharsets.UTF_8)).contains(JPEG_LS);
+  }
+
+  @Test
+  void aFrameThatFailsToDecodeIs406AndNeverABodyCutShort() throws Exception {
+    // The checks before a response pass (a JPEG 2000 codestream); its frame fails only when decoded. The response
+    // holds back its first bytes, so the failure is still a 406, not a 200 whose Pixel Data breaks off.
+    String toExplicit = "; transfer-syntax=" + EXPLICIT_LE;
+    for (String accept : List.of("application/dicom" + toExplicit, DICOM_PARTS + toExplicit)) {
+      HttpResponse<byte[]> response = instance("j2kUndecodable", accept);
+      assertThat(response.statusCode()).as(accept).isEqualTo(406);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(accept).contains("decode");
+    }
+    Uids uids = stored.get("j2kUndecodable").uids();
+    HttpResponse<byte[]> series = Http.getBytes(archive.dicomWeb() + "/studies/" + study + "/series/"
+        + uids.series(), DICOM_PARTS + toExplicit);
+    assertThat(series.statusCode()).isEqualTo(406);
+    HttpResponse<byte[]> frame = Http.getBytes(url("j2kUndecodable") + "/frames/1",
+        "multipart/related; type=\"application/octet-stream\"" + toExplicit);
+    assertThat(frame.statusCode()).isEqualTo(406);
+    HttpResponse<byte[]> wadoUri = Http.getBytes(archive.baseUrl() + "/wado?requestType=WADO&studyUID=" + study
+        + "&seriesUID=" + uids.series() + "&objectUID=" + uids.sop() + "&contentType=application/dicom"
+        + "&transferSyntax=" + EXPLICIT_LE, "*/*");
+    assertThat(wadoUri.statusCode()).isEqualTo(406);
+
+    HttpResponse<byte[]> asStored = instance("j2kUndecodable", "application/dicom");
+    assertThat(asStored.statusCode()).isEqualTo(200);
+    assertThat(asStored.body()).isEqualTo(Files.readAllBytes(file("j2kUndecodable")));
   }
 
   @Test

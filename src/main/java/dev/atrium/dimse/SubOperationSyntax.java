@@ -8,6 +8,8 @@ import dev.atrium.dimse.net.DataSetWriter;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.PinnedInstance;
 import dev.atrium.retrieve.RetrieveService;
+import dev.atrium.retrieve.TranscodedSpool;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +21,8 @@ import java.util.List;
  * accepted). As stored when a context in the stored transfer syntax was accepted; else transcoded through the
  * retrieve path into an accepted syntax the archive can produce, Explicit VR Little Endian first, then Implicit
  * VR Little Endian (every SCP supports it, PS3.5 10.1), then the others in the peer's order; else not at all.
+ * A transcoded instance is spooled whole before its sub-operation starts ({@link TranscodedSpool}): one whose
+ * frame fails to decode is then a failed sub-operation, not a data set broken off that takes the association down.
  */
 final class SubOperationSyntax {
   private static final List<String> PREFERRED =
@@ -26,7 +30,13 @@ final class SubOperationSyntax {
 
   private SubOperationSyntax() {}
 
-  record Sending(AcceptedContext context, DataSetWriter writer) {}
+  /** Where and what to send; {@code spool}, when not null, holds the transcoded bytes until it is closed. */
+  record Sending(AcceptedContext context, DataSetWriter writer, TranscodedSpool spool) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      if (spool != null) spool.close();
+    }
+  }
 
   /** No accepted context can carry the instance; the message says why (the sub-operation fails with it). */
   static final class Unsendable extends Exception {
@@ -49,7 +59,7 @@ final class SubOperationSyntax {
         return new Sending(context, out -> {
           int n;
           while ((n = stored.stream().read(buffer)) > 0) out.write(buffer, 0, n);
-        });
+        }, null);
       }
     }
     List<String> reasons = new ArrayList<>();
@@ -59,21 +69,15 @@ final class SubOperationSyntax {
         note(reasons, RetrieveService.whyNotTranscodable(storedSyntax, target));
         continue;
       }
+      TranscodedSpool spool;
       try {
-        retrieve.checkTranscodable(pinned, target);
+        retrieve.checkTranscodable(pinned, target); // what the codecs cannot take, told without decoding
+        spool = retrieve.spool(pinned, target);
       } catch (UnsupportedTranscodingException e) {
         note(reasons, e.getMessage());
         continue;
       }
-      return new Sending(context, out -> {
-        try {
-          retrieve.writeAs(pinned, target, out, false);
-        } catch (UnsupportedTranscodingException e) {
-          // Checked above; a frame that still fails to decode leaves a data set half sent: the association goes.
-          throw new IOException("transcoding " + instance.sopInstanceUid() + " failed while sending: "
-              + e.getMessage(), e);
-        }
-      });
+      return new Sending(context, out -> spool.copyTo(out, buffer), spool);
     }
     throw new Unsendable("no presentation context for " + instance.sopClassUid() + " in its stored "
         + TransferSyntax.of(storedSyntax).describe() + " accepted"

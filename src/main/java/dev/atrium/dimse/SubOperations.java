@@ -47,11 +47,11 @@ final class SubOperations {
       String failure) implements AutoCloseable {
     @Override
     public void close() {
-      if (pinned == null) return;
       try {
-        pinned.close();
+        if (sending != null) sending.close(); // a transcoded spool's space
+        if (pinned != null) pinned.close();
       } catch (IOException ignored) {
-        // read-only file
+        // read-only files
       }
     }
   }

@@ -15,6 +15,8 @@ import dev.atrium.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
@@ -28,10 +30,13 @@ public final class RetrieveService {
   private static final int COPY_BUFFER = 64 * 1024;
   private final InstanceLocator locator;
   private final BlobStore blobs;
+  private final Path spoolDirectory;
 
-  public RetrieveService(InstanceLocator locator, BlobStore blobs) {
+  /** @param spoolDirectory where instances are transcoded before a C-STORE sub-operation sends them */
+  public RetrieveService(InstanceLocator locator, BlobStore blobs, Path spoolDirectory) throws IOException {
     this.locator = locator;
     this.blobs = blobs;
+    this.spoolDirectory = Files.createDirectories(spoolDirectory);
   }
 
   /** Throws {@link DicomUid.InvalidUidException} for a malformed UID: it never reaches SQL. */
@@ -198,6 +203,20 @@ public final class RetrieveService {
       Transcoder.transcode(pinned, target, out, part10, instance.sopClassUid(), instance.sopInstanceUid());
     } catch (DicomParseException e) {
       throw unreadable(instance, e);
+    }
+  }
+
+  /**
+   * The bare data set in transfer syntax {@code to}, written whole into a spool before anything is sent: a frame
+   * that fails to decode fails here, not halfway through a sub-operation (see {@link TranscodedSpool}).
+   */
+  public TranscodedSpool spool(PinnedInstance pinned, String to) throws IOException, UnsupportedTranscodingException {
+    try {
+      return TranscodedSpool.write(spoolDirectory, out -> writeAs(pinned, to, out, false));
+    } catch (IOException | UnsupportedTranscodingException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
     }
   }
 

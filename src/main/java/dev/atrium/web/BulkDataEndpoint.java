@@ -47,14 +47,11 @@ final class BulkDataEndpoint implements Route.Endpoint {
     try (InputStream in = retrieve.open(instance)) {
       in.skipNBytes(value.offset());
       if (multipart) {
-        try (MultipartWriter out = new MultipartWriter(exchange, OCTET_STREAM)) {
-          copy(in, out.part(OCTET_STREAM, value.length()), value.length());
-        }
+        MultipartWriter.respond(exchange, OCTET_STREAM, null,
+            out -> copy(in, out.part(OCTET_STREAM, value.length()), value.length()));
       } else {
         exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, value.length());
-        try (OutputStream out = exchange.startBody(200, OCTET_STREAM)) {
-          copy(in, out, value.length());
-        }
+        exchange.respond(200, OCTET_STREAM, out -> copy(in, out, value.length()));
       }
     }
   }

@@ -77,6 +77,13 @@ final class DirectBody extends OutputStream {
     }
   }
 
+  /** Gives the buffer back without ending the body: the response is then failed (answered or aborted) by the router. */
+  void abort() {
+    if (closed) return;
+    closed = true;
+    pooled.release();
+  }
+
   /** Ends the body (the last write), and returns the buffer to the pool. */
   @Override
   public void close() throws IOException {

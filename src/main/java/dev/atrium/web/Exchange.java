@@ -2,6 +2,7 @@ package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,8 @@ import org.eclipse.jetty.server.Response;
 /** One HTTP request and its response, with the path captures of the route that matched. */
 final class Exchange {
   static final JsonFactory JSON = new JsonFactory();
+  /** What a body written through {@link #respond} holds back before its first byte is sent. */
+  static final int HELD_BYTES = 64 * 1024;
 
   final Request request;
   final Response response;
@@ -86,6 +89,23 @@ final class Exchange {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     return Content.Sink.asOutputStream(response);
+  }
+
+  /** Writes a response body. */
+  @FunctionalInterface
+  interface BodyWriter {
+    void write(OutputStream body) throws Exception;
+  }
+
+  /**
+   * A body that {@code writer} writes, ended only if it returns. If it throws, the router answers the failure when
+   * nothing was sent yet (the first {@link #HELD_BYTES} are held back), and aborts the response otherwise: a client
+   * never takes a body cut short (a transcoding that failed halfway) for a whole one.
+   */
+  void respond(int status, String contentType, BodyWriter writer) throws Exception {
+    OutputStream body = new BufferedOutputStream(startBody(status, contentType), HELD_BYTES);
+    writer.write(body);
+    body.close();
   }
 
   /** As {@link #startBody}, through a pooled direct buffer that can also take file regions. */

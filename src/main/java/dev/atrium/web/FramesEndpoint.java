@@ -56,9 +56,9 @@ final class FramesEndpoint implements Route.Endpoint {
       }
     }
     Choice choice = negotiate(exchange.header(HttpHeader.ACCEPT), frames);
-    try (MultipartWriter out = new MultipartWriter(exchange, choice.mediaType())) {
+    MultipartWriter.respond(exchange, choice.mediaType(), null, out -> {
       for (int n : numbers) write(frames, n, choice, out);
-    }
+    });
   }
 
   private static void write(StoredFrames frames, int n, Choice choice, MultipartWriter out) throws IOException {
@@ -74,7 +74,7 @@ final class FramesEndpoint implements Route.Endpoint {
     } catch (DicomParseException e) {
       throw new IOException("frame " + n + " cannot be read: " + e.getMessage(), e);
     } catch (UnsupportedTranscodingException e) {
-      throw new HttpProblem(406, e.getMessage()); // checked before; a 406 if nothing is committed yet
+      throw new HttpProblem(406, e.getMessage()); // a 406 if nothing was sent yet, else an aborted response
     }
   }
 

@@ -70,6 +70,28 @@ final class MultipartWriter implements AutoCloseable {
     inPart = false;
   }
 
+  /** Writes the parts of a multipart body. */
+  @FunctionalInterface
+  interface Parts {
+    void write(MultipartWriter out) throws Exception;
+  }
+
+  /**
+   * A 200 multipart body whose parts {@code parts} writes, ended (closing boundary) only if it returns. If it throws,
+   * the body is left unended: the router then answers the failure if nothing was sent yet (the first 256 KB are
+   * held), else aborts the response, so that a client never takes a body cut short for a whole one.
+   */
+  static void respond(Exchange exchange, String partType, List<PartSize> sizes, Parts parts) throws Exception {
+    MultipartWriter out = new MultipartWriter(exchange, partType, sizes);
+    try {
+      parts.write(out);
+    } catch (Exception | Error e) {
+      out.out.abort();
+      throw e;
+    }
+    out.close();
+  }
+
   @Override
   public void close() throws IOException {
     endPart();

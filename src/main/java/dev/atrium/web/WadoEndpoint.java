@@ -51,14 +51,16 @@ final class WadoEndpoint implements Route.Endpoint {
         if (asStored(instance, choice.transferSyntax())) {
           exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
         }
-        try (OutputStream out = exchange.startBody(200, partType(instance, choice.transferSyntax()))) {
-          retrieve.writeAs(instance, choice.transferSyntax(), out, true);
-        }
+        exchange.respond(200, partType(instance, choice.transferSyntax()), out -> {
+          try {
+            retrieve.writeAs(instance, choice.transferSyntax(), out, true);
+          } catch (UnsupportedTranscodingException e) { // checked above: a frame that does not decode
+            throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
+          }
+        });
         return;
       }
-      try (Multipart out = new Multipart(exchange, choice.transferSyntax(), null)) {
-        out.part(instance);
-      }
+      respond(exchange, choice.transferSyntax(), null, List.of(instance));
       return;
     }
     List<String> syntaxes = retrieve.storedSyntaxes(exchange.partition(), study, series);
@@ -73,17 +75,23 @@ final class WadoEndpoint implements Route.Endpoint {
       for (StoredInstance instance : instances) {
         sizes.add(new MultipartWriter.PartSize(partType(instance, choice.transferSyntax()), instance.blobSize()));
       }
-      try (Multipart out = new Multipart(exchange, choice.transferSyntax(), sizes)) {
-        for (StoredInstance instance : instances) out.part(instance);
-      }
+      respond(exchange, choice.transferSyntax(), sizes, instances);
       return;
     }
-    try (Multipart out = new Multipart(exchange, choice.transferSyntax(), null)) {
-      retrieve.forEachInstance(exchange.partition(), study, series, instance -> {
-        check(instance, choice.transferSyntax()); // a 406 while nothing is committed; later, an aborted response
-        out.part(instance);
-      });
-    }
+    // Each instance checked before the body starts: one that cannot be sent in the syntax asked is a 406, not a
+    // part left out (a frame that still fails to decode aborts the response: see respond).
+    List<StoredInstance> instances = new ArrayList<>();
+    retrieve.forEachInstance(exchange.partition(), study, series, instances::add);
+    for (StoredInstance instance : instances) check(instance, choice.transferSyntax());
+    respond(exchange, choice.transferSyntax(), null, instances);
+  }
+
+  /** The instances as the parts of one multipart/related body, streamed from the store. */
+  private void respond(Exchange exchange, String transferSyntax, List<MultipartWriter.PartSize> sizes,
+      List<StoredInstance> instances) throws Exception {
+    MultipartWriter.respond(exchange, StowEndpoint.DICOM, sizes, out -> {
+      for (StoredInstance instance : instances) part(out, instance, transferSyntax);
+    });
   }
 
   private void check(StoredInstance instance, String transferSyntax) throws IOException {
@@ -103,35 +111,19 @@ final class WadoEndpoint implements Route.Endpoint {
         + (asStored(instance, transferSyntax) ? instance.transferSyntaxUid() : transferSyntax);
   }
 
-  /** One multipart/related body whose parts are streamed from the store. */
-  private final class Multipart implements AutoCloseable {
-    private final MultipartWriter out;
-    private final String transferSyntax;
-
-    Multipart(Exchange exchange, String transferSyntax, List<MultipartWriter.PartSize> sizes) {
-      this.transferSyntax = transferSyntax;
-      out = new MultipartWriter(exchange, StowEndpoint.DICOM, sizes);
-    }
-
-    void part(StoredInstance instance) throws IOException {
-      // A transcoded part's length is not known ahead; the boundary delimits it (RFC 2046 5.1).
-      long length = asStored(instance, transferSyntax) ? instance.blobSize() : -1;
-      // Pinned before its part starts: a delete from now on cannot cut the part short.
-      try (PinnedInstance pinned = retrieve.pin(instance)) {
-        if (length >= 0) {
-          out.part(partType(instance, transferSyntax), pinned.channel(), length);
-          return;
-        }
-        OutputStream body = out.part(partType(instance, transferSyntax), length);
-        retrieve.writeAs(pinned, transferSyntax, body, true);
-      } catch (UnsupportedTranscodingException e) {
-        throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
+  private void part(MultipartWriter out, StoredInstance instance, String transferSyntax) throws IOException {
+    // A transcoded part's length is not known ahead; the boundary delimits it (RFC 2046 5.1).
+    long length = asStored(instance, transferSyntax) ? instance.blobSize() : -1;
+    // Pinned before its part starts: a delete from now on cannot cut the part short.
+    try (PinnedInstance pinned = retrieve.pin(instance)) {
+      if (length >= 0) {
+        out.part(partType(instance, transferSyntax), pinned.channel(), length);
+        return;
       }
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
+      OutputStream body = out.part(partType(instance, transferSyntax), length);
+      retrieve.writeAs(pinned, transferSyntax, body, true);
+    } catch (UnsupportedTranscodingException e) {
+      throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
     }
   }
 

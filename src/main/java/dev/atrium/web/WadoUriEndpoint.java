@@ -113,11 +113,13 @@ final class WadoUriEndpoint implements Route.Endpoint {
     if (target.equals(RetrieveService.AS_STORED) || target.equals(instance.transferSyntaxUid())) {
       exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
     }
-    try (OutputStream out = exchange.startBody(200, DICOM)) {
-      retrieve.writeAs(instance, target, out, true);
-    } catch (UnsupportedTranscodingException e) {
-      throw new HttpProblem(406, e.getMessage()); // checked before; a 406 if nothing is committed yet
-    }
+    exchange.respond(200, DICOM, out -> {
+      try {
+        retrieve.writeAs(instance, target, out, true);
+      } catch (UnsupportedTranscodingException e) {
+        throw new HttpProblem(406, e.getMessage()); // a 406 if nothing was sent yet, else an aborted response
+      }
+    });
   }
 
   private static RenderRequest renderRequest(Fields query, RenderedFormat format) {
