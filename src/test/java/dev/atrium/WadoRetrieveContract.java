@@ -357,6 +357,43 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     assertThat(Http.getBytes(uri, "image/jpeg").statusCode()).isEqualTo(406);
   }
 
+  @Test
+  void bulkDataIsSentInItsStoredByteOrderAndOnlyWhenThatIsWhatWasAsked() throws Exception {
+    String octets = "multipart/related; type=\"application/octet-stream\"";
+    String uri = url("explicit") + "/bulkdata/7FE00010";
+    byte[] pixels = CodecFixtures.pixelData(ct);
+    for (String syntax : List.of(EXPLICIT_LE, "1.2.840.10008.1.2", "*")) {
+      HttpResponse<byte[]> response = Http.getBytes(uri, octets + "; transfer-syntax=" + syntax);
+      assertThat(MultipartResponse.bodies(response)).as(syntax).containsExactly(pixels);
+    }
+    HttpResponse<byte[]> bigEndian = Http.getBytes(uri, octets + "; transfer-syntax=1.2.840.10008.1.2.2");
+    assertThat(bigEndian.statusCode()).as("not converted").isEqualTo(406);
+    assertThat(new String(bigEndian.body(), StandardCharsets.UTF_8)).contains("1.2.840.10008.1.2.2");
+
+    String storedBigEndian = url("bigEndian") + "/bulkdata/7FE00010";
+    assertThat(Http.getBytes(storedBigEndian, octets).statusCode()).as("the default is little endian").isEqualTo(406);
+    HttpResponse<byte[]> asStored = Http.getBytes(storedBigEndian, octets + "; transfer-syntax=*");
+    byte[] swapped = pixels.clone(); // the CT's 16-bit words, most significant byte first
+    for (int i = 0; i + 1 < swapped.length; i += 2) {
+      swapped[i] = pixels[i + 1];
+      swapped[i + 1] = pixels[i];
+    }
+    assertThat(MultipartResponse.bodies(asStored)).as("as stored: big endian").containsExactly(swapped);
+  }
+
+  @Test
+  void theBulkDataUriOfCompressedPixelDataGivesItsFramesAsFramesDoes() throws Exception {
+    String rle = "multipart/related; type=\"image/dicom-rle\"";
+    String octets = "multipart/related; type=\"application/octet-stream\"";
+    for (String accept : List.of(rle, octets)) {
+      HttpResponse<byte[]> bulk = Http.getBytes(url("rleColor2Frames") + "/bulkdata/7FE00010", accept);
+      HttpResponse<byte[]> frames = Http.getBytes(url("rleColor2Frames") + "/frames/1,2", accept);
+      assertThat(bulk.statusCode()).as(accept).isEqualTo(200);
+      assertThat(MultipartResponse.bodies(bulk)).as(accept).hasSize(2)
+          .containsExactlyElementsOf(MultipartResponse.bodies(frames));
+    }
+  }
+
   // ---- helpers ----
 
   private String url(String name) {

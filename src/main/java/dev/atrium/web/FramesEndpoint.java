@@ -45,6 +45,22 @@ final class FramesEndpoint implements Route.Endpoint {
         .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
     StoredFrames frames = retrieve.frames(instance)
         .orElseThrow(() -> new HttpProblem(400, "the instance has no Pixel Data, so it has no frames"));
+    respond(exchange, frames, numbers);
+  }
+
+  /**
+   * Every frame of encapsulated Pixel Data, for its BulkDataURI (PS3.18 8.7.3.5: compressed bulk data in its own
+   * media type, one part per frame), negotiated as /frames is.
+   */
+  void allFrames(Exchange exchange, StoredInstance instance) throws Exception {
+    StoredFrames frames = retrieve.frames(instance)
+        .orElseThrow(() -> new HttpProblem(404, "the instance has no Pixel Data"));
+    int[] numbers = new int[frames.numberOfFrames()];
+    for (int i = 0; i < numbers.length; i++) numbers[i] = i + 1;
+    respond(exchange, frames, numbers);
+  }
+
+  private void respond(Exchange exchange, StoredFrames frames, int[] numbers) throws Exception {
     if (!frames.transferSyntax().encapsulated() && !frames.pixels().framesByteAligned()) {
       throw new HttpProblem(406, "the frames of this instance are bit-packed across byte boundaries (Bits Allocated "
           + frames.pixels().bitsAllocated() + ") and cannot be sent one by one; retrieve the instance or /bulkdata");

@@ -57,6 +57,7 @@ public final class WebServer implements AutoCloseable {
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
     StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow());
     String series = study + "/series/(?<series>" + Route.UID + ")";
+    FramesEndpoint frames = new FramesEndpoint(retrieve);
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
         Route.of("GET", "/fhir-sync", new FhirSyncEndpoint(fhirSync, false)),
@@ -79,9 +80,8 @@ public final class WebServer implements AutoCloseable {
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/metadata",
             metadata(retrieve, WadoEndpoint.Level.INSTANCE)),
         Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/bulkdata/(?<tag>[^/]+)",
-            new BulkDataEndpoint(retrieve)),
-        Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/frames/(?<frames>[^/]+)",
-            new FramesEndpoint(retrieve)),
+            new BulkDataEndpoint(retrieve, frames)),
+        Route.of("GET", series + "/instances/(?<instance>" + Route.UID + ")/frames/(?<frames>[^/]+)", frames),
         Route.of("DELETE", study, new DeleteEndpoint(delete)),
         Route.of("DELETE", series, new DeleteEndpoint(delete)),
         Route.of("DELETE", series + "/instances/(?<instance>" + Route.UID + ")",
