@@ -171,6 +171,23 @@ abstract class StoreContract extends ArchiveTest {
   }
 
   @Test
+  void stowAnswersInTheFormatAcceptAsksForAndRefusesOneItCannotGiveBeforeStoring() throws Exception {
+    Uids uids = TestInstances.fresh();
+    byte[] body = Multipart.body(TestInstances.ct(work, uids));
+    String url = archive.dicomWeb() + "/studies";
+    HttpResponse<String> html = Http.post(url, Multipart.CONTENT_TYPE, "text/html", body);
+    assertThat(html.statusCode()).isEqualTo(406);
+    assertThat(html.body()).contains("application/dicom+xml");
+    assertNotStored(uids);
+
+    HttpResponse<String> xml = Http.post(url, Multipart.CONTENT_TYPE, "application/dicom+xml", body);
+    assertThat(xml.statusCode()).isEqualTo(200);
+    assertThat(xml.headers().firstValue("Content-Type")).hasValue("application/dicom+xml");
+    assertThat(xml.body()).contains("<NativeDicomModel").contains("tag=\"00081199\"").contains(uids.sop())
+        .contains("/studies/" + uids.study() + "/series/" + uids.series() + "/instances/" + uids.sop());
+  }
+
+  @Test
   void stowOfADuplicateAnswers45070AndKeepsTheFirst() throws Exception {
     Uids uids = TestInstances.fresh();
     Path file = TestInstances.ct(work, uids);

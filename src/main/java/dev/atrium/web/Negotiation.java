@@ -87,6 +87,15 @@ final class Negotiation {
    * QIDO-RS results and WADO-RS metadata (PS3.18 8.7.3.2, 10.6.3): DICOM JSON by default, PS3.19
    * XML in multipart/related on request. True for XML.
    */
+  /** PS3.18 10.5.3: the STOW-RS response as application/dicom+json or application/dicom+xml, as Accept prefers. */
+  static boolean stowResponseAsXml(String accept) {
+    return choose(accept, range -> {
+      if (range.covers("application/dicom+json") || range.is("application/json")) return false;
+      if (range.covers("application/dicom+xml")) return true;
+      return null;
+    }, "application/dicom+json or application/dicom+xml");
+  }
+
   static boolean xmlRatherThanJson(String accept) {
     return choose(accept, range -> {
       MediaType part = range.partType();

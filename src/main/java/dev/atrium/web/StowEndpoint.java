@@ -35,6 +35,7 @@ final class StowEndpoint implements Route.Endpoint {
     String studyUid = exchange.pathParam("study");
     if (studyUid != null) DicomUid.require(studyUid, "StudyInstanceUID in the request URL");
     String boundary = boundaryOf(exchange.header(HttpHeader.CONTENT_TYPE));
+    boolean xml = Negotiation.stowResponseAsXml(exchange.header(HttpHeader.ACCEPT)); // a 406 before any part is read
 
     MultipartRelatedReader reader = new MultipartRelatedReader(exchange.body(), boundary);
     List<StoreOutcome> outcomes;
@@ -55,7 +56,7 @@ final class StowEndpoint implements Route.Endpoint {
       if (!o.succeeded()) log.info("STOW part {} not stored ({}): {}", i + 1, o.failure(), o.message());
       else if (o.studyInstanceUid() != null) exchange.auditStudy(o.studyInstanceUid());
     }
-    StowResponse.write(exchange, studyUid, outcomes);
+    StowResponse.write(exchange, studyUid, outcomes, xml);
   }
 
   private static void addPart(StoreBatch batch, MultipartRelatedReader.Part part, int number) throws IOException {

@@ -2,58 +2,87 @@ package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.atrium.store.StoreOutcome;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 
 /**
- * The STOW-RS response (PS3.18 10.5.3, Table 10.5.3-1) in DICOM JSON: RetrieveURL of the study,
+ * The STOW-RS response (PS3.18 10.5.3, Table 10.5.3-1) in DICOM JSON, or in the Native DICOM Model
+ * (application/dicom+xml, PS3.19) when the Accept header prefers it: RetrieveURL of the study,
  * FailedSOPSequence with FailureReason, ReferencedSOPSequence with each instance's RetrieveURL.
  * 200 all stored, 202 some failed, 409 none stored.
  */
 final class StowResponse {
+  private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
+
   private StowResponse() {}
 
-  static void write(Exchange exchange, String urlStudyUid, List<StoreOutcome> outcomes) throws IOException {
+  static void write(Exchange exchange, String urlStudyUid, List<StoreOutcome> outcomes, boolean xml)
+      throws IOException {
     long stored = outcomes.stream().filter(StoreOutcome::succeeded).count();
     int status = stored == outcomes.size() ? 200 : stored == 0 ? 409 : 202;
-    String base = exchange.dicomWebBase();
+    if (!xml) {
+      try (JsonGenerator json = exchange.startJson(status, "application/dicom+json")) {
+        write(json, exchange.dicomWebBase(), urlStudyUid, outcomes);
+      }
+      return;
+    }
+    // The JSON document (one entry per part: small), then its PS3.19 form, as /metadata serves XML.
+    ByteArrayOutputStream document = new ByteArrayOutputStream();
+    try (JsonGenerator json = Exchange.JSON.createGenerator(document)) {
+      write(json, exchange.dicomWebBase(), urlStudyUid, outcomes);
+    }
+    try (OutputStream out = exchange.startBody(status, "application/dicom+xml")) {
+      XMLStreamWriter writer = XML.createXMLStreamWriter(out, "UTF-8");
+      DicomJsonToXml.convert(document.toByteArray(), writer);
+      writer.flush();
+    } catch (XMLStreamException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static void write(JsonGenerator json, String base, String urlStudyUid, List<StoreOutcome> outcomes)
+      throws IOException {
+    long stored = outcomes.stream().filter(StoreOutcome::succeeded).count();
     String study = urlStudyUid != null ? urlStudyUid : singleStudy(outcomes);
-    try (JsonGenerator json = exchange.startJson(status, "application/dicom+json")) {
-      json.writeStartObject();
-      if (study != null) attribute(json, "00081190", "UR", base + "/studies/" + study);
-      if (stored < outcomes.size()) {
-        sequence(json, "00081198");
-        for (StoreOutcome o : outcomes) {
-          if (o.succeeded()) continue;
-          json.writeStartObject();
-          sopReference(json, o);
-          json.writeObjectFieldStart("00081197");
-          json.writeStringField("vr", "US");
-          json.writeArrayFieldStart("Value");
-          json.writeNumber(o.failure().stowFailureReason());
-          json.writeEndArray();
-          json.writeEndObject();
-          attribute(json, "00000902", "LO", o.message()); // Error Comment: what was wrong
-          json.writeEndObject();
-        }
+    json.writeStartObject();
+    if (study != null) attribute(json, "00081190", "UR", base + "/studies/" + study);
+    if (stored < outcomes.size()) {
+      sequence(json, "00081198");
+      for (StoreOutcome o : outcomes) {
+        if (o.succeeded()) continue;
+        json.writeStartObject();
+        sopReference(json, o);
+        json.writeObjectFieldStart("00081197");
+        json.writeStringField("vr", "US");
+        json.writeArrayFieldStart("Value");
+        json.writeNumber(o.failure().stowFailureReason());
         json.writeEndArray();
         json.writeEndObject();
-      }
-      if (stored > 0) {
-        sequence(json, "00081199");
-        for (StoreOutcome o : outcomes) {
-          if (!o.succeeded()) continue;
-          json.writeStartObject();
-          sopReference(json, o);
-          attribute(json, "00081190", "UR", base + "/studies/" + o.studyInstanceUid() + "/series/"
-              + o.seriesInstanceUid() + "/instances/" + o.sopInstanceUid());
-          json.writeEndObject();
-        }
-        json.writeEndArray();
+        attribute(json, "00000902", "LO", o.message()); // Error Comment: what was wrong
         json.writeEndObject();
       }
+      json.writeEndArray();
       json.writeEndObject();
     }
+    if (stored > 0) {
+      sequence(json, "00081199");
+      for (StoreOutcome o : outcomes) {
+        if (!o.succeeded()) continue;
+        json.writeStartObject();
+        sopReference(json, o);
+        attribute(json, "00081190", "UR", base + "/studies/" + o.studyInstanceUid() + "/series/"
+            + o.seriesInstanceUid() + "/instances/" + o.sopInstanceUid());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    json.writeEndObject();
   }
 
   private static String singleStudy(List<StoreOutcome> outcomes) {

@@ -27,9 +27,16 @@ public final class Http {
 
   public static HttpResponse<String> post(String url, String contentType, byte[] body)
       throws IOException, InterruptedException {
+    return post(url, contentType, null, body);
+  }
+
+  /** With an Accept header (none when null). */
+  public static HttpResponse<String> post(String url, String contentType, String accept, byte[] body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) request.header("Content-Type", contentType);
+    if (accept != null) request.header("Accept", accept);
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
