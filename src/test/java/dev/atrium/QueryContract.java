@@ -60,6 +60,8 @@ abstract class QueryContract extends ArchiveTest {
     files.add(instance(c1, "SMITH^JOHANNA", "PC" + tag, "20211231", "ACC-C" + tag, "CT"));
     files.add(instance(c2, "SMITH^JOHANNA", "PC" + tag, "20211231", "ACC-C" + tag, "MR"));
     files.add(Corpus.pydicomData().resolve("charset_files/chrFren.dcm"));
+    files.add(Corpus.pydicomData().resolve("charset_files/chrH31.dcm")); // Yamada^Tarou=山田^太郎=やまだ^たろう
+    files.add(Corpus.pydicomData().resolve("charset_files/chrI2.dcm")); // Hong^Gildong=洪^吉洞=홍^길동
     HttpResponse<String> stored = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
         Multipart.body(files.toArray(Path[]::new)));
     assertThat(stored.statusCode()).as(stored.body()).isIn(200, 409, 202);
@@ -112,6 +114,31 @@ abstract class QueryContract extends ArchiveTest {
     assertThat(found).isNotEmpty();
     assertThat(found.get(0).get("00100010").get("Value").get(0).get("Alphabetic").asText()).isEqualTo("Buc^Jérôme");
     assertThat(qido("/studies?PatientName=" + URLEncoder.encode("bUC^jé*", StandardCharsets.UTF_8))).isNotEmpty();
+  }
+
+  @Test
+  void aQueryOfOneComponentGroupMatchesThatGroupOfANameStoredWithSeveral() throws Exception {
+    String japanese = studyOf("chrH31.dcm");
+    String korean = studyOf("chrI2.dcm");
+    for (String name : List.of("Yamada^Tarou", "yamada*", "山田^太郎", "山田*", "やまだ^たろう", "*たろう",
+        "Yamada^Tarou=山田^太郎=やまだ^たろう")) {
+      assertThat(studyUids("/studies?PatientName=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+          .as(name).contains(japanese).doesNotContain(korean);
+    }
+    for (String name : List.of("Hong^Gildong", "洪^吉洞", "홍*")) {
+      assertThat(studyUids("/studies?PatientName=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+          .as(name).contains(korean).doesNotContain(japanese);
+    }
+    for (String notAGroup : List.of("Tarou", "山田", "Yamada^Tarou=山田")) {
+      assertThat(studyUids("/studies?PatientName=" + URLEncoder.encode(notAGroup, StandardCharsets.UTF_8)))
+          .as(notAGroup).doesNotContain(japanese);
+    }
+  }
+
+  private static String studyOf(String charsetFile) throws Exception {
+    com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+    list.read(Corpus.pydicomData().resolve("charset_files").resolve(charsetFile).toFile());
+    return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, TagFromName.StudyInstanceUID);
   }
 
   @Test
