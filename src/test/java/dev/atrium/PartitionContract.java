@@ -153,7 +153,7 @@ abstract class PartitionContract {
   void invalidPartitionNameIs400() throws Exception {
     HttpResponse<String> response = Http.get(archive.dicomWeb() + "/partitions/bad%20name/studies", null);
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).contains("invalid partition name");
+    assertThat(response.body()).contains("invalid partition name 'bad name'"); // as written, not %-encoded
     assertThat(Http.get(archive.dicomWeb() + "/partitions/" + "x".repeat(65) + "/studies", null).statusCode())
         .isEqualTo(400);
   }

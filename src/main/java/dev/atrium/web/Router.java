@@ -24,6 +24,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class Router extends Handler.Abstract {
       String partitionPrefix = "";
       Matcher partitioned = PARTITIONED.matcher(path);
       if (partitioned.matches()) {
-        partition = Partitions.require(partitioned.group(1));
+        partition = Partitions.require(URIUtil.decodePath(partitioned.group(1))); // as the client wrote it
         partitionPrefix = "/partitions/" + partition;
         path = "/dicom-web" + partitioned.group(2);
       }
