@@ -16,16 +16,26 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final DSLContext dsl;
   private final CommitSync commitSync;
+  private final UncleanStopMarker marker;
 
-  private Database(HikariDataSource pool, SQLDialect dialect, CommitSync commitSync) {
+  private Database(HikariDataSource pool, SQLDialect dialect, CommitSync commitSync, UncleanStopMarker marker) {
     this.pool = pool;
     this.dsl = DSL.using(pool, dialect);
     this.commitSync = commitSync;
+    this.marker = marker;
   }
 
   public static Database open(AtriumConfig.Db db, Path dataDir) {
     String url = db.embedded() ? embeddedUrl(dataDir) : db.url();
     SQLDialect dialect = url.startsWith("jdbc:h2:") ? SQLDialect.H2 : SQLDialect.MARIADB;
+    Path h2File = CommitSync.h2FileStore(url);
+    UncleanStopMarker marker;
+    try {
+      marker = h2File == null ? null : UncleanStopMarker.open(url, db.embedded() ? null : db.user(), db.password(),
+          h2File);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
     if (!db.embedded()) {
@@ -39,15 +49,23 @@ public final class Database implements AutoCloseable {
       // Commit order must be visible order for the change feed; READ COMMITTED avoids gap locks.
       hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     }
-    HikariDataSource pool = new HikariDataSource(hikari);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hikari);
+    } catch (RuntimeException e) {
+      if (marker != null) marker.abandoned();
+      throw e;
+    }
     try {
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-      return new Database(pool, dialect, CommitSync.forUrl(url, pool));
+      return new Database(pool, dialect, CommitSync.forUrl(url, pool), marker);
     } catch (IOException e) {
       pool.close();
+      if (marker != null) marker.abandoned();
       throw new UncheckedIOException("cannot open the index file to sync its commits", e);
     } catch (RuntimeException e) {
       pool.close();
+      if (marker != null) marker.abandoned();
       throw e;
     }
   }
@@ -99,5 +117,12 @@ public final class Database implements AutoCloseable {
       // read-only descriptor
     }
     pool.close();
+    if (marker != null) {
+      try {
+        marker.closedCleanly();
+      } catch (IOException e) {
+        throw new UncheckedIOException("the index closed, but its open marker could not be removed", e);
+      }
+    }
   }
 }
