@@ -74,6 +74,8 @@ public final class Atrium implements AutoCloseable {
     AuditTrail audit = null;
     IndexJournal journal = null;
     BlobStore blobs = null;
+    WebServer web = null;
+    DimseAdapter dimse = null;
     try {
       audit = AuditTrails.open(config);
       blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
@@ -101,9 +103,9 @@ public final class Atrium implements AutoCloseable {
       ChangeFeedService changeFeed = new ChangeFeedService(changes);
       DeleteService delete = new DeleteService(deletion, groupCommit, reclaimer);
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
-      WebServer web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
+      web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags);
-      DimseAdapter dimse = new DimseAdapter(config, store, query, retrieve, audit);
+      dimse = new DimseAdapter(config, store, query, retrieve, audit);
       web.start();
       dimse.start();
       fhirSync.start(web.port());
@@ -115,11 +117,22 @@ public final class Atrium implements AutoCloseable {
           null, null, null, null, "Atrium started"));
       return new Atrium(db, journal, blobs, reclaimer, groupCommit, web, dimse, audit, fhirSync, reindexer);
     } catch (Exception | Error e) {
+      // Whatever listens already stops too: a DIMSE port in use once left HTTP serving a half-started archive.
+      if (dimse != null) closeQuietly(dimse);
+      if (web != null) closeQuietly(web);
       if (audit != null) audit.close();
       if (blobs != null) blobs.close();
       db.close();
       if (journal != null) journal.close(); // kept: it may still hold instances the index lost
       throw e;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable started) {
+    try {
+      started.close();
+    } catch (Exception e) {
+      log.warn("while stopping after a failed start: {}", e.toString());
     }
   }
 

@@ -139,7 +139,7 @@ public record AtriumConfig(
         Collections.unmodifiableMap(destinations), security,
         new Tls(r.textOr("tls.keyStore", ""), r.textOr("tls.keyStorePassword", ""), r.textOr("tls.certificateChain", ""),
             r.textOr("tls.privateKey", ""), r.textOr("tls.trustedCertificates", "")),
-        new Audit(Boolean.parseBoolean(r.textOr("audit.enabled", "true")), r.textOr("audit.directory", ""),
+        new Audit(r.bool("audit.enabled", true), r.textOr("audit.directory", ""),
             r.textOr("audit.sourceId", r.aeTitle("aeTitle")), r.textOr("audit.syslog.host", ""),
             r.port("audit.syslog.port"), r.textOr("audit.syslog.protocol", "tls"),
             r.textOr("audit.syslog.trustedCertificates", "")),

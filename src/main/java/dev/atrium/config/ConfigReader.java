@@ -45,6 +45,17 @@ final class ConfigReader {
     return (int) number(path, text(path), 1, Integer.MAX_VALUE, "a positive integer");
   }
 
+  /**
+   * true or false, any case; {@code fallback} when absent or empty. Anything else is an error, not false: a
+   * mistyped "yes" must not switch authentication off.
+   */
+  boolean bool(String path, boolean fallback) {
+    String value = textOr(path, String.valueOf(fallback)).trim();
+    if (value.equalsIgnoreCase("true")) return true;
+    if (value.equalsIgnoreCase("false")) return false;
+    throw new ConfigException(path + " must be true or false, not '" + value + "'");
+  }
+
   /** 0 is allowed: bind an ephemeral port (tests). */
   int port(String path) {
     return (int) number(path, text(path), 0, 65535, "a TCP port");

@@ -16,7 +16,7 @@ final class SecurityConfigReader {
   private SecurityConfigReader() {}
 
   static AtriumConfig.Security security(ConfigReader r, JsonNode node) {
-    boolean enabled = Boolean.parseBoolean(r.textOr("security.enabled", "false"));
+    boolean enabled = r.bool("security.enabled", false);
     List<String> algorithms = ConfigReader.list(node.path("algorithms"));
     for (String algorithm : algorithms) {
       // An HMAC key would be a secret shared with every client; "none" is no signature at all.

@@ -40,13 +40,21 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void badValuesAreReportedByKey() {
+  void badValuesAreReportedByKey() throws Exception {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_HTTP_PORT", "eighty")))
         .hasMessageContaining("http.port");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_SECURITY_JWKS_CACHE_SECONDS", "1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("security.jwksCacheSeconds");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_SECURITY_CLOCK_SKEW_SECONDS", "soon")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("security.clockSkewSeconds");
+    for (String notABoolean : java.util.List.of("yes", "1", "on")) { // never read as false: security fails closed
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_SECURITY_ENABLED", notABoolean)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("security.enabled must be true or false");
+    }
+    assertThat(ConfigLoader.load(Map.of("ATRIUM_SECURITY_ENABLED", " TRUE ", "ATRIUM_SECURITY_ISSUER",
+        "https://issuer.example", "ATRIUM_SECURITY_AUDIENCE", "atrium")).security().enabled()).isTrue();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_AUDIT_ENABLED", "no")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("audit.enabled");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_AE_TITLE", "A_TITLE_FAR_TOO_LONG")))
         .hasMessageContaining("aeTitle");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_MOVE_DESTINATIONS", "NOPORT@host")))
