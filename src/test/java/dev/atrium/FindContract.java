@@ -208,6 +208,19 @@ abstract class FindContract extends ArchiveTest {
   }
 
   @Test
+  void privateKeysAreAnsweredNotRefused() throws Exception {
+    // Viewers put private creators and elements in identifiers; the archive matches none of them and returns
+    // them empty (a private key of unknown VR used to end the query with C000).
+    for (String syntax : List.of("-xi", "-xe")) {
+      Found found = find("-S", syntax, "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-P2", "-k", "(0009,0010)=ACME",
+          "-k", "(0009,1001)", "-k", "(0011,0010)");
+      found.succeeded();
+      assertThat(found.matches).as(syntax).hasSize(1);
+      assertThat(found.values(PATIENT_ID)).as(syntax).containsExactly("FIND-P2");
+    }
+  }
+
+  @Test
   void implicitVrLittleEndianIsAcceptedToo() throws Exception {
     Found found = find("-S", "-xi", "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-P2", "-k", "PatientName");
     found.succeeded();

@@ -9,6 +9,7 @@ import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.UnknownAttribute;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -124,7 +125,17 @@ public final class DicomIdentifier {
       throws DicomException {
     AttributeTag attributeTag = new AttributeTag(tag >>> 16, tag & 0xFFFF);
     Attribute attribute = AttributeFactory.newAttribute(attributeTag, vr.getBytes(StandardCharsets.US_ASCII), charset);
-    if (value != null && !value.isEmpty()) {
+    if (attribute instanceof UnknownAttribute unknown) {
+      // A key of unknown VR (a private element or creator read in implicit VR) goes back as its bytes, padded to
+      // even length; PixelMed cannot write one that was given no bytes (a NullPointerException answered a C-FIND
+      // that carried a private key with C000).
+      byte[] bytes = value == null ? new byte[0] : value.getBytes(StandardCharsets.ISO_8859_1);
+      if (bytes.length % 2 != 0) {
+        bytes = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        bytes[bytes.length - 1] = ' ';
+      }
+      unknown.setValues(bytes);
+    } else if (value != null && !value.isEmpty()) {
       for (String single : value.split("\\\\", -1)) attribute.addValue(single);
     }
     list.put(attribute);
