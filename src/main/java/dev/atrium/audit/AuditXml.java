@@ -40,7 +40,15 @@ final class AuditXml {
         xml.writeAttribute("NetworkAccessPointID", event.sourceAddress());
         xml.writeAttribute("NetworkAccessPointTypeCode", "2");
       }
-      code(xml, "RoleIDCode", "110153", "Source Role ID");
+      // PS3.15 A.5.3.7: the Source sends the instances. A requestor that retrieves is their Destination, and the
+      // archive their Source; for a store and a query the requestor is the Source. The application alone, at start
+      // and stop, is the Application (A.5.3.1).
+      boolean archiveSends = event.kind() == AuditEvent.Kind.INSTANCES_RETRIEVED;
+      boolean applicationOnly = event.kind() == AuditEvent.Kind.APPLICATION_START
+          || event.kind() == AuditEvent.Kind.APPLICATION_STOP;
+      if (applicationOnly) code(xml, "RoleIDCode", "110150", "Application");
+      else if (archiveSends) code(xml, "RoleIDCode", "110152", "Destination Role ID");
+      else code(xml, "RoleIDCode", "110153", "Source Role ID");
       xml.writeEndElement();
       // The archive itself.
       xml.writeStartElement("ActiveParticipant");
@@ -49,7 +57,9 @@ final class AuditXml {
       xml.writeAttribute("UserIsRequestor", "false");
       xml.writeAttribute("NetworkAccessPointID", host);
       xml.writeAttribute("NetworkAccessPointTypeCode", "1");
-      code(xml, "RoleIDCode", "110152", "Destination Role ID");
+      if (applicationOnly) code(xml, "RoleIDCode", "110150", "Application");
+      else if (archiveSends) code(xml, "RoleIDCode", "110153", "Source Role ID");
+      else code(xml, "RoleIDCode", "110152", "Destination Role ID");
       xml.writeEndElement();
 
       xml.writeStartElement("AuditSourceIdentification");

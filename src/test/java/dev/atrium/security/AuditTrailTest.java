@@ -98,7 +98,10 @@ class AuditTrailTest {
       awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && query(m).contains("PatientID=AUDIT-ME"),
           "QIDO as Query with the query");
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"R\"")
-          && m.contains(stowed.study()), "WADO-RS as Instances Transferred (read)");
+          && m.contains(stowed.study()) && requestorRole(m).equals("110152"),
+          "WADO-RS as Instances Transferred (read), the requestor their Destination (PS3.15 A.5.3.7)");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"C\"")
+          && requestorRole(m).equals("110153"), "a store's requestor the Source");
       awaitMessage(collector, m -> m.contains("csd-code=\"110114\"") && m.contains("EventOutcomeIndicator=\"4\""),
           "rejected token as failed User Authentication");
       awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("rejected bearer token"),
@@ -203,5 +206,12 @@ class AuditTrailTest {
     if (body != null) request.header("Content-Type", Multipart.CONTENT_TYPE);
     if (token != null) request.header("Authorization", "Bearer " + token);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The RoleIDCode of the requesting participant of an audit message. */
+  private static String requestorRole(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "UserIsRequestor=\"true\".*?<RoleIDCode csd-code=\"(\\d+)\"").matcher(message);
+    return m.find() ? m.group(1) : "";
   }
 }
