@@ -19,6 +19,8 @@ import javax.net.ssl.SSLParameters;
 import dev.atrium.store.StoreService;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DIMSE side of Atrium: which services and transfer syntaxes we accept, and which handler
@@ -33,7 +35,11 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   private final MoveScp moveScp;
   private final GetScp getScp;
   private final CalledAePartitions partitions;
+  private static final Logger log = LoggerFactory.getLogger(DimseAdapter.class);
   private final AeAccessControl access;
+  private final String bindAddress;
+  /** Whether the SCP listens on more than loopback (security on, or a bind address set). */
+  private final boolean openToTheNetwork;
   private final DimseAudit audit;
 
   public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries, RetrieveService retrieve,
@@ -42,6 +48,8 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     AtriumConfig.Dimse dimse = config.dimse();
     this.partitions = new CalledAePartitions(dimse.calledAePartitions());
     this.access = new AeAccessControl(dimse.remoteAes());
+    this.bindAddress = dimse.bindAddress();
+    this.openToTheNetwork = bindAddress == null || !isLoopback(bindAddress);
     this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions, audit);
     this.findScp = new FindScp(queries, partitions, audit);
     this.moveScp = new MoveScp(retrieve, partitions, audit, config);
@@ -58,6 +66,14 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     }
   }
 
+  private static boolean isLoopback(String address) {
+    try {
+      return java.net.InetAddress.getByName(address).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   private static DimseServerSettings settings(AtriumConfig config, int port) {
     AtriumConfig.Dimse dimse = config.dimse();
     return new DimseServerSettings(dimse.bindAddress(), port, config.aeTitle(), dimse.maxPduLength(),
@@ -67,6 +83,12 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   public void start() throws IOException {
     server.start();
     if (tlsServer != null) tlsServer.start();
+    if (openToTheNetwork && access.open()) {
+      // Bearer tokens guard HTTP only: a DIMSE peer is known by its AE title and address (dimse.remoteAes).
+      log.warn("DICOM SCP listens beyond loopback ({}) and dimse.remoteAes is empty: any host may associate "
+          + "under any calling AE title and query, retrieve and store in every partition; list the AEs allowed",
+          bindAddress);
+    }
   }
 
   public int port() {
