@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the archive can serve: the index answers and the store accepts writes. Each probe
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeoutException;
  * check that hangs would tell a load balancer nothing.
  */
 public final class HealthCheck {
+  private static final Logger log = LoggerFactory.getLogger(HealthCheck.class);
   private static final long PROBE_SECONDS = 3;
 
   public record Result(String index, String store) {
@@ -41,8 +44,8 @@ public final class HealthCheck {
 
   /** A probe still stuck from an earlier call is reported, not joined by another one. */
   public synchronized Result check() {
-    if (index == null || index.isDone()) index = probes.submit(() -> probe(db::checkUsable));
-    if (store == null || store.isDone()) store = probes.submit(() -> probe(blobs::checkWritable));
+    if (index == null || index.isDone()) index = probes.submit(() -> probe("index", db::checkUsable));
+    if (store == null || store.isDone()) store = probes.submit(() -> probe("store", blobs::checkWritable));
     return new Result(await(index), await(store));
   }
 
@@ -50,12 +53,17 @@ public final class HealthCheck {
     void run() throws Exception;
   }
 
-  private static String probe(Probe probe) {
+  /**
+   * "UP", or "DOWN:" and the kind of failure. The details (file paths, database URLs) go to the log, not to this
+   * unauthenticated endpoint.
+   */
+  private static String probe(String what, Probe probe) {
     try {
       probe.run();
       return "UP";
     } catch (Exception e) {
-      return "DOWN: " + e.getMessage();
+      log.warn("health: the {} is down: {}", what, e.toString());
+      return "DOWN: " + e.getClass().getSimpleName() + " (see the archive's log)";
     }
   }
 
@@ -65,7 +73,7 @@ public final class HealthCheck {
     } catch (TimeoutException e) {
       return "DOWN: no answer within " + PROBE_SECONDS + " s";
     } catch (ExecutionException e) {
-      return "DOWN: " + e.getCause();
+      return "DOWN: " + e.getCause().getClass().getSimpleName() + " (see the archive's log)";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "DOWN: interrupted";

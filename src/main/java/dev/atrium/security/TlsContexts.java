@@ -106,8 +106,37 @@ public final class TlsContexts {
     if (chain.isEmpty()) throw new IllegalArgumentException(tls.certificateChain() + " holds no certificate");
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
-    store.setKeyEntry("atrium", privateKey(tls.privateKey(), chain.get(0)), password, chain.toArray(Certificate[]::new));
+    PrivateKey key = privateKey(tls.privateKey(), chain.get(0));
+    requireMatch(key, chain.get(0), tls);
+    store.setKeyEntry("atrium", key, password, chain.toArray(Certificate[]::new));
     return store;
+  }
+
+  /**
+   * The key must be the certificate's: a mismatched pair started, and then failed every handshake. Checked by
+   * signing a probe with the key and verifying it with the certificate's public key.
+   */
+  private static void requireMatch(PrivateKey key, Certificate certificate, AtriumConfig.Tls tls)
+      throws GeneralSecurityException {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (algorithm == null) return; // an algorithm without a probe here: the handshake will tell
+    byte[] probe = "atrium".getBytes(StandardCharsets.US_ASCII);
+    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(probe);
+    byte[] signature = signer.sign();
+    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    verifier.initVerify(certificate.getPublicKey());
+    verifier.update(probe);
+    if (!verifier.verify(signature)) {
+      throw new IllegalArgumentException(tls.privateKey() + " is not the private key of the first certificate in "
+          + tls.certificateChain());
+    }
   }
 
   private static List<Certificate> certificates(String file) throws IOException, GeneralSecurityException {

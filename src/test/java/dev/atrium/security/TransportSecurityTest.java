@@ -56,6 +56,18 @@ class TransportSecurityTest {
   }
 
   @Test
+  void aPrivateKeyThatIsNotTheCertificatesIsRefusedAtStart() {
+    // It used to start, and then fail every handshake.
+    AtriumConfig.Tls mismatched = new AtriumConfig.Tls("", "", pki.resolve("server.pem").toString(),
+        pki.resolve("modality.key").toString(), pki.resolve("ca.pem").toString());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.atrium.security.TlsContexts.create(mismatched))
+        .isInstanceOf(dev.atrium.config.ConfigException.class)
+        .hasMessageContaining("modality.key is not the private key of the first certificate in");
+    assertThat(dev.atrium.security.TlsContexts.create(new AtriumConfig.Tls("", "", pki.resolve("server.pem")
+        .toString(), pki.resolve("server.key").toString(), pki.resolve("ca.pem").toString()))).isNotNull();
+  }
+
+  @Test
   void httpsWithHttp2ForClientsThatOfferIt() throws Exception {
     String url = "https://127.0.0.1:" + archive.httpsPort() + "/health";
     Dcmtk.Result h1 = Dcmtk.run(30, "curl", "-sS", "--http1.1", "--cacert", pki.resolve("ca.pem").toString(), "-o",
