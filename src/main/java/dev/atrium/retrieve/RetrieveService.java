@@ -211,13 +211,7 @@ public final class RetrieveService {
    * that fails to decode fails here, not halfway through a sub-operation (see {@link TranscodedSpool}).
    */
   public TranscodedSpool spool(PinnedInstance pinned, String to) throws IOException, UnsupportedTranscodingException {
-    try {
-      return TranscodedSpool.write(spoolDirectory, out -> writeAs(pinned, to, out, false));
-    } catch (IOException | UnsupportedTranscodingException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
-    }
+    return TranscodedSpool.write(spoolDirectory, out -> writeAs(pinned, to, out, false));
   }
 
   /** The instance's frames for /frames (PS3.18 10.4.1.1.5); empty when it has no Pixel Data. */

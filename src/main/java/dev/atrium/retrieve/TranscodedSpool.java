@@ -1,5 +1,6 @@
 package dev.atrium.retrieve;
 
+import dev.atrium.dicom.UnsupportedTranscodingException;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,7 +30,8 @@ public final class TranscodedSpool implements Closeable {
   }
 
   /** Writes the data set through {@code writer} into a new spool in {@code directory}; on failure nothing remains. */
-  static TranscodedSpool write(Path directory, SpoolWriter writer) throws Exception {
+  static TranscodedSpool write(Path directory, SpoolWriter writer)
+      throws IOException, UnsupportedTranscodingException {
     Path file = Files.createTempFile(directory, "transcoded-", ".part");
     FileChannel channel;
     try {
@@ -42,7 +44,7 @@ public final class TranscodedSpool implements Closeable {
       writer.write(out);
       out.flush(); // not closed: that would close the channel
       return new TranscodedSpool(channel, channel.position());
-    } catch (Exception | Error e) {
+    } catch (IOException | UnsupportedTranscodingException | RuntimeException | Error e) {
       channel.close();
       throw e;
     }
@@ -51,7 +53,7 @@ public final class TranscodedSpool implements Closeable {
   /** Writes a data set into a spool. */
   @FunctionalInterface
   interface SpoolWriter {
-    void write(OutputStream out) throws Exception;
+    void write(OutputStream out) throws IOException, UnsupportedTranscodingException;
   }
 
   /** The spooled bytes, from the first, through {@code buffer}. */
