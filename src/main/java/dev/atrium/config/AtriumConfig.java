@@ -63,8 +63,12 @@ public record AtriumConfig(
     }
   }
 
-  /** A remote AE allowed to associate: from which hosts (address or CIDR) and for which services. */
-  public record KnownAe(String aeTitle, List<String> hosts, Set<String> services) {}
+  /**
+   * A remote AE allowed to associate: from which hosts (address or CIDR) and for which services.
+   * {@code certified}: only over DICOM TLS with a client certificate whose subject CN is its title (PS3.15 B.1),
+   * so no one without that certificate can call as it, on either port.
+   */
+  public record KnownAe(String aeTitle, List<String> hosts, Set<String> services, boolean certified) {}
 
   /**
    * HTTP bearer-token authentication. {@code roles}: role name (a value of the {@code rolesClaim}
@@ -123,7 +127,7 @@ public record AtriumConfig(
     Security security = SecurityConfigReader.security(r, root.path("security"));
     // Open (no authentication) means a laptop: listen on loopback unless an address is configured.
     String defaultBind = security.enabled() ? "0.0.0.0" : "127.0.0.1";
-    return new AtriumConfig(
+    AtriumConfig config = new AtriumConfig(
         Path.of(r.text("dataDir")),
         r.aeTitle("aeTitle"),
         new Http(r.textOr("http.bindAddress", defaultBind), r.port("http.port"), r.text("http.publicBaseUrl"),
@@ -144,6 +148,18 @@ public record AtriumConfig(
             r.port("audit.syslog.port"), r.textOr("audit.syslog.protocol", "tls"),
             r.textOr("audit.syslog.trustedCertificates", "")),
         FhirSettings.read(r, root));
+    config.requireCertificatesForCertifiedAes();
+    return config;
+  }
+
+  /** An AE that must prove itself with a certificate could never associate without DICOM TLS asking for one. */
+  private void requireCertificatesForCertifiedAes() {
+    for (KnownAe ae : dimse.remoteAes().values()) {
+      if (ae.certified() && (!tls.configured() || dimse.tlsClientAuth() == ClientAuth.NONE)) {
+        throw new ConfigException("dimse.remoteAes." + ae.aeTitle() + ".certified needs DICOM TLS (tls.certificateChain"
+            + " or tls.keyStore) with dimse.tlsClientAuth want or need");
+      }
+    }
   }
 
   /** Copy with other ports and data directory: what tests and benchmarks start. */

@@ -50,7 +50,17 @@ final class ConfigReader {
    * mistyped "yes" must not switch authentication off.
    */
   boolean bool(String path, boolean fallback) {
-    String value = textOr(path, String.valueOf(fallback)).trim();
+    return bool(path, textOr(path, String.valueOf(fallback)));
+  }
+
+  /** As {@link #bool(String, boolean)}, for a value read from a node below a map key (which may hold dots). */
+  static boolean bool(String path, JsonNode node, boolean fallback) {
+    return bool(path, node.isMissingNode() || node.isNull() || node.asText().isBlank() ? String.valueOf(fallback)
+        : node.asText());
+  }
+
+  private static boolean bool(String path, String text) {
+    String value = text.trim();
     if (value.equalsIgnoreCase("true")) return true;
     if (value.equalsIgnoreCase("false")) return false;
     throw new ConfigException(path + " must be true or false, not '" + value + "'");

@@ -50,7 +50,8 @@ final class SecurityConfigReader {
         }
         services.add(name);
       }
-      known.put(ae, new AtriumConfig.KnownAe(ae, List.copyOf(hosts), Set.copyOf(services)));
+      boolean certified = ConfigReader.bool("dimse.remoteAes." + ae + ".certified", e.getValue().path("certified"), false);
+      known.put(ae, new AtriumConfig.KnownAe(ae, List.copyOf(hosts), Set.copyOf(services), certified));
     });
     return Collections.unmodifiableMap(known);
   }

@@ -119,6 +119,10 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
       audit.associationRejected(association, "client certificate names " + certified + ", not the calling AE");
       return false;
     }
+    if (certified == null && access.needsCertificate(association.callingAeTitle())) {
+      audit.associationRejected(association, "calling AE must present a DICOM TLS client certificate naming it");
+      return false;
+    }
     boolean admitted = access.admits(association.callingAeTitle(), association.remote().getAddress());
     if (!admitted) audit.associationRejected(association, "calling AE title not recognized from this address");
     return admitted;

@@ -33,6 +33,15 @@ public final class AeAccessControl {
     return false;
   }
 
+  /**
+   * Must this calling AE prove its title with a DICOM TLS client certificate? Then a plain association, or a TLS one
+   * without a certificate (tlsClientAuth want), may not use it.
+   */
+  public boolean needsCertificate(String callingAeTitle) {
+    AtriumConfig.KnownAe ae = known.get(callingAeTitle);
+    return ae != null && ae.certified();
+  }
+
   /** May this calling AE use the service ("echo", "store", "find", "move", "get")? */
   public boolean allows(String callingAeTitle, String service) {
     if (open()) return true;

@@ -3,6 +3,8 @@ package dev.atrium.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +61,25 @@ class ConfigLoaderTest {
         .hasMessageContaining("aeTitle");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_MOVE_DESTINATIONS", "NOPORT@host")))
         .hasMessageContaining("NOPORT");
+  }
+
+  @Test
+  void anAeThatMustShowACertificateNeedsDicomTlsThatAsksForOne() throws Exception {
+    Path yaml = Files.createTempFile("atrium-certified", ".yaml");
+    try {
+      // The shipped configuration, which has no TLS key, with one AE that must show a certificate.
+      Files.writeString(yaml, Files.readString(Path.of("conf/atrium.yaml")).replace("remoteAes: {}",
+          "remoteAes: { CT_1: { hosts: 10.1.1.0/24, certified: true } }"));
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_CONFIG", yaml.toString())))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("dimse.remoteAes.CT_1.certified needs DICOM TLS");
+      Files.writeString(yaml, Files.readString(yaml).replace("certified: true", "certified: yes please"));
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_CONFIG", yaml.toString())))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("certified must be true or false");
+      Files.writeString(yaml, Files.readString(yaml).replace("certified: yes please", "certified: false"));
+      assertThat(ConfigLoader.load(Map.of("ATRIUM_CONFIG", yaml.toString())).dimse().remoteAes().get("CT_1")
+          .certified()).isFalse();
+    } finally {
+      Files.deleteIfExists(yaml);
+    }
   }
 }

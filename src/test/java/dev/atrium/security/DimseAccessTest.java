@@ -32,9 +32,9 @@ class DimseAccessTest {
     dataDir = Files.createTempDirectory("atrium-dimse-access");
     work = Files.createTempDirectory("atrium-dimse-access-work");
     Map<String, AtriumConfig.KnownAe> known = Map.of(
-        "MODALITY", new AtriumConfig.KnownAe("MODALITY", List.of("127.0.0.1"), Set.of("echo", "store")),
-        "VIEWER", new AtriumConfig.KnownAe("VIEWER", List.of("127.0.0.0/8"), Set.of("echo", "find")),
-        "ELSEWHERE", new AtriumConfig.KnownAe("ELSEWHERE", List.of("10.9.9.0/24"), Set.of("echo", "store")));
+        "MODALITY", new AtriumConfig.KnownAe("MODALITY", List.of("127.0.0.1"), Set.of("echo", "store"), false),
+        "VIEWER", new AtriumConfig.KnownAe("VIEWER", List.of("127.0.0.0/8"), Set.of("echo", "find"), false),
+        "ELSEWHERE", new AtriumConfig.KnownAe("ELSEWHERE", List.of("10.9.9.0/24"), Set.of("echo", "store"), false));
     archive = new TestArchive(TestDatabase.H2, dataDir, config -> {
       AtriumConfig.Dimse d = config.dimse();
       return config.withDimse(d.withAccess(known, d.calledAePartitions()));
