@@ -74,6 +74,13 @@ public final class RawDimseScu implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends a request that has no data set (C-ECHO). */
+  public void send(CommandSet request) throws IOException {
+    request.setUS(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET);
+    out.write(pData(0x03, request.encode()));
+    out.flush();
+  }
+
   public void cancel(int messageId) throws IOException {
     out.write(cancelPdu(messageId));
     out.flush();

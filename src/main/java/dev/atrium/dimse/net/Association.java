@@ -227,6 +227,16 @@ final class Association implements Runnable, DimseExchange {
                 log.warn("Association {}: ignoring unexpected command field 0x{}", info, Integer.toHexString(field));
                 return;
             }
+            String contextSyntax = contexts.get(c.pcId()).abstractSyntax();
+            if (rq.sopClassUid() != null && !rq.sopClassUid().equals(contextSyntax)) {
+                // PS3.7 C.5.5: a request names the SOP class its presentation context was negotiated for.
+                CommandSet refusal = CommandSet.responseTo(rq, field | CommandSet.RESPONSE_BIT,
+                        CommandSet.STATUS_SOP_CLASS_NOT_SUPPORTED);
+                refusal.setLO(CommandSet.ERROR_COMMENT, "SOP Class " + rq.sopClassUid()
+                        + " is not the abstract syntax of presentation context " + c.pcId());
+                sendResponse(refusal, null);
+                return;
+            }
             DimseRequestHandler handler;
             try {
                 handler = services.handlerFor(field, rq.sopClassUid());

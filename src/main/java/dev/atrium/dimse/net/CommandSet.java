@@ -37,6 +37,7 @@ public final class CommandSet {
     public static final int STATUS_CANCEL = 0xFE00;
     public static final int STATUS_PROCESSING_FAILURE = 0x0110;
     public static final int STATUS_NO_SUCH_SOP_CLASS = 0x0118;
+    public static final int STATUS_SOP_CLASS_NOT_SUPPORTED = 0x0122;
     public static final int STATUS_DUPLICATE_SOP_INSTANCE = 0x0111;
     public static final int STATUS_UNRECOGNIZED_OPERATION = 0x0211;
     public static final int STATUS_OUT_OF_RESOURCES = 0xA700;

@@ -163,6 +163,20 @@ class DimseServerTest {
     }
 
     @Test
+    void aRequestForAnotherSopClassThanItsContextIsRefusedAndTheAssociationGoesOn() throws Exception {
+        // PS3.7 C.5.5: 0122, SOP Class not supported (it used to answer a C-ECHO naming any class with success).
+        try (RawDimseScu scu = RawDimseScu.open(server.port(), "ATRIUM", EchoHandler.VERIFICATION_SOP_CLASS)) {
+            scu.send(RawDimseScu.request(CommandSet.C_ECHO_RQ, STUDY_ROOT_FIND));
+            RawDimseScu.Response refused = scu.next();
+            assertThat(refused.status()).isEqualTo(0x0122);
+            assertThat(refused.command().getString(CommandSet.ERROR_COMMENT)).contains(STUDY_ROOT_FIND);
+            scu.send(RawDimseScu.request(CommandSet.C_ECHO_RQ, EchoHandler.VERIFICATION_SOP_CLASS));
+            assertThat(scu.next().status()).isZero();
+        }
+        assertThat(run("echoscu", "-aec", "ATRIUM", "127.0.0.1", port()).exitCode).isZero();
+    }
+
+    @Test
     void protocolViolationsAreAbortedAndTheServerKeepsServing() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.getOutputStream().write(new byte[] {0x09, 0, 0, 0, 0, 4, 1, 2, 3, 4}); // unknown PDU type
