@@ -120,6 +120,22 @@ class TransportSecurityTest {
         String.valueOf(archive.dimsePort())).exitCode()).isZero();
   }
 
+  @Test
+  void aPlainConnectionToTheTlsPortIsRefusedAndAudited() throws Exception {
+    Dcmtk.Result plain = Dcmtk.run(30, "echoscu", "-aet", "MODALITY", "-aec", archive.aeTitle(), "127.0.0.1",
+        String.valueOf(archive.dimseTlsPort()));
+    assertThat(plain.exitCode()).as(plain.output()).isNotZero();
+    // PS3.15 A.5.3.11: a Node Authentication security alert, from the peer's address.
+    Path auditLog = dataDir.resolve("audit/audit.log");
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!(Files.exists(auditLog) && Files.readString(auditLog).contains("DICOM TLS handshake failed"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(Files.readString(auditLog)).contains("DICOM TLS handshake failed")
+        .contains("NetworkAccessPointID=\"127.0.0.1\"");
+  }
+
   private Dcmtk.Result dcmtkTls(String tool, boolean withCertificate, String... files) throws Exception {
     List<String> command = new ArrayList<>(List.of(tool, "-v", "-aet", "MODALITY", "-aec", archive.aeTitle()));
     if (withCertificate) {

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +107,15 @@ final class Association implements Runnable, DimseExchange {
             outcome = "aborted (idle timeout)";
             log.warn("Association #{} from {}: idle for {} ms, aborting", id, remote(), settings.idleTimeoutMillis());
             sendAbortQuietly(pdus, DicomProtocolException.REASON_NOT_SPECIFIED);
+        } catch (SSLException e) {
+            // A peer without TLS, or with a certificate we do not trust: one line and an audit record, no trace.
+            outcome = "DICOM TLS handshake failed";
+            log.warn("Association #{} from {}: DICOM TLS handshake failed: {}", id, remote(), e.getMessage());
+            if (info == null) {
+                services.associationRefused(new AssociationInfo(id, null, null,
+                        (InetSocketAddress) socket.getRemoteSocketAddress(), null),
+                        "DICOM TLS handshake failed: " + e.getMessage());
+            }
         } catch (EOFException | SocketException e) {
             outcome = closing ? "closed by server shutdown" : "peer closed connection";
         } catch (Exception e) { // IOException from the transport or a bug; never let it escape the thread
