@@ -142,7 +142,7 @@ public final class StoreService {
     } catch (IOException e) {
       log.error("store: blob store failure", e);
       return refused(StoreFailure.OUT_OF_RESOURCES, "the archive could not store the instance: "
-          + e.getMessage(), Uids.NONE);
+          + IoFailureText.of(e), Uids.NONE);
     } finally {
       discard(blob);
     }
@@ -184,7 +184,7 @@ public final class StoreService {
       // keeps them if the commit survives and removes them if it does not. The client hears of a failure.
       log.error("store: {} instance(s) indexed but not durable", pending.size(), e);
       return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
-          "the archive could not make its index durable: " + e.getMessage(), p.uids())).toList();
+          "the archive could not make its index durable: " + IoFailureText.of(e), p.uids())).toList();
     } catch (DataAccessException e) {
       return indexFailed(pending, e);
     } catch (BlobsNotDurableException e) {
@@ -233,7 +233,7 @@ public final class StoreService {
     log.error("store: making {} instance(s) durable failed", pending.size(), e);
     pending.forEach(p -> discard(p.blob()));
     return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
-        "the archive could not write the instance durably: " + e.getMessage(), p.uids())).toList();
+        "the archive could not write the instance durably: " + IoFailureText.of(e), p.uids())).toList();
   }
 
   /** The index transaction failed: nothing names these blobs, which go. */
