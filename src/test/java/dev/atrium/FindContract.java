@@ -272,6 +272,11 @@ abstract class FindContract extends ArchiveTest {
     assertRefused(find("-S", "-k", "0008,0052=STUDY", "-k", "StudyDate=2015-03-10"), "StudyDate");
     assertRefused(find("-S", "-k", "0008,0052=STUDY", "-k", "StudyInstanceUID=1.2.3\\1.02.3"), "StudyInstanceUID");
     assertRefused(find("-S", "-k", "0008,0052=STUDY", "-k", "Modality=CT"), "Modality");
+    // text in a character set we cannot decode could match nothing: unable to process (C000), not an empty success
+    Found undecodable = find("-S", "-k", "0008,0052=STUDY", "-k", "SpecificCharacterSet=ISO_IR 999", "-k",
+        "PatientName=Buc*");
+    assertThat(undecodable.statuses).as(undecodable.output).containsExactly(0xC000);
+    assertThat(undecodable.errorComment).as(undecodable.output).contains("'ISO_IR 999' is not supported");
     // and the next query is answered as usual
     find("-S", "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-P2").succeeded();
   }

@@ -94,6 +94,11 @@ public final class DicomIdentifier {
       else if (tagValue == SPECIFIC_CHARACTER_SET) charset = text.strip();
       else keys.put(tagValue, new Key(attribute.getVRAsString(), text));
     }
+    String unknown = charset == null ? null : CharacterSets.firstUnknown(charset);
+    if (unknown != null) {
+      // Its text could not be decoded, so no key could be matched: say so rather than find nothing.
+      throw new DicomParseException("Specific Character Set '" + unknown + "' is not supported");
+    }
     return new DicomIdentifier(level, charset, keys);
   }
 
