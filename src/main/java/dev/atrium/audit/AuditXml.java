@@ -81,12 +81,14 @@ final class AuditXml {
         xml.writeEndElement();
       }
       if (event.query() != null) {
-        // PS3.15 A.5.3.10: the query itself, base64; the object is the SOP class or the QIDO path.
+        // PS3.15 A.5.3.10: the query itself, base64. A C-FIND is identified by the SOP class of its information
+        // model; a QIDO-RS, which has none, by its transaction (its path is the query).
         xml.writeStartElement("ParticipantObjectIdentification");
-        xml.writeAttribute("ParticipantObjectID", event.query().startsWith("/") ? "QIDO-RS" : "C-FIND");
+        xml.writeAttribute("ParticipantObjectID", event.queriedSopClass() != null ? event.queriedSopClass() : "QIDO-RS");
         xml.writeAttribute("ParticipantObjectTypeCode", "2");
         xml.writeAttribute("ParticipantObjectTypeCodeRole", "24"); // query
-        code(xml, "ParticipantObjectIDTypeCode", "110181", "SOP Class UID");
+        if (event.queriedSopClass() != null) code(xml, "ParticipantObjectIDTypeCode", "110181", "SOP Class UID");
+        else code(xml, "ParticipantObjectIDTypeCode", "QIDO-RS", "99ATRIUM", "DICOMweb search"); // a private code
         element(xml, "ParticipantObjectQuery",
             Base64.getEncoder().encodeToString(event.query().getBytes(StandardCharsets.UTF_8)));
         partition(xml, event.partition());
@@ -109,9 +111,14 @@ final class AuditXml {
   }
 
   private static void code(XMLStreamWriter xml, String element, String code, String text) throws XMLStreamException {
+    code(xml, element, code, "DCM", text);
+  }
+
+  private static void code(XMLStreamWriter xml, String element, String code, String system, String text)
+      throws XMLStreamException {
     xml.writeStartElement(element);
     xml.writeAttribute("csd-code", code);
-    xml.writeAttribute("codeSystemName", "DCM");
+    xml.writeAttribute("codeSystemName", system);
     xml.writeAttribute("originalText", text);
     xml.writeEndElement();
   }

@@ -25,8 +25,8 @@ final class DimseAudit {
 
   void queried(DimseExchange exchange, String partition, String query) {
     AssociationInfo a = exchange.association();
-    trail.record(AuditEvent.of(Kind.QUERY, Outcome.SUCCESS, a.callingAeTitle(), address(a), partition, null,
-        query, "C-FIND " + exchange.abstractSyntaxUid()));
+    trail.record(AuditEvent.dimseQuery(a.callingAeTitle(), address(a), partition, exchange.abstractSyntaxUid(), query,
+        "C-FIND"));
   }
 
   /** A C-MOVE or C-GET (PS3.15 A.5.3.2 DICOM Instances Transferred): the studies sent, and to whom. */

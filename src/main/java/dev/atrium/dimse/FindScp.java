@@ -4,9 +4,11 @@ import static dev.atrium.query.QueryAttributes.PATIENT_ID;
 import static dev.atrium.query.QueryAttributes.SERIES_INSTANCE_UID;
 import static dev.atrium.query.QueryAttributes.STUDY_INSTANCE_UID;
 
+import dev.atrium.dicom.DataDictionary;
 import dev.atrium.dicom.DicomIdentifier;
 import dev.atrium.dicom.DicomIdentifier.Key;
 import dev.atrium.dicom.SopClasses;
+import dev.atrium.dicom.TagHex;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
@@ -53,6 +55,16 @@ final class FindScp implements DimseRequestHandler {
     this.engine = engine;
   }
 
+  /** The query as the audit trail shows it: its level, then each match key as keyword=value. */
+  private static String auditText(Translation query) {
+    StringBuilder text = new StringBuilder(String.valueOf(query.level));
+    query.request.matchKeys().forEach((tag, value) -> {
+      String keyword = DataDictionary.keyword(tag);
+      text.append(' ').append(keyword != null ? keyword : TagHex.display(tag)).append('=').append(value);
+    });
+    return text.toString();
+  }
+
   static boolean isFind(String sopClassUid) {
     return SopClasses.PATIENT_ROOT_FIND.equals(sopClassUid) || SopClasses.STUDY_ROOT_FIND.equals(sopClassUid);
   }
@@ -64,7 +76,7 @@ final class FindScp implements DimseRequestHandler {
     if (query == null) return;
 
     Responder responder = new Responder(exchange, request, query);
-    audit.queried(exchange, partitions.of(exchange), query.level + " " + query.request.matchKeys());
+    audit.queried(exchange, partitions.of(exchange), auditText(query));
     try {
       engine.find(query.request.inPartition(partitions.of(exchange)), responder);
     } catch (InvalidQueryException e) {

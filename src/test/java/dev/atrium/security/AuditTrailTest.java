@@ -89,6 +89,9 @@ class AuditTrailTest {
       Dcmtk.Result store = Dcmtk.run(60, "storescu", "-aet", "CT_SCANNER", "-aec", archive.aeTitle(), "127.0.0.1",
           String.valueOf(archive.dimsePort()), TestInstances.ct(work, sent).toString());
       assertThat(store.exitCode()).as(store.output()).isZero();
+      Dcmtk.Result find = Dcmtk.run(60, "findscu", "-S", "-aet", "CT_SCANNER", "-aec", archive.aeTitle(),
+          "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-ME", "127.0.0.1", String.valueOf(archive.dimsePort()));
+      assertThat(find.exitCode()).as(find.output()).isZero();
       Dcmtk.Result wrongAe = Dcmtk.run(60, "echoscu", "-aet", "CT_SCANNER", "-aec", "NOT_ATRIUM", "127.0.0.1",
           String.valueOf(archive.dimsePort()));
       assertThat(wrongAe.exitCode()).as(wrongAe.output()).isNotZero();
@@ -97,6 +100,11 @@ class AuditTrailTest {
           && m.contains(stowed.study()) && m.contains("UserID=\"radiologist"), "STOW as Instances Transferred");
       awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && query(m).contains("PatientID=AUDIT-ME"),
           "QIDO as Query with the query");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && m.contains("ParticipantObjectID=\"QIDO-RS\"")
+          && !m.contains("110181"), "QIDO identified as such, not as a SOP class");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && query(m).equals("STUDY PatientID=FIND-ME")
+          && m.contains("ParticipantObjectID=\"1.2.840.10008.5.1.4.1.2.2.1\"") && m.contains("csd-code=\"110181\""),
+          "C-FIND as Query, identified by its SOP class (PS3.15 A.5.3.10)");
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"R\"")
           && m.contains(stowed.study()) && requestorRole(m).equals("110152"),
           "WADO-RS as Instances Transferred (read), the requestor their Destination (PS3.15 A.5.3.7)");
