@@ -1,6 +1,7 @@
 package dev.atrium;
 
 import dev.atrium.audit.AuditEvent;
+import dev.atrium.audit.AuditPatients;
 import dev.atrium.audit.AuditTrail;
 import dev.atrium.audit.AuditTrails;
 import dev.atrium.changefeed.ChangeFeedService;
@@ -22,6 +23,7 @@ import dev.atrium.index.InstanceLocator;
 import dev.atrium.index.OperationIndex;
 import dev.atrium.index.PartitionIndex;
 import dev.atrium.index.QueryIndex;
+import dev.atrium.index.StudyPatientIndex;
 import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
@@ -77,7 +79,9 @@ public final class Atrium implements AutoCloseable {
     WebServer web = null;
     DimseAdapter dimse = null;
     try {
-      audit = AuditTrails.open(config);
+      StudyPatientIndex studyPatients = new StudyPatientIndex(db);
+      audit = AuditTrails.open(config, (partition, study) -> studyPatients.of(partition, study)
+          .map(p -> new AuditPatients.Patient(p.id(), p.name())).orElse(null));
       blobs = new FileSystemBlobStore(config.dataDir().resolve("blobs"));
       InstanceLocator locator = new InstanceLocator(db);
       BlobReclaimer reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), locator);

@@ -33,6 +33,12 @@ public record AuditEvent(
     final String typeCode;
     final String typeName;
 
+    /** Events about instances, whose records name the patients of their studies (PS3.15 A.5.3.7 to A.5.3.9). */
+    boolean namesPatients() {
+      return this == INSTANCES_STORED || this == INSTANCES_RETRIEVED || this == INSTANCES_ACCESSED
+          || this == STUDY_DELETED;
+    }
+
     Kind(String code, String name, String action, String typeCode, String typeName) {
       this.code = code;
       this.name = name;

@@ -35,6 +35,7 @@ public final class AuditTrail implements AutoCloseable {
   private final FileChannel channel;
   private final Thread writer;
   private final SyslogForwarder forwarder;
+  private final AuditPatients patients;
   private volatile boolean closing;
   private long lastForce;
 
@@ -44,11 +45,14 @@ public final class AuditTrail implements AutoCloseable {
     channel = null;
     writer = null;
     forwarder = null;
+    patients = AuditPatients.NONE;
   }
 
-  /** {@code forwarder} null: the local file only. */
-  public AuditTrail(Path directory, String sourceId, String host, SyslogForwarder.Target syslog) throws IOException {
+  /** {@code syslog} null: the local file only. {@code patients} names the patient of each study recorded. */
+  public AuditTrail(Path directory, String sourceId, String host, SyslogForwarder.Target syslog,
+      AuditPatients patients) throws IOException {
     this.sourceId = sourceId;
+    this.patients = new CachedAuditPatients(patients);
     this.host = host;
     this.file = Files.createDirectories(directory).resolve("audit.log");
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -78,7 +82,9 @@ public final class AuditTrail implements AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, 999);
         StringBuilder lines = new StringBuilder();
-        for (AuditEvent event : batch) lines.append(AuditXml.write(event, sourceId, host)).append('\n');
+        for (AuditEvent event : batch) {
+          lines.append(AuditXml.write(event, patientsOf(event), sourceId, host)).append('\n');
+        }
         ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) channel.write(bytes);
         // At most a few fsyncs a second: each one is a journal commit that the store's own
@@ -101,6 +107,17 @@ public final class AuditTrail implements AutoCloseable {
         sleepQuietly();
       }
     }
+  }
+
+  /** The patients of the studies an instance event names (none for queries, logins and alerts). */
+  private List<AuditPatients.Patient> patientsOf(AuditEvent event) {
+    if (!event.kind().namesPatients() || event.partition() == null) return List.of();
+    List<AuditPatients.Patient> found = new ArrayList<>();
+    for (String study : event.studyUids()) {
+      AuditPatients.Patient patient = patients.of(event.partition(), study);
+      if (patient != null && !found.contains(patient)) found.add(patient);
+    }
+    return found;
   }
 
   private static void sleepQuietly() {

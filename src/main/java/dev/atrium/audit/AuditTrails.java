@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
 public final class AuditTrails {
   private AuditTrails() {}
 
-  public static AuditTrail open(AtriumConfig config) throws IOException {
+  /** {@code patients}: the index's view of whose each study is. */
+  public static AuditTrail open(AtriumConfig config, AuditPatients patients) throws IOException {
     AtriumConfig.Audit audit = config.audit();
     if (!audit.enabled()) return AuditTrail.NONE;
     Path directory = audit.directory().isBlank() ? config.dataDir().resolve("audit") : Path.of(audit.directory());
@@ -30,7 +31,7 @@ public final class AuditTrails {
       syslog = new SyslogForwarder.Target(audit.syslogHost(), audit.syslogPort(), protocol, tls,
           tls == null ? null : TlsContexts.parameters(tls));
     }
-    return new AuditTrail(directory, audit.sourceId(), hostName(), syslog);
+    return new AuditTrail(directory, audit.sourceId(), hostName(), syslog, patients);
   }
 
   private static String hostName() {

@@ -4,6 +4,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.List;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -17,7 +18,7 @@ final class AuditXml {
 
   private AuditXml() {}
 
-  static String write(AuditEvent event, String sourceId, String host) {
+  static String write(AuditEvent event, List<AuditPatients.Patient> patients, String sourceId, String host) {
     StringWriter out = new StringWriter(1024);
     try {
       XMLStreamWriter xml = XML.createXMLStreamWriter(out);
@@ -78,6 +79,18 @@ final class AuditXml {
         xml.writeAttribute("ParticipantObjectTypeCodeRole", "3"); // report
         code(xml, "ParticipantObjectIDTypeCode", "110180", "Study Instance UID");
         partition(xml, event.partition());
+        xml.writeEndElement();
+      }
+      for (AuditPatients.Patient patient : patients) {
+        if (patient.id() == null || patient.id().isBlank()) continue; // Patient ID is type 2: nothing to name
+        xml.writeStartElement("ParticipantObjectIdentification");
+        xml.writeAttribute("ParticipantObjectID", patient.id());
+        xml.writeAttribute("ParticipantObjectTypeCode", "1"); // person
+        xml.writeAttribute("ParticipantObjectTypeCodeRole", "1"); // patient
+        code(xml, "ParticipantObjectIDTypeCode", "2", "RFC-3881", "Patient Number");
+        if (patient.name() != null && !patient.name().isBlank()) {
+          element(xml, "ParticipantObjectName", patient.name());
+        }
         xml.writeEndElement();
       }
       if (event.query() != null) {

@@ -3,6 +3,7 @@ package dev.atrium.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.pixelmed.dicom.TagFromName;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.Multipart;
@@ -79,7 +80,8 @@ class AuditTrailTest {
       TestInstances.Uids stowed = TestInstances.fresh();
       String token = token("radiologist");
       assertThat(send(archive, "POST", "/dicom-web/studies", token,
-          Multipart.body(TestInstances.ct(work, stowed))).statusCode()).isEqualTo(200);
+          Multipart.body(TestInstances.ct(work, stowed, Map.of(TagFromName.PatientID, "AUDIT-PAT",
+              TagFromName.PatientName, "Audit^Patient")))).statusCode()).isEqualTo(200);
       assertThat(send(archive, "GET", "/dicom-web/studies?PatientID=AUDIT-ME", token, null).statusCode())
           .isEqualTo(200);
       assertThat(send(archive, "GET", "/dicom-web/studies/" + stowed.study(), token, null).statusCode())
@@ -98,6 +100,12 @@ class AuditTrailTest {
 
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"C\"")
           && m.contains(stowed.study()) && m.contains("UserID=\"radiologist"), "STOW as Instances Transferred");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains(stowed.study())
+          && m.contains("<ParticipantObjectIdentification ParticipantObjectID=\"AUDIT-PAT\" ParticipantObjectTypeCode=\"1\""
+              + " ParticipantObjectTypeCodeRole=\"1\"><ParticipantObjectIDTypeCode csd-code=\"2\""
+              + " codeSystemName=\"RFC-3881\" originalText=\"Patient Number\"/>"
+              + "<ParticipantObjectName>Audit^Patient</ParticipantObjectName>"),
+          "the study's patient named beside it (PS3.15 A.5.3.7)");
       awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && query(m).contains("PatientID=AUDIT-ME"),
           "QIDO as Query with the query");
       awaitMessage(collector, m -> m.contains("csd-code=\"110112\"") && m.contains("ParticipantObjectID=\"QIDO-RS\"")
