@@ -110,6 +110,19 @@ abstract class PartitionContract {
     assertThat(patientNames(null, neuroOnly.study())).isEmpty();
     assertThat(patientNames("neuro", neuroOnly.study())).hasSize(1);
     assertThat(patientNames("radiology", shared.study())).as("a partition nobody stored into").isEmpty();
+    // Names that differ only in case are other partitions (on MariaDB they once were the same tenant).
+    assertThat(patientNames("Cardiology", shared.study())).isEmpty();
+    assertThat(patientNames("default", shared.study())).isEmpty();
+  }
+
+  @Test
+  @Order(1)
+  void matchingIsCaseSensitiveExceptForNames() throws Exception {
+    // PS3.4 C.2.2.2.1 and C.2.2.2.4: single value and wildcard matching are case-sensitive but for PN.
+    assertThat(patientNames(null, shared.study(), "&PatientID=P-DEFAULT")).containsExactly("DEFAULT^ONE");
+    assertThat(patientNames(null, shared.study(), "&PatientID=p-default")).isEmpty();
+    assertThat(patientNames(null, shared.study(), "&PatientID=p-def*")).isEmpty();
+    assertThat(patientNames(null, shared.study(), "&PatientName=default%5Eone")).containsExactly("DEFAULT^ONE");
   }
 
   @Test
@@ -176,8 +189,12 @@ abstract class PartitionContract {
   // ---- helpers ----
 
   private List<String> patientNames(String partition, String study) throws Exception {
+    return patientNames(partition, study, "");
+  }
+
+  private List<String> patientNames(String partition, String study, String moreKeys) throws Exception {
     HttpResponse<String> response = Http.get(root(partition) + "/studies?StudyInstanceUID=" + study
-        + "&includefield=PatientName", null);
+        + "&includefield=PatientName" + moreKeys, null);
     assertThat(response.statusCode()).as(response.body()).isIn(200, 204);
     List<String> names = new ArrayList<>();
     if (response.body().isBlank()) return names;

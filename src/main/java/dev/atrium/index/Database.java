@@ -57,7 +57,9 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     try {
-      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      String[] migrations = dialect == SQLDialect.MARIADB
+          ? new String[] {"classpath:db/migration", "classpath:db/mariadb"} : new String[] {"classpath:db/migration"};
+      Flyway.configure().dataSource(pool).locations(migrations).load().migrate();
       return new Database(pool, dialect, CommitSync.forUrl(url, pool), marker);
     } catch (IOException e) {
       pool.close();

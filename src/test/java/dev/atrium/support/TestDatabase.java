@@ -24,7 +24,8 @@ public enum TestDatabase {
     String password = System.getenv("ATRIUM_TEST_MARIADB_PASSWORD");
     String name = "atrium_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = DriverManager.getConnection(base, user, password); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+      // As an operator creates it: the server's default collation (scripts/test: one that ignores case).
+      s.execute("CREATE DATABASE " + name);
     }
     return new AtriumConfig.Db(base + name, user, password, defaults.poolSize());
   }
