@@ -38,6 +38,7 @@ final class ExtendedValueWriter {
       ExtendedTag tag = v.tag();
       if (v instanceof ExtendedValue.Of of) {
         if (!replaced && tag.level() == QueryLevel.INSTANCE) insert(dsl, tag, keys, of.value()); // a new row's own
+        else if (replaced) overwrite(dsl, tag, keys, of.value()); // a correction wins, as for standard attributes
         else upsert(dsl, tag, keys, of.value(), true);
         if (replaced) clearError(dsl, tag, keys.instancePk());
       } else if (v instanceof ExtendedValue.Invalid invalid) {
@@ -122,10 +123,20 @@ final class ExtendedValueWriter {
     if (source == null) {
       insert(dsl, tag, keys, value);
     } else if (source < keys.instancePk() || (source == keys.instancePk() && sameSource)) {
-      var update = dsl.update(t.table()).set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
-      (t.norm() == null ? update : update.set(t.norm(), InstanceIndex.normalizeName((String) stored)))
-          .where(t.tagKey().eq(tag.key()), t.levelPk().eq(levelPk)).execute();
+      update(dsl, t, tag, keys, stored);
     }
+  }
+
+  /** This instance's value, whichever instance gave the one there now. */
+  private static void overwrite(DSLContext dsl, ExtendedTag tag, Keys keys, Object value) {
+    if (update(dsl, ValueTables.forVr(tag.vr()), tag, keys, stored(tag, value)) == 0) insert(dsl, tag, keys, value);
+  }
+
+  /** Sets the tag's value at the instance's level to {@code stored}, as given by the instance; rows updated. */
+  private static int update(DSLContext dsl, ValueTables t, ExtendedTag tag, Keys keys, Object stored) {
+    var update = dsl.update(t.table()).set(t.sourcePk(), keys.instancePk()).set(t.value(), stored);
+    return (t.norm() == null ? update : update.set(t.norm(), InstanceIndex.normalizeName((String) stored)))
+        .where(t.tagKey().eq(tag.key()), t.levelPk().eq(levelPk(tag.level(), keys))).execute();
   }
 
   private static void insert(DSLContext dsl, ExtendedTag tag, Keys keys, Object value) {

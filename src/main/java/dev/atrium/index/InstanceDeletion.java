@@ -67,15 +67,10 @@ public final class InstanceDeletion {
             .where(SERIES.PK.eq(series.getKey()), SERIES.NUMBER_OF_INSTANCES.le(0)).execute();
       }
       // Computed study attributes follow what remains (PS3.18 10.6.3.3.1).
-      List<String> modalities = dsl.selectDistinct(SERIES.MODALITY).from(SERIES)
-          .where(SERIES.STUDY_PK.eq(studyPk), SERIES.MODALITY.isNotNull()).orderBy(SERIES.MODALITY)
-          .fetch(SERIES.MODALITY);
-      String modalitiesInStudy = String.join("\\", modalities);
       dsl.update(STUDY)
           .set(STUDY.NUMBER_OF_INSTANCES, STUDY.NUMBER_OF_INSTANCES.minus(doomed.size()))
           .set(STUDY.NUMBER_OF_SERIES, STUDY.NUMBER_OF_SERIES.minus(emptiedSeries))
-          .set(STUDY.MODALITIES_IN_STUDY, modalitiesInStudy.isEmpty() || modalitiesInStudy.length() > 256
-              ? null : modalitiesInStudy)
+          .set(STUDY.MODALITIES_IN_STUDY, StudyModalities.of(dsl, studyPk))
           .set(STUDY.UPDATED_AT, now).where(STUDY.PK.eq(studyPk)).execute();
       dsl.deleteFrom(STUDY).where(STUDY.PK.eq(studyPk), STUDY.NUMBER_OF_INSTANCES.le(0)).execute();
       dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "deleted")

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Writes one instance into the index in one transaction: patient, study and series rows
@@ -181,6 +182,7 @@ public final class InstanceIndex {
       }
       String oldBlob = existing.getBlobKey();
       fillInstance(existing, h, blobKey, blobSize, now).update();
+      replaceParentAttributes(dsl, partition, h, parents, now);
       indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(existing.getPk(), parents.seriesPk(),
           parents.studyPk()), true);
       dsl.insertInto(BLOB_GARBAGE).set(BLOB_GARBAGE.BLOB_KEY, oldBlob).set(BLOB_GARBAGE.CREATED_AT, now).execute();
@@ -203,6 +205,43 @@ public final class InstanceIndex {
     batch.seriesAdded.merge(parents.seriesPk(), 1, Integer::sum);
     batch.studyAdded.merge(parents.studyPk(), 1, Integer::sum);
     return added(batch, new Change(partition, h, "create", now, null));
+  }
+
+  /**
+   * An overwrite replaces an instance to correct it: its patient, study and series attributes become those of the
+   * series, study and patient, as its extended query tag values do, so that a query finds what a retrieve returns.
+   * A new Patient ID moves the study to that patient (a patient left without studies goes).
+   */
+  private static void replaceParentAttributes(DSLContext dsl, String partition, DicomHeader h, Parents parents,
+      LocalDateTime now) {
+    dsl.update(SERIES)
+        .set(SERIES.MODALITY, truncate(h.modality(), 16))
+        .set(SERIES.SERIES_NUMBER, h.seriesNumber())
+        .set(SERIES.SERIES_DESCRIPTION, truncate(h.seriesDescription(), 64))
+        .set(SERIES.BODY_PART_EXAMINED, truncate(h.bodyPartExamined(), 16))
+        .set(SERIES.PPS_START_DATE, h.performedProcedureStepStartDate())
+        .set(SERIES.PPS_START_TIME, h.performedProcedureStepStartTime())
+        .set(SERIES.UPDATED_AT, now)
+        .where(SERIES.PK.eq(parents.seriesPk())).execute();
+    PatientRecord patient = upsertPatient(dsl, partition, h, now);
+    Long formerPatient = dsl.select(STUDY.PATIENT_PK).from(STUDY).where(STUDY.PK.eq(parents.studyPk()))
+        .fetchOne(STUDY.PATIENT_PK);
+    dsl.update(STUDY)
+        .set(STUDY.PATIENT_PK, patient.getPk())
+        .set(STUDY.STUDY_DATE, h.studyDate())
+        .set(STUDY.STUDY_TIME, h.studyTime())
+        .set(STUDY.ACCESSION_NUMBER, truncate(h.accessionNumber(), 64))
+        .set(STUDY.STUDY_ID, truncate(h.studyId(), 16))
+        .set(STUDY.STUDY_DESCRIPTION, truncate(h.studyDescription(), 64))
+        .set(STUDY.REFERRING_PHYSICIAN_NAME, truncate(h.referringPhysicianName(), 400))
+        .set(STUDY.REFERRING_PHYSICIAN_NORM, normalizeName(h.referringPhysicianName()))
+        .set(STUDY.MODALITIES_IN_STUDY, StudyModalities.of(dsl, parents.studyPk()))
+        .set(STUDY.UPDATED_AT, now)
+        .where(STUDY.PK.eq(parents.studyPk())).execute();
+    if (formerPatient != null && !formerPatient.equals(patient.getPk())) {
+      dsl.deleteFrom(PATIENT).where(PATIENT.PK.eq(formerPatient),
+          DSL.notExists(DSL.selectOne().from(STUDY).where(STUDY.PATIENT_PK.eq(formerPatient)))).execute();
+    }
   }
 
   private static Change added(Batch batch, Change change) {

@@ -1,0 +1,10 @@
+package dev.atrium;
+
+import dev.atrium.support.TestDatabase;
+
+class MariaDbOverwriteTest extends OverwriteContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.MARIADB;
+  }
+}
