@@ -2,15 +2,20 @@ package dev.atrium.security;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.atrium.config.AtriumConfig;
@@ -34,11 +39,13 @@ public final class TokenVerifier {
   private static final int JWKS_SIZE_LIMIT = 512 * 1024;
 
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+  private final long refetchIntervalMillis;
   private final String rolesClaim;
   private final RoleMapping roles;
 
   public TokenVerifier(AtriumConfig.Security config, URL jwksUrl, RoleMapping roles) {
     long cacheMillis = config.jwksCacheSeconds() * 1000L;
+    this.refetchIntervalMillis = Math.min(30_000L, cacheMillis / 2);
     this.rolesClaim = config.rolesClaim();
     this.roles = roles;
     JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl,
@@ -48,7 +55,7 @@ public final class TokenVerifier {
         .refreshAheadCache(false)
         // A token naming an unknown kid refetches the key set, at most this often: random kids
         // in forged tokens must not turn the archive into a JWKS download loop.
-        .rateLimited(Math.min(30_000L, cacheMillis / 2))
+        .rateLimited(refetchIntervalMillis)
         .build();
     Set<JWSAlgorithm> algorithms = new HashSet<>();
     for (String name : config.algorithms()) algorithms.add(JWSAlgorithm.parse(name));
@@ -65,18 +72,33 @@ public final class TokenVerifier {
   /** The caller the token speaks for, with the grants its roles map to. */
   public Principal verify(String token) throws InvalidTokenException {
     JWTClaimsSet claims;
+    JWT jwt;
     try {
-      claims = processor.process(token, null);
+      jwt = JWTParser.parse(token);
     } catch (ParseException e) {
       throw new InvalidTokenException("the token is not a JWT: " + e.getMessage());
+    }
+    if (jwt instanceof PlainJWT) throw new InvalidTokenException("an unsigned token (alg none) is refused");
+    try {
+      claims = processor.process(jwt, null);
     } catch (BadJOSEException e) {
       throw new InvalidTokenException(e.getMessage());
+    } catch (RateLimitReachedException e) {
+      // Forged tokens with random kids must not make the archive download the key set in a loop.
+      throw new InvalidTokenException("the token's signing key " + keyId(jwt) + " is not among the issuer's keys, "
+          + "fetched less than " + refetchIntervalMillis / 1000 + " s ago (a kid not yet known waits that long for a refetch)");
     } catch (KeySourceException e) {
-      throw new InvalidTokenException("the issuer's signing keys cannot be fetched: " + e.getMessage());
+      throw new InvalidTokenException("the issuer's signing keys cannot be fetched: "
+          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     } catch (com.nimbusds.jose.JOSEException e) {
       throw new InvalidTokenException("the token's signature cannot be checked: " + e.getMessage());
     }
     return new Principal(name(claims), roles.grantsFor(roleValues(claims)));
+  }
+
+  private static String keyId(JWT jwt) {
+    String kid = jwt.getHeader() instanceof JWSHeader jws ? jws.getKeyID() : null;
+    return kid == null ? "(no kid)" : "'" + kid + "'";
   }
 
   private static String name(JWTClaimsSet claims) {

@@ -70,9 +70,12 @@ class KeyRotationTest {
       RSAKey stranger = new RSAKeyGenerator(2048).keyID("2026-stranger").generate();
       assertThat(status(archive, token(stranger, issuerUrl))).as("a kid the issuer never published").isEqualTo(401);
       int fetches = jwksFetches.get();
-      for (int i = 0; i < 20; i++) status(archive, token(stranger, issuerUrl));
+      List<String> refusals = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) refusals.add(send(archive, token(stranger, issuerUrl)).body());
       assertThat(jwksFetches.get() - fetches).as("forged kids do not make the archive refetch at will")
           .isLessThanOrEqualTo(1);
+      assertThat(refusals).as("the refusal says why, not 'keys cannot be fetched: null'")
+          .anyMatch(body -> body.contains("signing key '2026-stranger' is not among the issuer's keys"));
 
       published.set(new JWKSet(newKey.toPublicJWK())); // old key withdrawn
       Thread.sleep(CACHE_SECONDS * 1000L + 500); // the cached key set expires
@@ -95,8 +98,12 @@ class KeyRotationTest {
   }
 
   private static int status(TestArchive archive, String token) throws Exception {
+    return send(archive, token).statusCode();
+  }
+
+  private static HttpResponse<String> send(TestArchive archive, String token) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(archive.dicomWeb() + "/studies"))
-        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void respond(com.sun.net.httpserver.HttpExchange exchange, String json) throws java.io.IOException {
