@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
+import dev.atrium.support.Dcmtk;
 import dev.atrium.support.Http;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.TestInstances;
@@ -29,7 +30,8 @@ abstract class DeleteContract extends ArchiveTest {
     Uids ct1 = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
     Uids ct2 = new Uids(study, ct1.series(), TestInstances.newUid());
     Uids mr = new Uids(study, TestInstances.newUid(), TestInstances.newUid());
-    Path[] files = {instance(ct1, "CT"), instance(ct2, "CT"), instance(mr, "MR")};
+    String patient = "DEL-" + study.substring(study.length() - 10);
+    Path[] files = {instance(ct1, "CT", patient), instance(ct2, "CT", patient), instance(mr, "MR", patient)};
     assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE, Multipart.body(files)).statusCode())
         .isEqualTo(200);
     int blobsBefore = archive.blobFiles().size();
@@ -55,8 +57,11 @@ abstract class DeleteContract extends ArchiveTest {
     assertThat(s.get("00201206").get("Value").get(0).asInt()).isEqualTo(1);
     assertThat(s.get("00080061").get("Value")).extracting(JsonNode::asText).containsExactly("MR");
 
+    assertThat(patientLevelMatches(patient)).isEqualTo(1);
     assertThat(delete("/studies/" + study)).isEqualTo(204);
     assertThat(Http.get(archive.dicomWeb() + "/studies?StudyInstanceUID=" + study, null).body()).isEqualTo("[]");
+    // The patient's only study is gone, and so is the patient (its name and ID stayed findable before).
+    assertThat(patientLevelMatches(patient)).isZero();
     assertThat(Http.get(url(mr), null).statusCode()).isEqualTo(404);
     waitForFiles(blobsBefore - 3);
     assertThat(archive.blobFiles()).hasSize(archive.instanceRows());
@@ -139,6 +144,19 @@ abstract class DeleteContract extends ArchiveTest {
 
   private Path instance(Uids uids, String modality) throws Exception {
     return TestInstances.ct(work, uids, Map.<AttributeTag, String>of(TagFromName.Modality, modality));
+  }
+
+  private Path instance(Uids uids, String modality, String patientId) throws Exception {
+    return TestInstances.ct(work, uids, Map.<AttributeTag, String>of(TagFromName.Modality, modality,
+        TagFromName.PatientID, patientId));
+  }
+
+  /** Patient Root C-FIND at PATIENT level: how many patients match. */
+  private int patientLevelMatches(String patientId) throws Exception {
+    Dcmtk.Result find = Dcmtk.run(60, "findscu", "-v", "-P", "-aec", archive.aeTitle(), "-k", "0008,0052=PATIENT",
+        "-k", "PatientID=" + patientId, "127.0.0.1", String.valueOf(archive.dimsePort()));
+    assertThat(find.exitCode()).as(find.output()).isZero();
+    return find.output().split("Find Response: \\d+ \\(Pending\\)", -1).length - 1;
   }
 
   private String url(Uids u) {

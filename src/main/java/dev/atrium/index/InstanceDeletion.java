@@ -72,7 +72,10 @@ public final class InstanceDeletion {
           .set(STUDY.NUMBER_OF_SERIES, STUDY.NUMBER_OF_SERIES.minus(emptiedSeries))
           .set(STUDY.MODALITIES_IN_STUDY, StudyModalities.of(dsl, studyPk))
           .set(STUDY.UPDATED_AT, now).where(STUDY.PK.eq(studyPk)).execute();
-      dsl.deleteFrom(STUDY).where(STUDY.PK.eq(studyPk), STUDY.NUMBER_OF_INSTANCES.le(0)).execute();
+      Long patientPk = dsl.select(STUDY.PATIENT_PK).from(STUDY).where(STUDY.PK.eq(studyPk)).fetchOne(STUDY.PATIENT_PK);
+      if (dsl.deleteFrom(STUDY).where(STUDY.PK.eq(studyPk), STUDY.NUMBER_OF_INSTANCES.le(0)).execute() > 0) {
+        InstanceIndex.dropIfWithoutStudies(dsl, patientPk);
+      }
       dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "deleted")
           .where(CHANGE_FEED.PARTITION_NAME.eq(partition),
               CHANGE_FEED.SOP_INSTANCE_UID.in(doomed.stream().map(Doomed::sopUid).toList()),

@@ -238,10 +238,13 @@ public final class InstanceIndex {
         .set(STUDY.MODALITIES_IN_STUDY, StudyModalities.of(dsl, parents.studyPk()))
         .set(STUDY.UPDATED_AT, now)
         .where(STUDY.PK.eq(parents.studyPk())).execute();
-    if (formerPatient != null && !formerPatient.equals(patient.getPk())) {
-      dsl.deleteFrom(PATIENT).where(PATIENT.PK.eq(formerPatient),
-          DSL.notExists(DSL.selectOne().from(STUDY).where(STUDY.PATIENT_PK.eq(formerPatient)))).execute();
-    }
+    if (formerPatient != null && !formerPatient.equals(patient.getPk())) dropIfWithoutStudies(dsl, formerPatient);
+  }
+
+  /** A patient exists while it has studies: Patient Root C-FIND at PATIENT level would find it still. */
+  static void dropIfWithoutStudies(DSLContext dsl, long patientPk) {
+    dsl.deleteFrom(PATIENT).where(PATIENT.PK.eq(patientPk),
+        DSL.notExists(DSL.selectOne().from(STUDY).where(STUDY.PATIENT_PK.eq(patientPk)))).execute();
   }
 
   private static Change added(Batch batch, Change change) {
