@@ -6,11 +6,13 @@ import java.util.List;
 /**
  * One audit record (PS3.15 A.5.3): what happened, by whom, from where, in which partition, to
  * which studies. {@code who} is a user (token subject) or a calling AE title. {@code queriedSopClass}: the
- * Query/Retrieve information model a C-FIND named (null for QIDO-RS and other events).
+ * Query/Retrieve information model a C-FIND named (null for QIDO-RS and other events). {@code patients}: those
+ * known when the event happened; the audit writer looks up the patients of {@code studyUids} it still finds.
  */
 public record AuditEvent(
     Kind kind, Outcome outcome, Instant when, String who, String sourceAddress, String partition,
-    List<String> studyUids, String query, String queriedSopClass, String detail) {
+    List<String> studyUids, String query, String queriedSopClass, String detail,
+    List<AuditPatients.Patient> patients) {
 
   /** PS3.15 A.5.3 events with their DCM code and EventActionCode. */
   public enum Kind {
@@ -67,13 +69,19 @@ public record AuditEvent(
   public static AuditEvent of(Kind kind, Outcome outcome, String who, String sourceAddress, String partition,
       List<String> studyUids, String query, String detail) {
     return new AuditEvent(kind, outcome, Instant.now(), who, sourceAddress, partition,
-        studyUids == null ? List.of() : List.copyOf(studyUids), query, null, detail);
+        studyUids == null ? List.of() : List.copyOf(studyUids), query, null, detail, List.of());
+  }
+
+  /** The same event, naming these patients too. */
+  public AuditEvent withPatients(List<AuditPatients.Patient> known) {
+    return known.isEmpty() ? this : new AuditEvent(kind, outcome, when, who, sourceAddress, partition, studyUids,
+        query, queriedSopClass, detail, List.copyOf(known));
   }
 
   /** A C-FIND: PS3.15 A.5.3.10 identifies its query by the SOP class of its information model. */
   public static AuditEvent dimseQuery(String who, String sourceAddress, String partition, String sopClassUid,
       String query, String detail) {
     return new AuditEvent(Kind.QUERY, Outcome.SUCCESS, Instant.now(), who, sourceAddress, partition, List.of(), query,
-        sopClassUid, detail);
+        sopClassUid, detail, List.of());
   }
 }

@@ -111,8 +111,8 @@ public final class AuditTrail implements AutoCloseable {
 
   /** The patients of the studies an instance event names (none for queries, logins and alerts). */
   private List<AuditPatients.Patient> patientsOf(AuditEvent event) {
-    if (!event.kind().namesPatients() || event.partition() == null) return List.of();
-    List<AuditPatients.Patient> found = new ArrayList<>();
+    if (!event.kind().namesPatients() || event.partition() == null) return event.patients();
+    List<AuditPatients.Patient> found = new ArrayList<>(event.patients());
     for (String study : event.studyUids()) {
       AuditPatients.Patient patient = patients.of(event.partition(), study);
       if (patient != null && !found.contains(patient)) found.add(patient);

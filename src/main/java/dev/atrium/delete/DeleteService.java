@@ -25,14 +25,17 @@ public final class DeleteService {
     this.reclaimer = reclaimer;
   }
 
-  /** How many instances were deleted; UIDs are validated before they reach the index. */
-  public int delete(String partition, String studyUid, String seriesUid, String sopUid) {
+  /** What a delete removed: how many instances (0: nothing matched), of which patient (null when none). */
+  public record Deleted(int instances, String patientId, String patientName) {}
+
+  /** Deletes what the UIDs name; they are validated before they reach the index. */
+  public Deleted delete(String partition, String studyUid, String seriesUid, String sopUid) {
     DicomUid.require(studyUid, "StudyInstanceUID");
     if (seriesUid != null) DicomUid.require(seriesUid, "SeriesInstanceUID");
     if (sopUid != null) DicomUid.require(sopUid, "SOPInstanceUID");
     InstanceDeletion.Deleted deleted = writer.exclusive(() -> deletion.delete(partition, studyUid, seriesUid, sopUid),
         done -> IndexJournal.Deletion.of(done, partition, studyUid, seriesUid, sopUid));
     if (deleted.instances() > 0) reclaimer.reclaimSoon();
-    return deleted.instances();
+    return new Deleted(deleted.instances(), deleted.patientId(), deleted.patientName());
   }
 }

@@ -4,6 +4,7 @@ import static dev.atrium.index.schema.Tables.BLOB_GARBAGE;
 import static dev.atrium.index.schema.Tables.CHANGE_FEED;
 import static dev.atrium.index.schema.Tables.COUNTER;
 import static dev.atrium.index.schema.Tables.INSTANCE;
+import static dev.atrium.index.schema.Tables.PATIENT;
 import static dev.atrium.index.schema.Tables.SERIES;
 import static dev.atrium.index.schema.Tables.STUDY;
 
@@ -31,8 +32,11 @@ public final class InstanceDeletion {
     this.db = db;
   }
 
-  /** How many instances a delete removed (0: nothing matched), and the change-feed sequence of its last entry. */
-  public record Deleted(int instances, long lastSequence) {}
+  /**
+   * How many instances a delete removed (0: nothing matched), the change-feed sequence of its last entry, and the
+   * study's patient as it was (for the audit record, PS3.15 A.5.3.9); null IDs when nothing matched.
+   */
+  public record Deleted(int instances, long lastSequence, String patientId, String patientName) {}
 
   public Deleted delete(String partition, String studyUid, String seriesUidOrNull, String sopUidOrNull) {
     return Transactions.withRetry(db.dsl(), tx -> {
@@ -47,7 +51,7 @@ public final class InstanceDeletion {
           .from(INSTANCE).join(SERIES).on(SERIES.PK.eq(INSTANCE.SERIES_PK)).join(STUDY).on(STUDY.PK.eq(SERIES.STUDY_PK))
           .where(target).orderBy(INSTANCE.PK).forUpdate()
           .fetch(r -> new Doomed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
-      if (doomed.isEmpty()) return new Deleted(0, 0);
+      if (doomed.isEmpty()) return new Deleted(0, 0, null, null);
       LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
       long studyPk = doomed.get(0).studyPk();
       Map<Long, Integer> perSeries = new LinkedHashMap<>();
@@ -72,9 +76,11 @@ public final class InstanceDeletion {
           .set(STUDY.NUMBER_OF_SERIES, STUDY.NUMBER_OF_SERIES.minus(emptiedSeries))
           .set(STUDY.MODALITIES_IN_STUDY, StudyModalities.of(dsl, studyPk))
           .set(STUDY.UPDATED_AT, now).where(STUDY.PK.eq(studyPk)).execute();
-      Long patientPk = dsl.select(STUDY.PATIENT_PK).from(STUDY).where(STUDY.PK.eq(studyPk)).fetchOne(STUDY.PATIENT_PK);
-      if (dsl.deleteFrom(STUDY).where(STUDY.PK.eq(studyPk), STUDY.NUMBER_OF_INSTANCES.le(0)).execute() > 0) {
-        InstanceIndex.dropIfWithoutStudies(dsl, patientPk);
+      var patient = dsl.select(PATIENT.PK, PATIENT.PATIENT_ID, PATIENT.PATIENT_NAME).from(STUDY).join(PATIENT)
+          .on(PATIENT.PK.eq(STUDY.PATIENT_PK)).where(STUDY.PK.eq(studyPk)).fetchOne();
+      if (dsl.deleteFrom(STUDY).where(STUDY.PK.eq(studyPk), STUDY.NUMBER_OF_INSTANCES.le(0)).execute() > 0
+          && patient != null) {
+        InstanceIndex.dropIfWithoutStudies(dsl, patient.value1());
       }
       dsl.update(CHANGE_FEED).set(CHANGE_FEED.STATE, "deleted")
           .where(CHANGE_FEED.PARTITION_NAME.eq(partition),
@@ -82,7 +88,8 @@ public final class InstanceDeletion {
               CHANGE_FEED.STATE.eq("current"))
           .execute();
       long lastSequence = appendDeletions(dsl, partition, studyUid, doomed, now);
-      return new Deleted(doomed.size(), lastSequence);
+      return new Deleted(doomed.size(), lastSequence, patient == null ? null : patient.value2(),
+          patient == null ? null : patient.value3());
     });
   }
 

@@ -12,9 +12,11 @@ final class DeleteEndpoint implements Route.Endpoint {
 
   @Override
   public void serve(Exchange exchange) throws Exception {
-    int deleted = delete.delete(exchange.partition(), exchange.pathParam("study"), exchange.pathParam("series"),
-        exchange.pathParam("instance"));
-    if (deleted == 0) throw new HttpProblem(404, "nothing in this archive matches " + exchange.request.getHttpURI()
+    DeleteService.Deleted deleted = delete.delete(exchange.partition(), exchange.pathParam("study"),
+        exchange.pathParam("series"), exchange.pathParam("instance"));
+    // The audit record names the patient, whom the index may no longer know once the study is gone.
+    if (deleted.patientId() != null) exchange.auditPatient(deleted.patientId(), deleted.patientName());
+    if (deleted.instances() == 0) throw new HttpProblem(404, "nothing in this archive matches " + exchange.request.getHttpURI()
         .getPath());
     exchange.response.setStatus(204);
   }

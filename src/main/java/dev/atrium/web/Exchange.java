@@ -2,14 +2,17 @@ package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.audit.AuditPatients;
+import dev.atrium.security.Principal;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
-import dev.atrium.security.Principal;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -30,6 +33,7 @@ final class Exchange {
   private final Principal principal;
   private final long maxRequestBytes;
   private final Set<String> auditedStudies = new LinkedHashSet<>();
+  private final List<AuditPatients.Patient> auditedPatients = new ArrayList<>();
 
   /**
    * {@code partitionPrefix} is "" for the default partition, or "/partitions/{name}" when the
@@ -59,6 +63,15 @@ final class Exchange {
 
   Set<String> auditedStudies() {
     return auditedStudies;
+  }
+
+  /** A patient the audit record names that a lookup after the request could not find (a deleted study's). */
+  void auditPatient(String patientId, String patientName) {
+    auditedPatients.add(new AuditPatients.Patient(patientId, patientName));
+  }
+
+  List<AuditPatients.Patient> auditedPatients() {
+    return auditedPatients;
   }
 
   /** The data partition the request addresses: the default one, or /dicom-web/partitions/{name}/…. */

@@ -87,7 +87,8 @@ final class HttpAudit {
     String queryText = kind == Kind.QUERY ? path + (query == null ? "" : "?" + query) : null;
     trail.record(AuditEvent.of(kind, Outcome.ofHttpStatus(status), exchange == null ? "unknown"
             : exchange.principal().name(), address(request), exchange == null ? null : exchange.partition(), studies,
-        queryText, request.getMethod() + " " + request.getHttpURI().getPath() + " -> " + status));
+        queryText, request.getMethod() + " " + request.getHttpURI().getPath() + " -> " + status)
+        .withPatients(exchange == null ? List.of() : exchange.auditedPatients()));
   }
 
   private static Kind kind(String method, String path) {

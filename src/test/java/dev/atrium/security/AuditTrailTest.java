@@ -127,6 +127,11 @@ class AuditTrailTest {
           "C-STORE naming the calling AE and its address");
       awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("UserID=\"CT_SCANNER\"")
           && m.contains("called AE title NOT_ATRIUM not served here"), "an association to an AE title not served");
+      assertThat(send(archive, "DELETE", "/dicom-web/studies/" + stowed.study(), token, null).statusCode())
+          .isEqualTo(204);
+      awaitMessage(collector, m -> m.contains("csd-code=\"110105\"") && m.contains(stowed.study())
+          && m.contains("ParticipantObjectID=\"AUDIT-PAT\" ParticipantObjectTypeCode=\"1\""),
+          "Study Deleted naming the patient the index no longer holds (PS3.15 A.5.3.9)");
       String first = collector.messages.get(0);
       assertThat(first).as("RFC 5424 header, IHE MSGID").matches("<85>1 \\S+ \\S+ atrium \\d+ IHE\\+RFC-3881 - "
           + "<AuditMessage>.*</AuditMessage>");
