@@ -53,6 +53,7 @@ public final class WebServer implements AutoCloseable {
     httpsConnector = tls == null ? null : HttpsConnector.create(server, tls, config.http());
     if (httpsConnector != null) server.addConnector(httpsConnector);
     server.setRequestLog(new AccessLog());
+    server.setErrorHandler(new JsonErrorHandler());
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
     StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow());

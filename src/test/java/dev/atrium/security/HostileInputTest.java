@@ -134,6 +134,9 @@ class HostileInputTest {
     for (String uid : List.of("..%2F..%2F..%2Fetc%2Fpasswd", "1.2.3%00", "1.2.3;DROP", "%2E%2E", "1.2.3%2F..%2F4")) {
       HttpResponse<String> response = Http.get(archive.dicomWeb() + "/studies/" + uid, null);
       assertThat(response.statusCode()).as(uid).isEqualTo(400);
+      // Whether the router refused it or Jetty did (an ambiguous path), the answer is the usual JSON.
+      assertThat(response.headers().firstValue("Content-Type")).as(uid).hasValue("application/json");
+      assertThat(response.body()).as(uid).startsWith("{\"status\":400,\"message\":");
       int stowStatus;
       try {
         stowStatus = Http.post(archive.dicomWeb() + "/studies/" + uid, Multipart.CONTENT_TYPE,
