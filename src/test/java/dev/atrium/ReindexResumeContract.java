@@ -38,6 +38,10 @@ abstract class ReindexResumeContract extends ArchiveTest {
       if (op.get("percentComplete").asInt() > 0) break;
       Thread.sleep(10);
     }
+    // Meanwhile a query naming the tag says why it cannot be used yet.
+    HttpResponse<String> early = Http.get(archive.dicomWeb() + "/instances?ManufacturerModelName=MODEL-7", null);
+    assertThat(early.statusCode()).isEqualTo(400);
+    assertThat(early.body()).contains("not queryable yet (status Adding: its reindex, operation " + id);
 
     long[] stoppedAt = new long[2];
     archive.restart(() -> {

@@ -79,6 +79,20 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
     return snapshot().ready();
   }
 
+  @Override
+  public Optional<String> notReady(String name) {
+    for (ExtendedTag t : snapshot().tags()) {
+      if (t.status().equals(ExtendedTag.READY)) continue;
+      String keyword = DataDictionary.keyword(t.tag());
+      if (name.equalsIgnoreCase(String.format("%08X", t.tag())) || name.equalsIgnoreCase(keyword)) {
+        return Optional.of("is an extended query tag not queryable yet (status " + t.status()
+            + (t.status().equals(ExtendedTag.ADDING) && t.operationId() != null
+                ? ": its reindex, operation " + t.operationId() + ", has not completed" : "") + ")");
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * Inserts the tags (status Adding) and the reindex operation that will index the instances
    * stored so far: those up to the highest instance pk now. Run it where no store commits at the

@@ -1,6 +1,7 @@
 package dev.atrium.query;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the extended query tags come from (the index keeps them): those whose reindex has
@@ -11,4 +12,12 @@ public interface ExtendedAttributes {
   ExtendedAttributes NONE = List::of;
 
   List<QueryAttribute> readyAttributes();
+
+  /**
+   * Why an extended query tag named by keyword or hex tag cannot be queried yet ("being added: its reindex has
+   * not completed"), or empty when no such tag is on its way in or out.
+   */
+  default Optional<String> notReady(String name) {
+    return Optional.empty();
+  }
 }

@@ -33,6 +33,11 @@ public final class QueryCatalog {
         .findFirst();
   }
 
+  /** Why {@code name} is not queryable yet when it is an extended query tag still being added or deleted. */
+  public Optional<String> notReady(String name) {
+    return extended.notReady(name);
+  }
+
   /** Every attribute that can be returned at {@code level} (includefield=all). */
   public List<QueryAttribute> usableAt(QueryLevel level) {
     List<QueryAttribute> all = new ArrayList<>(QueryAttributes.all());

@@ -56,8 +56,8 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
 
   private static QueryAttribute attribute(QueryCatalog catalog, String parameter, String name) {
     return catalog.byName(name).orElseThrow(() -> new InvalidQueryException("query parameter '" + parameter
-        + "': '" + name + "' is not an attribute this archive can query or return (use a keyword such as "
-        + "PatientID or a tag such as 00100020)"));
+        + "': '" + name + "' " + catalog.notReady(name).orElse("is not an attribute this archive can query or return "
+        + "(use a keyword such as PatientID or a tag such as 00100020)")));
   }
 
   private static String single(String name, List<String> values) {
