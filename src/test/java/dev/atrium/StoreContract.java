@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,9 +222,10 @@ abstract class StoreContract extends ArchiveTest {
     Path traversal = TestInstances.withValue(ct, work, TagFromName.SOPInstanceUID, "../../etc/passwd");
     Path injection = TestInstances.withValue(ct, work, TagFromName.SOPInstanceUID, "1.2.3;DROP TABLE instance");
     Path badStudy = TestInstances.withValue(ct, work, TagFromName.StudyInstanceUID, "1.02.3");
+    Path oddLength = oddLengthInstitutionName();
     int rowsBefore = archive.instanceRows();
 
-    for (Path[] bad : new Path[][] {{truncated}, {noSop}, {traversal}, {injection}, {badStudy}}) {
+    for (Path[] bad : new Path[][] {{truncated}, {noSop}, {traversal}, {injection}, {badStudy}, {oddLength}}) {
       HttpResponse<String> response = stow("/studies", Multipart.body(bad));
       assertThat(response.statusCode()).as(bad[0].getFileName().toString()).isEqualTo(409);
       assertThat(response.body()).contains("43264");
@@ -233,7 +235,26 @@ abstract class StoreContract extends ArchiveTest {
     assertThat(stow("/studies", Multipart.body(traversal)).body()).contains("not a valid UID").contains("../../etc");
     assertThat(stow("/studies", Multipart.body(injection)).body()).contains("not a valid UID");
     assertThat(stow("/studies", Multipart.body(badStudy)).body()).contains("Study Instance UID");
+    // Stored as sent, it once broke every C-MOVE and C-GET of its study (dcmtk aborts on an odd length).
+    assertThat(stow("/studies", Multipart.body(oddLength)).body()).contains("(0008,0080) has an odd value length");
     assertThat(archive.instanceRows()).isEqualTo(rowsBefore);
+  }
+
+  /** A CT whose InstitutionName (LO) is 3 bytes long, against PS3.5 7.1.1; the rest of its framing is sound. */
+  private Path oddLengthInstitutionName() throws Exception {
+    byte[] file = Files.readAllBytes(TestInstances.ct(work, TestInstances.fresh(),
+        Map.of(TagFromName.InstitutionName, "ABCD")));
+    byte[] even = {0x08, 0x00, (byte) 0x80, 0x00, 'L', 'O', 4, 0, 'A', 'B', 'C', 'D'};
+    int at = Bytes.indexOf(file, even);
+    assertThat(at).isPositive();
+    byte[] odd = new byte[file.length - 1];
+    System.arraycopy(file, 0, odd, 0, at + 6);
+    odd[at + 6] = 3; // the length, then "ABC" and everything after one byte earlier
+    System.arraycopy(file, at + 8, odd, at + 8, 3);
+    System.arraycopy(file, at + 12, odd, at + 11, file.length - at - 12);
+    Path oddFile = work.resolve("odd-length.dcm");
+    Files.write(oddFile, odd);
+    return oddFile;
   }
 
   @Test

@@ -84,8 +84,17 @@ public final class DicomStructure {
       walkItems(r, tag, "UN".equals(vr), depth);
       return;
     }
+    requireEven(tag, r.length);
     requireFits(r, tag, r.length);
     r.skip(r.length);
+  }
+
+  /**
+   * PS3.5 7.1.1: value lengths are even. Stored byte for byte, an odd one would reach every peer a retrieve sends
+   * the instance to, and dcmtk, for one, aborts the association on it (the study's other instances with it).
+   */
+  private static void requireEven(int tag, long length) throws DicomParseException {
+    if ((length & 1) != 0) throw broken(tag, "has an odd value length (" + length + " bytes; PS3.5 7.1.1: even)");
   }
 
   private void walkItems(ElementReader r, int sequenceTag, boolean implicitItems, int depth)
@@ -98,6 +107,7 @@ public final class DicomStructure {
       if (r.tag == ElementReader.SEQUENCE_DELIMITER) break;
       if (r.tag != ElementReader.ITEM) throw broken(sequenceTag, "expected an item, found " + TagHex.display(r.tag));
       if (r.length != ElementReader.UNDEFINED) {
+        requireEven(sequenceTag, r.length);
         requireFits(r, sequenceTag, r.length);
         r.skip(r.length);
         continue;
