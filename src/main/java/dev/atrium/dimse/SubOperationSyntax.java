@@ -54,6 +54,9 @@ final class SubOperationSyntax {
       RetrieveService retrieve, byte[] buffer) throws IOException, Unsendable {
     StoredInstance instance = pinned.instance();
     String storedSyntax = stored.transferSyntaxUid();
+    if (accepted.isEmpty()) {
+      throw new Unsendable("the destination accepted no presentation context for SOP class " + instance.sopClassUid());
+    }
     for (AcceptedContext context : accepted) {
       if (context.transferSyntax().equals(storedSyntax)) {
         return new Sending(context, out -> {
