@@ -205,6 +205,17 @@ abstract class FindContract extends ArchiveTest {
     assertThat(warned.matches).hasSize(1);
     assertThat(warned.statuses).containsExactly(0xFF01, 0x0000);
     assertThat(found.statuses).containsExactly(0xFF00, 0x0000);
+
+    // A sequence key asking to match is one too (it was dropped silently, and the study answered as a plain match);
+    // one asking for none is returned empty, like any key we hold no value for.
+    Found sequence = find("-S", "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-P2", "-k",
+        "ProcedureCodeSequence[0].CodeValue=XYZ");
+    assertThat(sequence.matches).hasSize(1);
+    assertThat(sequence.statuses).containsExactly(0xFF01, 0x0000);
+    Found universal = find("-S", "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-P2", "-k", "ReferencedStudySequence");
+    assertThat(universal.statuses).containsExactly(0xFF00, 0x0000);
+    assertThat(Bytes.indexOf(universal.raw.get(0), new byte[] {0x08, 0x00, 0x10, 0x11, 'S', 'Q'}))
+        .as("ReferencedStudySequence in the match").isPositive();
   }
 
   @Test

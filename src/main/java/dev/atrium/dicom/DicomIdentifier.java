@@ -88,7 +88,13 @@ public final class DicomIdentifier {
       Attribute attribute = (Attribute) value;
       AttributeTag tag = attribute.getTag();
       int tagValue = tag.getGroup() << 16 | tag.getElement();
-      if (tag.getElement() == 0 || attribute instanceof SequenceAttribute) continue;
+      if (tag.getElement() == 0) continue;
+      if (attribute instanceof SequenceAttribute sequence) {
+        // Sequence matching (PS3.4 C.2.2.2.6) is not offered: the key is kept, empty when it asks for no match,
+        // so that it is answered as an unsupported optional key (zero length, FF01 when it asked to match).
+        keys.put(tagValue, new Key("SQ", asksToMatch(sequence) ? "(sequence match)" : ""));
+        continue;
+      }
       String text = attribute.getDelimitedStringValuesOrEmptyString();
       if (tagValue == QUERY_RETRIEVE_LEVEL) level = text.strip();
       else if (tagValue == SPECIFIC_CHARACTER_SET) charset = text.strip();
@@ -100,6 +106,20 @@ public final class DicomIdentifier {
       throw new DicomParseException("Specific Character Set '" + unknown + "' is not supported");
     }
     return new DicomIdentifier(level, charset, keys);
+  }
+
+  /** Whether any item of the sequence, at any depth, gives a value to match. */
+  private static boolean asksToMatch(SequenceAttribute sequence) {
+    for (int i = 0; i < sequence.getNumberOfItems(); i++) {
+      for (Object value : sequence.getItem(i).getAttributeList().values()) {
+        Attribute attribute = (Attribute) value;
+        if (attribute instanceof SequenceAttribute nested ? asksToMatch(nested)
+            : !attribute.getDelimitedStringValuesOrEmptyString().isBlank()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
