@@ -107,9 +107,15 @@ public final class CommandSet {
         return setBytes(tag, pad(ae, (byte) ' '));
     }
 
-    /** LO (and other text VRs): padded with space; longer than 64 characters is truncated. */
+    /** LO (and other text VRs): padded with space; beyond 64 characters cut at a word, marked with "...". */
     public CommandSet setLO(int tag, String text) {
-        return setBytes(tag, pad(text.length() > 64 ? text.substring(0, 64) : text, (byte) ' '));
+        return setBytes(tag, pad(fitLO(text), (byte) ' '));
+    }
+
+    static String fitLO(String text) {
+        if (text.length() <= 64) return text;
+        int cut = text.lastIndexOf(' ', 61);
+        return text.substring(0, cut > 40 ? cut : 61) + "...";
     }
 
     public CommandSet setBytes(int tag, byte[] value) {
