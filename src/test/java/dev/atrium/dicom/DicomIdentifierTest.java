@@ -42,15 +42,17 @@ class DicomIdentifierTest {
   }
 
   @Test
-  void keepsUidListsAndSkipsSequencesAndGroupLengths() throws Exception {
+  void keepsUidListsAndSequencesAsUnmatchableKeys() throws Exception {
     byte[] bytes = new Writer(true)
         .text(0x00080052, "CS", "SERIES", StandardCharsets.US_ASCII)
         .emptySequence(0x00081110)
         .text(0x0020000D, "UI", "1.2.3\\1.2.4", StandardCharsets.US_ASCII)
         .bytes();
     DicomIdentifier id = DicomIdentifier.read(new ByteArrayInputStream(bytes), EXPLICIT);
-    assertThat(id.keys()).containsOnlyKeys(0x0020000D);
+    assertThat(id.keys()).containsOnlyKeys(0x0020000D, 0x00081110);
     assertThat(id.keys().get(0x0020000D).value()).isEqualTo("1.2.3\\1.2.4");
+    // an empty sequence asks for no match: kept, so that it is returned (empty), as an unsupported key
+    assertThat(id.keys().get(0x00081110)).isEqualTo(new DicomIdentifier.Key("SQ", ""));
   }
 
   @Test

@@ -167,7 +167,7 @@ class JournalReplayTest {
     Path snapshot = snapshotIndex();
     try (Database db = Database.open(EMBEDDED, dataDir); Archive archive = new Archive(db)) {
       archive.replay();
-      assertThat(archive.deletes.delete("DEFAULT", deleted.study(), null, null)).isEqualTo(1);
+      assertThat(archive.deletes.delete("DEFAULT", deleted.study(), null, null).instances()).isEqualTo(1);
     }
     restoreIndex(snapshot); // the crash: the delete's commit gone
 
