@@ -170,6 +170,18 @@ abstract class FindContract extends ArchiveTest {
     images.succeeded();
     assertThat(images.values(SOP_UID, INSTANCE_NUMBER)).containsExactly(dSops.get(6) + "|7");
     images.eachHasExactly(STUDY_UID, SERIES_UID, SOP_UID, INSTANCE_NUMBER);
+
+    // Image keys the index does not hold come from the instance as stored (they came back empty).
+    int sliceThickness = 0x00180050;
+    int imagePosition = 0x00200032;
+    int institution = 0x00080080;
+    Found detail = find("-S", "-k", "0008,0052=IMAGE", "-k", "StudyInstanceUID=" + d.study(), "-k",
+        "SeriesInstanceUID=" + d.series(), "-k", "InstanceNumber=7", "-k", "SliceThickness", "-k",
+        "ImagePositionPatient", "-k", "InstitutionName");
+    detail.succeeded();
+    assertThat(detail.values(sliceThickness, imagePosition, institution))
+        .containsExactly("5.000000|-158.135803\\-179.035797\\-75.699997|JFK IMAGING CENTER");
+    detail.eachHasExactly(STUDY_UID, SERIES_UID, INSTANCE_NUMBER, sliceThickness, imagePosition, institution);
   }
 
   @Test

@@ -2,16 +2,19 @@ package dev.atrium.dimse;
 
 import static dev.atrium.query.QueryAttributes.PATIENT_ID;
 import static dev.atrium.query.QueryAttributes.SERIES_INSTANCE_UID;
+import static dev.atrium.query.QueryAttributes.SOP_INSTANCE_UID;
 import static dev.atrium.query.QueryAttributes.STUDY_INSTANCE_UID;
 
 import dev.atrium.dicom.DataDictionary;
 import dev.atrium.dicom.DicomIdentifier;
 import dev.atrium.dicom.DicomIdentifier.Key;
+import dev.atrium.dicom.DicomJsonValues;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.dicom.TagHex;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
+import dev.atrium.index.StoredInstance;
 import dev.atrium.partition.Partitions;
 import dev.atrium.query.InvalidQueryException;
 import dev.atrium.query.QueryAttribute;
@@ -22,6 +25,7 @@ import dev.atrium.query.QueryLevel;
 import dev.atrium.query.QueryMatch;
 import dev.atrium.query.QueryRequest;
 import dev.atrium.query.QuerySink;
+import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -39,17 +43,21 @@ import org.slf4j.LoggerFactory;
 /**
  * C-FIND SCP for the Patient Root and Study Root Query/Retrieve Information Models (PS3.4 C.4.1):
  * checks the identifier against the model's hierarchical rules, hands the query to the engine and
- * answers each match with a pending response holding exactly the requested keys.
+ * answers each match with a pending response holding exactly the requested keys. At IMAGE level, a return key the
+ * index does not hold (SliceThickness, ImagePositionPatient, …) is read from the instance's stored metadata
+ * document; at other levels such keys come back empty (PS3.4 C.2.2.1 allows either).
  */
 final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
 
   private final QueryEngine engine;
+  private final RetrieveService retrieve;
   private final CalledAePartitions partitions;
 
   private final DimseAudit audit;
 
-  FindScp(QueryEngine engine, CalledAePartitions partitions, DimseAudit audit) {
+  FindScp(QueryEngine engine, RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit) {
+    this.retrieve = retrieve;
     this.partitions = partitions;
     this.audit = audit;
     this.engine = engine;
@@ -75,7 +83,7 @@ final class FindScp implements DimseRequestHandler {
         (identifier, patientRoot) -> translate(identifier, patientRoot, engine.catalog()));
     if (query == null) return;
 
-    Responder responder = new Responder(exchange, request, query);
+    Responder responder = new Responder(exchange, request, query, retrieve, partitions.of(exchange));
     audit.queried(exchange, partitions.of(exchange), auditText(query));
     try {
       engine.find(query.request.inPartition(partitions.of(exchange)), responder);
@@ -97,7 +105,7 @@ final class FindScp implements DimseRequestHandler {
 
   /** The engine's query, and what every response identifier carries besides the match values. */
   private record Translation(QueryRequest request, QueryLevel level, SortedMap<Integer, Key> responseKeys,
-      boolean unsupportedMatchKeys) {}
+      boolean unsupportedMatchKeys, Set<Integer> fromMetadata) {}
 
   static Translation translate(DicomIdentifier identifier, boolean patientRoot, QueryCatalog catalog) throws Refusal {
     QueryLevel level = InformationModel.level(identifier.level(), patientRoot);
@@ -119,6 +127,7 @@ final class FindScp implements DimseRequestHandler {
     Set<Integer> returnKeys = new LinkedHashSet<>(uniqueAbove);
     SortedMap<Integer, Key> responseKeys = new TreeMap<>();
     boolean unsupportedMatchKeys = false;
+    Set<Integer> fromMetadata = new LinkedHashSet<>();
     for (Map.Entry<Integer, Key> entry : identifier.keys().entrySet()) {
       int tag = entry.getKey();
       String value = entry.getValue().value();
@@ -130,16 +139,21 @@ final class FindScp implements DimseRequestHandler {
         if (!value.isEmpty()) matchKeys.put(tag, value);
         responseKeys.put(tag, new Key(known.get().vr(), ""));
       } else {
-        // PS3.4 C.2.2.1: an optional key we do not support is returned with zero length.
+        // PS3.4 C.2.2.1: an optional key we do not support is returned with zero length, or its value where the
+        // instance's metadata document has one.
         responseKeys.put(tag, new Key(entry.getValue().vr(), ""));
         unsupportedMatchKeys |= !value.isEmpty();
+        if (level == QueryLevel.INSTANCE && !entry.getValue().vr().equals("SQ") && DataDictionary.keyword(tag) != null) {
+          fromMetadata.add(tag);
+        }
       }
     }
+    if (!fromMetadata.isEmpty()) returnKeys.add(SOP_INSTANCE_UID); // to find the instance of each match
     for (int tag : uniqueAbove) {
       responseKeys.putIfAbsent(tag, new Key(QueryAttributes.byTag(tag).orElseThrow().vr(), ""));
     }
     QueryRequest request = new QueryRequest(Partitions.DEFAULT, level, matchKeys, false, returnKeys, 0, 0);
-    return new Translation(request, level, responseKeys, unsupportedMatchKeys);
+    return new Translation(request, level, responseKeys, unsupportedMatchKeys, Set.copyOf(fromMetadata));
   }
 
   /** (gggg,0010-00FF) of an odd group reserves a private block (PS3.5 7.8.1). */
@@ -163,13 +177,18 @@ final class FindScp implements DimseRequestHandler {
     private final DimseExchange exchange;
     private final CommandSet request;
     private final Translation query;
+    private final RetrieveService retrieve;
+    private final String partition;
     boolean cancelled;
     IOException transportFailure;
 
-    Responder(DimseExchange exchange, CommandSet request, Translation query) {
+    Responder(DimseExchange exchange, CommandSet request, Translation query, RetrieveService retrieve,
+        String partition) {
       this.exchange = exchange;
       this.request = request;
       this.query = query;
+      this.retrieve = retrieve;
+      this.partition = partition;
     }
 
     @Override
@@ -180,6 +199,7 @@ final class FindScp implements DimseRequestHandler {
         String value = match.get(key.getKey());
         if (value != null && !value.isEmpty()) key.setValue(new Key(key.getValue().vr(), value));
       }
+      if (!query.fromMetadata.isEmpty()) keys.putAll(fromMetadata(match));
       byte[] identifier = DicomIdentifier.write(exchange.transferSyntaxUid(), query.level.dicomName(), keys);
       // PS3.4 C.4.1.1.4: FF01 when optional keys were not supported for matching.
       CommandSet response = CommandSet.responseTo(request, CommandSet.C_FIND_RSP,
@@ -190,6 +210,20 @@ final class FindScp implements DimseRequestHandler {
         transportFailure = e;
         throw e;
       }
+    }
+
+    /** The values of the keys the index does not hold, from the matched instance's metadata document. */
+    private Map<Integer, Key> fromMetadata(QueryMatch match) throws IOException {
+      Optional<StoredInstance> instance = retrieve.findInstance(partition, match.get(STUDY_INSTANCE_UID),
+          match.get(SERIES_INSTANCE_UID), match.get(SOP_INSTANCE_UID));
+      if (instance.isEmpty()) return Map.of(); // deleted since it matched
+      Map<Integer, Key> values = new TreeMap<>();
+      DicomJsonValues.read(retrieve.metadata(instance.get()), query.fromMetadata).forEach((tag, element) -> {
+        if (element.inlineBinary() == null && !element.bulkData() && !"SQ".equals(element.vr())) {
+          values.put(tag, new Key(element.vr(), String.join("\\", element.values())));
+        }
+      });
+      return values;
     }
 
     @Override
