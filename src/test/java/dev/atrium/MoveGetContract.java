@@ -55,6 +55,7 @@ abstract class MoveGetContract extends ArchiveTest {
 
   StoreScpProcess all; // accepts every transfer syntax
   StoreScpProcess uncompressed; // storescp's default: uncompressed only
+  StoreScpProcess aborting; // aborts the association on the first C-STORE-RQ, before answering it
   HoldingStoreScp holding;
   int deadPort;
 
@@ -80,10 +81,12 @@ abstract class MoveGetContract extends ArchiveTest {
       destinations = Files.createTempDirectory("atrium-move-destinations");
       all = new StoreScpProcess("MG_ALL", destinations.resolve("all"));
       uncompressed = new StoreScpProcess("MG_UNCOMPRESSED", destinations.resolve("uncompressed"));
+      aborting = new StoreScpProcess("MG_ABORT", destinations.resolve("aborting"));
       holding = new HoldingStoreScp("MG_HOLD", StoreScpProcess.freePort());
       deadPort = StoreScpProcess.freePort();
       return Map.of("ATRIUM_MOVE_DESTINATIONS", String.join(",", all.aeTitle + "@127.0.0.1:" + all.port,
           uncompressed.aeTitle + "@127.0.0.1:" + uncompressed.port, holding.aeTitle + "@127.0.0.1:" + holding.port,
+          aborting.aeTitle + "@127.0.0.1:" + aborting.port,
           "MG_DEAD@127.0.0.1:" + deadPort));
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -102,6 +105,7 @@ abstract class MoveGetContract extends ArchiveTest {
   void startDestinationsAndStore() throws Exception {
     all.start("+xa");
     uncompressed.start();
+    aborting.start("--abort-after");
     Path ct = Corpus.testFile("CT_small.dcm");
     Path mr = Corpus.testFile("MR_small.dcm");
     Uids a = TestInstances.fresh();
@@ -146,6 +150,7 @@ abstract class MoveGetContract extends ArchiveTest {
   void stopDestinations() throws Exception {
     if (all != null) all.close();
     if (uncompressed != null) uncompressed.close();
+    if (aborting != null) aborting.close();
     if (holding != null) holding.close();
     TempFiles.delete(destinations);
   }
@@ -378,6 +383,15 @@ abstract class MoveGetContract extends ArchiveTest {
     try (Stream<Path> spool = Files.list(archive.config.dataDir().resolve("spool"))) {
       assertThat(spool.toList()).as("nothing spooled is left").isEmpty();
     }
+  }
+
+  @Test
+  void aDestinationThatAbortsFailsTheRestListedInTheOrderTheyWouldHaveGone() throws Exception {
+    RawDimseScu.Response response = last(rawMove(aborting.aeTitle, study(y.get(0).study()), false));
+    assertThat(response.status()).isEqualTo(0xA702);
+    assertThat(counts(response)).containsExactly(0, 6, 0);
+    // The one sent, then the one prepared meanwhile, then the rest (the prepared one used to come first).
+    assertThat(failedUids(response)).containsExactlyElementsOf(sops(y));
   }
 
   @Test

@@ -86,7 +86,7 @@ final class SubOperations {
               originatorOrNull), current.sending().writer());
         } catch (IOException e) {
           if (destination == exchange) throw e;
-          return broken(counts, current.instance(), todo, e);
+          return broken(counts, current.instance(), null, todo, e);
         }
         report(exchange, request, counts, reported); // the destination works meanwhile
         next = prepare(todo, destination, buffer);
@@ -95,8 +95,7 @@ final class SubOperations {
           response = destination.awaitResponse(messageId);
         } catch (IOException e) {
           if (destination == exchange) throw e;
-          if (next != null) counts.failed(next.instance().sopInstanceUid());
-          return broken(counts, current.instance(), todo, e);
+          return broken(counts, current.instance(), next, todo, e);
         }
         counts.record(current.instance().sopInstanceUid(), response.status());
         if (RetrieveCounts.isFailure(response.status())) {
@@ -166,10 +165,14 @@ final class SubOperations {
     last.sentAt = now;
   }
 
-  /** The destination's association broke: this and every later sub-operation failed. */
-  private static Outcome broken(RetrieveCounts counts, StoredInstance current, Iterator<StoredInstance> todo,
-      IOException e) {
+  /**
+   * The destination's association broke: this and every later sub-operation failed, listed in the order they
+   * would have run ({@code prepared}: the next one, already prepared, or null).
+   */
+  private static Outcome broken(RetrieveCounts counts, StoredInstance current, Prepared prepared,
+      Iterator<StoredInstance> todo, IOException e) {
     counts.failed(current.sopInstanceUid());
+    if (prepared != null) counts.failed(prepared.instance().sopInstanceUid());
     todo.forEachRemaining(i -> counts.failed(i.sopInstanceUid()));
     return new Outcome(counts, false, e);
   }
