@@ -182,6 +182,14 @@ abstract class FindContract extends ArchiveTest {
     assertThat(detail.values(sliceThickness, imagePosition, institution))
         .containsExactly("5.000000|-158.135803\\-179.035797\\-75.699997|JFK IMAGING CENTER");
     detail.eachHasExactly(STUDY_UID, SERIES_UID, INSTANCE_NUMBER, sliceThickness, imagePosition, institution);
+    // At SERIES and STUDY level, from the first instance of each; at PATIENT level, empty.
+    Found seriesDetail = find("-S", "-k", "0008,0052=SERIES", "-k", "StudyInstanceUID=" + d.study(), "-k",
+        "SeriesInstanceUID=" + d.series(), "-k", "InstitutionName");
+    assertThat(seriesDetail.values(institution)).containsExactly("JFK IMAGING CENTER");
+    Found studyDetail = find("-S", "-k", "0008,0052=STUDY", "-k", "StudyInstanceUID=" + d.study(), "-k",
+        "InstitutionName");
+    assertThat(studyDetail.values(institution)).containsExactly("JFK IMAGING CENTER");
+    studyDetail.eachHasExactly(STUDY_UID, institution);
   }
 
   @Test

@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
 /**
  * C-FIND SCP for the Patient Root and Study Root Query/Retrieve Information Models (PS3.4 C.4.1):
  * checks the identifier against the model's hierarchical rules, hands the query to the engine and
- * answers each match with a pending response holding exactly the requested keys. At IMAGE level, a return key the
- * index does not hold (SliceThickness, ImagePositionPatient, …) is read from the instance's stored metadata
- * document; at other levels such keys come back empty (PS3.4 C.2.2.1 allows either).
+ * answers each match with a pending response holding exactly the requested keys. A return key the index does not
+ * hold (SliceThickness, InstitutionName, …) is read from the stored metadata document of the matched instance, or
+ * at SERIES and STUDY level of the first instance of the series or study; at PATIENT level it comes back empty
+ * (PS3.4 C.2.2.1 allows either).
  */
 final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
@@ -143,12 +144,16 @@ final class FindScp implements DimseRequestHandler {
         // instance's metadata document has one.
         responseKeys.put(tag, new Key(entry.getValue().vr(), ""));
         unsupportedMatchKeys |= !value.isEmpty();
-        if (level == QueryLevel.INSTANCE && !entry.getValue().vr().equals("SQ") && DataDictionary.keyword(tag) != null) {
+        if (level != QueryLevel.PATIENT && !entry.getValue().vr().equals("SQ") && DataDictionary.keyword(tag) != null) {
           fromMetadata.add(tag);
         }
       }
     }
-    if (!fromMetadata.isEmpty()) returnKeys.add(SOP_INSTANCE_UID); // to find the instance of each match
+    if (!fromMetadata.isEmpty()) { // to find the instance of each match
+      returnKeys.add(STUDY_INSTANCE_UID);
+      if (level != QueryLevel.STUDY) returnKeys.add(SERIES_INSTANCE_UID);
+      if (level == QueryLevel.INSTANCE) returnKeys.add(SOP_INSTANCE_UID);
+    }
     for (int tag : uniqueAbove) {
       responseKeys.putIfAbsent(tag, new Key(QueryAttributes.byTag(tag).orElseThrow().vr(), ""));
     }
@@ -212,10 +217,13 @@ final class FindScp implements DimseRequestHandler {
       }
     }
 
-    /** The values of the keys the index does not hold, from the matched instance's metadata document. */
+    /** The values of the keys the index does not hold, from the metadata document of the match's instance. */
     private Map<Integer, Key> fromMetadata(QueryMatch match) throws IOException {
-      Optional<StoredInstance> instance = retrieve.findInstance(partition, match.get(STUDY_INSTANCE_UID),
-          match.get(SERIES_INSTANCE_UID), match.get(SOP_INSTANCE_UID));
+      String study = match.get(STUDY_INSTANCE_UID);
+      Optional<StoredInstance> instance = query.level == QueryLevel.INSTANCE
+          ? retrieve.findInstance(partition, study, match.get(SERIES_INSTANCE_UID), match.get(SOP_INSTANCE_UID))
+          : retrieve.firstInstance(partition, study, query.level == QueryLevel.SERIES
+              ? match.get(SERIES_INSTANCE_UID) : null);
       if (instance.isEmpty()) return Map.of(); // deleted since it matched
       Map<Integer, Key> values = new TreeMap<>();
       DicomJsonValues.read(retrieve.metadata(instance.get()), query.fromMetadata).forEach((tag, element) -> {

@@ -15,7 +15,7 @@ import org.jooq.Condition;
 import org.jooq.Cursor;
 import org.jooq.Field;
 import org.jooq.Record7;
-import org.jooq.ResultQuery;
+import org.jooq.SelectLimitStep;
 import org.jooq.SelectOnConditionStep;
 
 /** Finds stored instances by their UIDs within a partition. */
@@ -34,6 +34,11 @@ public final class InstanceLocator {
         .where(INSTANCE.PARTITION_NAME.eq(partition), INSTANCE.SOP_INSTANCE_UID.eq(sopUid),
             SERIES.SERIES_INSTANCE_UID.eq(seriesUid), STUDY.STUDY_INSTANCE_UID.eq(studyUid))
         .fetchOptional(InstanceLocator::stored);
+  }
+
+  /** The first instance of a study (or of one of its series) in series and instance order; empty when none. */
+  public Optional<StoredInstance> first(String partition, String studyUid, String seriesUidOrNull) {
+    return listing(partition, studyUid, seriesUidOrNull).limit(1).fetchOptional(InstanceLocator::stored);
   }
 
   /** An instance's UIDs, syntax and blob, from the instance joined to its series and study. */
@@ -63,7 +68,7 @@ public final class InstanceLocator {
   }
 
   /** The query behind {@link #forEach}, in series and instance order. */
-  ResultQuery<Record7<String, String, String, String, String, String, Long>> listing(String partition,
+  SelectLimitStep<Record7<String, String, String, String, String, String, Long>> listing(String partition,
       String studyUid, String seriesUidOrNull) {
     return located()
         .where(inStudy(partition, studyUid, seriesUidOrNull))

@@ -47,6 +47,13 @@ public final class RetrieveService {
     return locator.find(partition, studyUid, seriesUid, sopUid);
   }
 
+  /** The first instance of a study, or of one series when {@code seriesUid} is not null: its representative. */
+  public Optional<StoredInstance> firstInstance(String partition, String studyUid, String seriesUid) {
+    DicomUid.require(studyUid, "StudyInstanceUID");
+    if (seriesUid != null) DicomUid.require(seriesUid, "SeriesInstanceUID");
+    return locator.first(partition, studyUid, seriesUid);
+  }
+
   /** Streams the instances of a study, or of one series when {@code seriesUid} is not null. */
   public void forEachInstance(String partition, String studyUid, String seriesUid,
       InstanceLocator.InstanceConsumer consumer) throws IOException {
