@@ -30,6 +30,8 @@ final class UncleanStopMarker {
   private static final Logger log = LoggerFactory.getLogger(UncleanStopMarker.class);
   /** Index files open in this JVM, and how many times: a second open (a test's inspector) shares the database. */
   private static final Map<Path, Integer> OPEN = new HashMap<>();
+  /** The OS lock each index open in this JVM holds: a second process must not take the marker for a crash. */
+  private static final Map<Path, IndexLock> LOCKS = new HashMap<>();
 
   private final Path marker;
   private final boolean rewrote;
@@ -51,6 +53,7 @@ final class UncleanStopMarker {
   static synchronized UncleanStopMarker open(String jdbcUrl, String user, String password, Path store)
       throws IOException {
     Path marker = store.resolveSibling(store.getFileName() + ".open").toAbsolutePath();
+    if (!OPEN.containsKey(marker)) LOCKS.put(marker, IndexLock.acquire(marker.getParent()));
     boolean rewrite = !OPEN.containsKey(marker) && Files.exists(marker) && Files.exists(store);
     if (rewrite) rewriteCopy(jdbcUrl, user, password, store);
     OPEN.merge(marker, 1, Integer::sum);
@@ -115,7 +118,13 @@ final class UncleanStopMarker {
   /** The open failed: the marker stays (nothing says the file is clean), but this JVM no longer holds it open. */
   void abandoned() {
     synchronized (UncleanStopMarker.class) {
-      if (OPEN.merge(marker, -1, Integer::sum) <= 0) OPEN.remove(marker);
+      if (OPEN.merge(marker, -1, Integer::sum) > 0) return;
+      OPEN.remove(marker);
+      try {
+        LOCKS.remove(marker).close();
+      } catch (IOException e) {
+        log.warn("index lock not released ({}); the process's end releases it", e.toString());
+      }
     }
   }
 
@@ -124,7 +133,11 @@ final class UncleanStopMarker {
     synchronized (UncleanStopMarker.class) {
       if (OPEN.merge(marker, -1, Integer::sum) > 0) return;
       OPEN.remove(marker);
-      Files.deleteIfExists(marker);
+      try {
+        Files.deleteIfExists(marker);
+      } finally {
+        LOCKS.remove(marker).close();
+      }
     }
   }
 }
