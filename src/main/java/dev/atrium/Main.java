@@ -35,7 +35,7 @@ public final class Main {
       // One line for the operator (the log has the stack); a non-zero exit so a supervisor restarts or alerts,
       // rather than a process left half started (a DIMSE port in use once left HTTP serving, and the JVM up).
       LoggerFactory.getLogger(Main.class).error("cannot start", e);
-      System.err.println("atrium: cannot start: " + e);
+      System.err.println("atrium: cannot start: " + StartupFailure.describe(e));
       System.exit(1);
       return;
     }

@@ -1,6 +1,7 @@
 package dev.atrium.dimse.net;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -71,7 +72,13 @@ public final class DimseServer implements AutoCloseable {
         }
         ss.setReuseAddress(true);
         InetAddress bind = settings.bindAddress() == null ? null : InetAddress.getByName(settings.bindAddress());
-        ss.bind(new InetSocketAddress(bind, settings.port()), 128);
+        try {
+            ss.bind(new InetSocketAddress(bind, settings.port()), 128);
+        } catch (BindException e) {
+            ss.close();
+            throw new BindException("DIMSE port " + settings.port() + (bind == null ? "" : " on " + bind.getHostAddress())
+                    + ": " + e.getMessage());
+        }
         serverSocket = ss;
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newCachedThreadPool(r -> {
