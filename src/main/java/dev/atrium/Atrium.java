@@ -158,25 +158,33 @@ public final class Atrium implements AutoCloseable {
     return dimse.tlsPort();
   }
 
+  /** Whether the embedded index closed itself after a failed write (a full disk): only a new start reopens it. */
+  public boolean indexLost() {
+    return db.closedByError();
+  }
+
   @Override
   public void close() throws Exception {
-    fhirSync.close();
-    dimse.close();
-    web.close();
-    reindexer.close();
-    groupCommit.close();
-    reclaimer.close();
-    blobs.close(); // every committed blob's final name on disk: the next start finds staging empty
     try {
-      db.commitSync().afterCommit();
+      fhirSync.close();
+      dimse.close();
+      web.close();
+      reindexer.close();
+      groupCommit.close();
+      reclaimer.close();
+      blobs.close(); // every committed blob's final name on disk: the next start finds staging empty
+      try {
+        db.commitSync().afterCommit();
+      } finally {
+        db.close();
+        // Kept even after a clean close: the next start drops it once it finds the index holds what it names.
+        if (journal != null) journal.close();
+      }
     } finally {
-      db.close();
-      // Kept even after a clean close: the next start drops it once it finds the index holds what it names.
-      if (journal != null) journal.close();
+      audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
+          null, null, "Atrium stopped"));
+      audit.close();
+      log.info("Atrium stopped");
     }
-    audit.record(AuditEvent.of(AuditEvent.Kind.APPLICATION_STOP, AuditEvent.Outcome.SUCCESS, "atrium", null, null,
-        null, null, "Atrium stopped"));
-    audit.close();
-    log.info("Atrium stopped");
   }
 }

@@ -6,9 +6,11 @@ import dev.atrium.config.AtriumConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /** The index database: a pool, its migrations, and the jOOQ context everything else uses. */
@@ -24,6 +26,9 @@ public final class Database implements AutoCloseable {
     this.commitSync = commitSync;
     this.marker = marker;
   }
+
+  /** H2's ErrorCode.DATABASE_IS_CLOSED. */
+  private static final int H2_DATABASE_IS_CLOSED = 90098;
 
   public static Database open(AtriumConfig.Db db, Path dataDir) {
     String url = db.embedded() ? embeddedUrl(dataDir) : db.url();
@@ -111,15 +116,35 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether embedded H2 closed the database itself after a write failed (a full disk): it then answers every
+   * statement with "database has been closed" until it is opened again, which takes a new start of the archive.
+   */
+  public boolean closedByError() {
+    if (dialect() != SQLDialect.H2) return false;
+    try {
+      dsl.selectOne().fetch();
+      return false;
+    } catch (DataAccessException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IS_CLOSED) return true;
+      }
+      return false;
+    }
+  }
+
   @Override
   public void close() {
+    boolean broken = marker != null && closedByError();
     try {
       commitSync.close();
     } catch (IOException ignored) {
       // read-only descriptor
     }
     pool.close();
-    if (marker != null) {
+    if (broken) {
+      marker.abandoned(); // not a clean close: the next open rewrites the file, and the journal fills it in
+    } else if (marker != null) {
       try {
         marker.closedCleanly();
       } catch (IOException e) {

@@ -53,18 +53,24 @@ final class UncleanStopMarker {
   static synchronized UncleanStopMarker open(String jdbcUrl, String user, String password, Path store)
       throws IOException {
     Path marker = store.resolveSibling(store.getFileName() + ".open").toAbsolutePath();
-    if (!OPEN.containsKey(marker)) LOCKS.put(marker, IndexLock.acquire(marker.getParent()));
-    boolean rewrite = !OPEN.containsKey(marker) && Files.exists(marker) && Files.exists(store);
-    if (rewrite) rewriteCopy(jdbcUrl, user, password, store);
-    OPEN.merge(marker, 1, Integer::sum);
-    Files.createDirectories(marker.getParent());
-    if (!Files.exists(marker)) {
-      Files.createFile(marker);
-      try (FileChannel directory = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
-        directory.force(true); // a crash from now on finds it
+    boolean first = !OPEN.containsKey(marker);
+    if (first) LOCKS.put(marker, IndexLock.acquire(marker.getParent()));
+    try {
+      boolean rewrite = first && Files.exists(marker) && Files.exists(store);
+      if (rewrite) rewriteCopy(jdbcUrl, user, password, store);
+      Files.createDirectories(marker.getParent());
+      if (!Files.exists(marker)) {
+        Files.createFile(marker);
+        try (FileChannel directory = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
+          directory.force(true); // a crash from now on finds it
+        }
       }
+      OPEN.merge(marker, 1, Integer::sum);
+      return new UncleanStopMarker(marker, rewrite);
+    } catch (IOException | RuntimeException e) {
+      if (first) LOCKS.remove(marker).close(); // a later attempt in this JVM (a restart) must be able to lock
+      throw e;
     }
-    return new UncleanStopMarker(marker, rewrite);
   }
 
   /**
@@ -79,8 +85,8 @@ final class UncleanStopMarker {
     Path copy = Path.of(base + "-rewrite.mv.db");
     String copyUrl = jdbcUrl.replaceFirst(java.util.regex.Pattern.quote(base),
         java.util.regex.Matcher.quoteReplacement(base + "-rewrite"));
-    Files.copy(store, copy, StandardCopyOption.REPLACE_EXISTING);
     try {
+      Files.copy(store, copy, StandardCopyOption.REPLACE_EXISTING);
       try (Connection c = connect(copyUrl, user, password); Statement s = c.createStatement()) {
         s.execute("SHUTDOWN COMPACT");
       }
