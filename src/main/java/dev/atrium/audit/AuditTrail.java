@@ -75,6 +75,7 @@ public final class AuditTrail implements AutoCloseable {
 
   private void writeLoop() {
     List<AuditEvent> batch = new ArrayList<>();
+    long complete = -1; // the file's size before the batch being written
     while (!closing || !queue.isEmpty()) {
       try {
         AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -86,6 +87,7 @@ public final class AuditTrail implements AutoCloseable {
           lines.append(AuditXml.write(event, patientsOf(event), sourceId, host)).append('\n');
         }
         ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+        complete = channel.size();
         while (bytes.hasRemaining()) channel.write(bytes);
         // At most a few fsyncs a second: each one is a journal commit that the store's own
         // fsyncs would queue behind (a crash can cost the last FORCE_INTERVAL_MS of records).
@@ -100,8 +102,10 @@ public final class AuditTrail implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (IOException | RuntimeException e) {
-        // Keep the batch and try again: a full disk must not drop audit records.
+        // Keep the batch and try again: a full disk must not drop audit records. What part of it was written goes,
+        // or the retry would follow a half record on its line, and repeat the records before it.
         log.error("audit trail: cannot write {} records to {}: {}", batch.size(), file, e.toString());
+        truncateTo(complete);
         queue.addAll(batch);
         batch.clear();
         sleepQuietly();
@@ -118,6 +122,14 @@ public final class AuditTrail implements AutoCloseable {
       if (patient != null && !found.contains(patient)) found.add(patient);
     }
     return found;
+  }
+
+  private void truncateTo(long size) {
+    try {
+      if (size >= 0 && channel.size() > size) channel.truncate(size);
+    } catch (IOException e) {
+      log.error("audit trail: cannot cut a partly written batch from {}: {}", file, e.toString());
+    }
   }
 
   private static void sleepQuietly() {
