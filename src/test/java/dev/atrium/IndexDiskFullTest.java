@@ -55,12 +55,19 @@ class IndexDiskFullTest {
       fill(filler);
       // Stores now fail once H2 writes its pages; none of them may be acknowledged falsely.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      java.util.Set<Integer> queryStatuses = new java.util.TreeSet<>();
       while (!Files.readString(log, StandardCharsets.UTF_8).contains("restarting the archive")
           && System.nanoTime() < deadline) {
         storeOne(dicomWeb, work, acknowledged);
+        try {
+          queryStatuses.add(Http.get(dicomWeb + "/studies?limit=1", null).statusCode());
+        } catch (IOException restarting) {
+          // between a stop and the new start
+        }
         Thread.sleep(200);
       }
       assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("restarting the archive");
+      assertThat(queryStatuses).as("an unusable index is 503, not 500").isSubsetOf(200, 503);
 
       Files.delete(filler);
       awaitHealth(httpPort, 200, log);

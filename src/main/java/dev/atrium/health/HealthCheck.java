@@ -63,7 +63,10 @@ public final class HealthCheck {
       return "UP";
     } catch (Exception e) {
       log.warn("health: the {} is down: {}", what, e.toString());
-      return "DOWN: " + e.getClass().getSimpleName() + " (see the archive's log)";
+      // A file system's reason names no path ("No space left on device", "Read-only file system").
+      String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+          : e.getClass().getSimpleName();
+      return "DOWN: " + reason + " (see the archive's log)";
     }
   }
 

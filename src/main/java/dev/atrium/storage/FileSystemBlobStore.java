@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -247,10 +248,18 @@ public final class FileSystemBlobStore implements BlobStore {
     Files.createLink(target, staged);
   }
 
+  /** Below this much free space, a store is all but sure to fail: an empty file can still be made on a full disk. */
+  static final long MIN_FREE_BYTES = 16L << 20;
+
   @Override
   public void checkWritable() throws IOException {
     Path probe = Files.createTempFile(staging, "health", ".probe");
     Files.delete(probe);
+    long free = Files.getFileStore(staging).getUsableSpace();
+    if (free < MIN_FREE_BYTES) {
+      throw new FileSystemException(staging.toString(), null, "the store's disk is full (" + (free >> 10)
+          + " KiB free)");
+    }
   }
 
   private static void fsyncDirectory(Path dir) throws IOException {

@@ -117,6 +117,7 @@ public final class StoreService {
   /** Stage → verify and parse → validate → place beside its study. */
   private Prepared prepare(Writing writing, RequestCheck requestCheck) throws IncompleteInputException {
     BlobWriter blob = null;
+    Uids uids = Uids.NONE; // known once the header is read: a failure after that names the instance
     try {
       blob = blobs.create();
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
@@ -127,7 +128,7 @@ public final class StoreService {
       } catch (DicomParseException e) {
         return refused(StoreFailure.VALIDATION_FAILED, e.getMessage(), Uids.NONE);
       }
-      Uids uids = new Uids(header.sopClassUid(), header.sopInstanceUid(), header.studyInstanceUid(),
+      uids = new Uids(header.sopClassUid(), header.sopInstanceUid(), header.studyInstanceUid(),
           header.seriesInstanceUid());
       String invalid = validate(header);
       if (invalid != null) return refused(StoreFailure.VALIDATION_FAILED, invalid, uids);
@@ -142,7 +143,7 @@ public final class StoreService {
     } catch (IOException e) {
       log.error("store: blob store failure", e);
       return refused(StoreFailure.OUT_OF_RESOURCES, "the archive could not store the instance: "
-          + IoFailureText.of(e), Uids.NONE);
+          + IoFailureText.of(e), uids);
     } finally {
       discard(blob);
     }

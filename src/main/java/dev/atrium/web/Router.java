@@ -3,6 +3,7 @@ package dev.atrium.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.atrium.audit.AuditTrail;
 import dev.atrium.dicom.DicomUid;
+import dev.atrium.index.IndexFailure;
 import dev.atrium.partition.Partitions;
 import dev.atrium.security.Authenticator;
 import dev.atrium.security.HttpAccessPolicy;
@@ -105,7 +106,16 @@ final class Router extends Handler.Abstract {
       callback.failed(gone);
     } catch (Exception | Error e) {
       log.error("{} {} failed", request.getMethod(), path, e);
-      writeProblem(request, response, callback, 500, "internal error; see the archive's log");
+      if (IndexFailure.notDurable(e)) {
+        status = 503; // not a failure: the change is made, but a crash now could undo it
+        writeProblem(request, response, callback, status, "the change was made but could not be made durable (is "
+            + "the disk full?): it may not survive a restart; see the archive's log");
+      } else if (IndexFailure.unavailable(e)) {
+        status = 503;
+        writeProblem(request, response, callback, status, "the archive's index is unavailable; see the archive's log");
+      } else {
+        writeProblem(request, response, callback, 500, "internal error; see the archive's log");
+      }
     } finally {
       if (exchange != null) audit.served(request, path, exchange, status);
     }
