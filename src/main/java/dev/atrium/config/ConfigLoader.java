@@ -10,18 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads conf/atrium.yaml (or the file named by ATRIUM_CONFIG, or the packaged default) and applies
  * ATRIUM_* environment overrides: each leaf key path maps to ATRIUM_ + UPPER_SNAKE(path).
  */
 public final class ConfigLoader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private ConfigLoader() {}
 
   public static AtriumConfig load(Map<String, String> env) throws IOException {
     ObjectNode tree = readBaseTree(env);
+    for (String unknown : UnknownSettings.find(packagedDefault(), tree, env)) log.warn("configuration: {}", unknown);
     applyOverrides(tree, "", env);
     return AtriumConfig.from(tree, env.get("ATRIUM_MOVE_DESTINATIONS"));
   }
@@ -37,6 +41,11 @@ public final class ConfigLoader {
     if (explicit != null) {
       throw new IOException("ATRIUM_CONFIG names " + file + ", which is not a readable file");
     }
+    return packagedDefault();
+  }
+
+  /** The configuration file packaged with Atrium: every setting, with its default. */
+  private static ObjectNode packagedDefault() throws IOException {
     try (InputStream in = ConfigLoader.class.getResourceAsStream("/atrium.yaml")) {
       if (in == null) throw new IOException("no conf/atrium.yaml and no packaged default");
       return (ObjectNode) YAML.readTree(in);

@@ -64,6 +64,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void misspeltKeysAndVariablesAreNamed() throws Exception {
+    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    var known = yaml.readTree(Files.readString(Path.of("conf/atrium.yaml")));
+    var given = yaml.readTree(Files.readString(Path.of("conf/atrium.yaml"))
+        + "\nstrore: { duplicatePolicyStow: overwrite }\n");
+    assertThat(UnknownSettings.find(known, given, Map.of("ATRIUM_HTTP_PROT", "1", "ATRIUM_HTTP_PORT", "9090",
+        "ATRIUM_DIMSE_REMOTE_AES", "x", "ATRIUM_CONFIG", "a.yaml", "ATRIUM_TEST_MARIADB_URL", "jdbc:x")))
+        .containsExactly("configuration key 'strore.duplicatePolicyStow' is not a setting; it is ignored",
+            "environment variable ATRIUM_HTTP_PROT is not a setting; it is ignored");
+    // the operator's own keys below a map of AE titles are not settings to check
+    var ae = yaml.readTree(Files.readString(Path.of("conf/atrium.yaml")).replace("remoteAes: {}",
+        "remoteAes: { CT_1: { hosts: 10.1.1.0/24, certified: true } }"));
+    assertThat(UnknownSettings.find(known, ae, Map.of())).isEmpty();
+  }
+
+  @Test
   void anAeThatMustShowACertificateNeedsDicomTlsThatAsksForOne() throws Exception {
     Path yaml = Files.createTempFile("atrium-certified", ".yaml");
     try {
