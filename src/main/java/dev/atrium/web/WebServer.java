@@ -23,12 +23,14 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Jetty serving DICOMweb under /dicom-web and /health; the routes are the whole HTTP surface. */
 public final class WebServer implements AutoCloseable {
+  private static final long STOP_GRACE_MS = 20_000;
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   private final Server server;
@@ -93,8 +95,12 @@ public final class WebServer implements AutoCloseable {
             new WadoEndpoint(retrieve, WadoEndpoint.Level.INSTANCE)));
     List<Route> all = new ArrayList<>(withRendering(routes, retrieve, series));
     all.addAll(extendedQueryTags(extendedTags));
-    server.setHandler(new Router(all, config.http().publicBaseUrl(),
+    // A stop lets the requests under way finish (a STOW being uploaded is answered), for up to STOP_GRACE_MS, and
+    // answers new ones 503; it used to cut them off unanswered, their stored instances unreported.
+    GracefulHandler graceful = new GracefulHandler(new Router(all, config.http().publicBaseUrl(),
         new Authenticator(config.security()), audit, config.http().maxRequestBytes()));
+    server.setHandler(graceful);
+    server.setStopTimeout(STOP_GRACE_MS);
   }
 
   /** WADO-RS rendered and thumbnail resources (PS3.18 10.4.1.1.3-4) and WADO-URI (PS3.18 9), on one render path. */
