@@ -167,9 +167,9 @@ public final class Atrium implements AutoCloseable {
   public void close() throws Exception {
     try {
       fhirSync.close();
+      reindexer.close(); // before the web server's stop, which waits for the requests under way
       dimse.close();
       web.close();
-      reindexer.close();
       groupCommit.close();
       reclaimer.close();
       blobs.close(); // every committed blob's final name on disk: the next start finds staging empty

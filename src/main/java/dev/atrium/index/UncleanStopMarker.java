@@ -127,7 +127,8 @@ final class UncleanStopMarker {
       if (OPEN.merge(marker, -1, Integer::sum) > 0) return;
       OPEN.remove(marker);
       try {
-        LOCKS.remove(marker).close();
+        IndexLock lock = LOCKS.remove(marker);
+        if (lock != null) lock.close();
       } catch (IOException e) {
         log.warn("index lock not released ({}); the process's end releases it", e.toString());
       }
@@ -142,7 +143,8 @@ final class UncleanStopMarker {
       try {
         Files.deleteIfExists(marker);
       } finally {
-        LOCKS.remove(marker).close();
+        IndexLock lock = LOCKS.remove(marker);
+        if (lock != null) lock.close(); // null: closed twice (a test that failed mid-restart)
       }
     }
   }

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 /** Jetty serving DICOMweb under /dicom-web and /health; the routes are the whole HTTP surface. */
 public final class WebServer implements AutoCloseable {
   private static final long STOP_GRACE_MS = 20_000;
+  private static final long SHUTDOWN_IDLE_MS = 200;
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   private final Server server;
@@ -54,6 +55,8 @@ public final class WebServer implements AutoCloseable {
     SSLContext tls = TlsContexts.create(config.tls());
     httpsConnector = tls == null ? null : HttpsConnector.create(server, tls, config.http());
     if (httpsConnector != null) server.addConnector(httpsConnector);
+    // At a stop, idle keep-alive connections close at once; only requests under way are waited for.
+    for (var c : server.getConnectors()) ((ServerConnector) c).setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
     server.setRequestLog(new AccessLog());
     server.setErrorHandler(new JsonErrorHandler());
 
