@@ -1,5 +1,7 @@
 package dev.atrium.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -35,7 +37,14 @@ public final class ConfigLoader {
     Path file = Path.of(explicit != null ? explicit : "conf/atrium.yaml");
     if (Files.isRegularFile(file)) {
       try (InputStream in = Files.newInputStream(file)) {
-        return (ObjectNode) YAML.readTree(in);
+        JsonNode tree = YAML.readTree(in);
+        if (tree instanceof ObjectNode settings) return settings;
+        throw new IOException(file + " holds no settings (a YAML mapping of keys is expected)");
+      } catch (JsonProcessingException e) {
+        // One line naming the file and the place, not the YAML parser's multi-line report.
+        JsonLocation at = e.getLocation();
+        throw new IOException(file + " is not valid YAML" + (at == null ? "" : " at line " + at.getLineNr()
+            + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
       }
     }
     if (explicit != null) {

@@ -3,6 +3,7 @@ package dev.atrium.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -61,6 +62,19 @@ class ConfigLoaderTest {
         .hasMessageContaining("aeTitle");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_MOVE_DESTINATIONS", "NOPORT@host")))
         .hasMessageContaining("NOPORT");
+  }
+
+  @Test
+  void aFileThatIsNotYamlIsNamedWithThePlace() throws Exception {
+    Path yaml = Files.createTempFile("atrium-bad", ".yaml");
+    try {
+      Files.writeString(yaml, "http:\n  port: 8080\n   dimse: [unclosed\n");
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_CONFIG", yaml.toString())))
+          .isInstanceOf(IOException.class).hasMessageStartingWith(yaml + " is not valid YAML at line 3")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    } finally {
+      Files.deleteIfExists(yaml);
+    }
   }
 
   @Test
