@@ -52,12 +52,17 @@ final class UncleanStopMarker {
    */
   static synchronized UncleanStopMarker open(String jdbcUrl, String user, String password, Path store)
       throws IOException {
-    Path marker = store.resolveSibling(store.getFileName() + ".open").toAbsolutePath();
+    Path marker = store.resolveSibling(store.getFileName() + ".in-use").toAbsolutePath();
+    // Builds before the index lock named the marker ".open". A new name keeps such a build, started by mistake
+    // beside a running one, from taking the running one's marker for a crash and replacing the index file under
+    // it: it finds no marker, opens the file, and meets H2's own lock on it. Theirs still says they crashed.
+    Path earlierMarker = store.resolveSibling(store.getFileName() + ".open").toAbsolutePath();
     boolean first = !OPEN.containsKey(marker);
     if (first) LOCKS.put(marker, IndexLock.acquire(marker.getParent()));
     try {
-      boolean rewrite = first && Files.exists(marker) && Files.exists(store);
+      boolean rewrite = first && (Files.exists(marker) || Files.exists(earlierMarker)) && Files.exists(store);
       if (rewrite) rewriteCopy(jdbcUrl, user, password, store);
+      if (first) Files.deleteIfExists(earlierMarker);
       Files.createDirectories(marker.getParent());
       if (!Files.exists(marker)) {
         Files.createFile(marker);

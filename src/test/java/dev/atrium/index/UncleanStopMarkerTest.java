@@ -42,6 +42,19 @@ class UncleanStopMarkerTest {
   }
 
   @Test
+  void theMarkerAnEarlierBuildLeftAfterACrashIsHonouredAndCleared() throws Exception {
+    try (Database db = Database.open(EMBEDDED, dataDir)) {
+      assertThat(db.dsl().fetchCount(PATIENT)).isZero();
+    }
+    Path earlier = dataDir.resolve("index").resolve("atrium.mv.db.open");
+    Files.createFile(earlier); // a build before the index lock, killed
+    UncleanStopMarker reopened = open();
+    assertThat(reopened.rewrote()).isTrue();
+    assertThat(earlier).doesNotExist();
+    reopened.closedCleanly();
+  }
+
+  @Test
   void aSecondOpenInTheSameJvmSharesTheDatabaseWithoutRewritingIt() throws Exception {
     try (Database first = Database.open(EMBEDDED, dataDir)) {
       try (Database second = Database.open(EMBEDDED, dataDir)) {
@@ -59,6 +72,6 @@ class UncleanStopMarkerTest {
   }
 
   private Path marker() {
-    return dataDir.resolve("index").resolve("atrium.mv.db.open");
+    return dataDir.resolve("index").resolve("atrium.mv.db.in-use");
   }
 }
