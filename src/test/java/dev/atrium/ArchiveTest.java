@@ -30,6 +30,12 @@ abstract class ArchiveTest {
     return config;
   }
 
+  /** The configuration with STOW-RS overwriting an instance stored again (DIMSE keeps its policy). */
+  static AtriumConfig stowOverwrites(AtriumConfig config) {
+    return config.withStore(new AtriumConfig.Store(AtriumConfig.DuplicatePolicy.OVERWRITE,
+        config.store().duplicatePolicyDimse()));
+  }
+
   @BeforeAll
   void startArchive() throws Exception {
     dataDir = Files.createTempDirectory("atrium-data");

@@ -142,8 +142,7 @@ abstract class ChangeFeedContract extends ArchiveTest {
   /** STOW overwrites, so a re-sent instance shows in the feed as an update (other tests send fresh UIDs). */
   @Override
   AtriumConfig configure(AtriumConfig config) {
-    return config.withStore(new AtriumConfig.Store(AtriumConfig.DuplicatePolicy.OVERWRITE,
-        config.store().duplicatePolicyDimse()));
+    return stowOverwrites(config);
   }
 
   /**

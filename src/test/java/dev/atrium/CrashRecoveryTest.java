@@ -10,6 +10,7 @@ import dev.atrium.config.ConfigLoader;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.IndexJournal;
+import dev.atrium.support.MainProcess;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.Part10;
 import dev.atrium.support.TempFiles;
@@ -490,12 +491,7 @@ class CrashRecoveryTest {
     static Server start(Path root, AtriumConfig config, int httpPort, int dimsePort, String name)
         throws Exception {
       Path logFile = root.resolve("server-" + name + ".log");
-      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.atrium.Main")
-          .directory(Path.of("").toAbsolutePath().toFile()) // the project root: conf/atrium.yaml
-          .redirectErrorStream(true).redirectOutput(logFile.toFile());
-      Map<String, String> env = builder.environment();
-      env.keySet().removeIf(variable -> variable.startsWith("ATRIUM_"));
+      Map<String, String> env = new HashMap<>();
       env.put("ATRIUM_DATA_DIR", config.dataDir().toString());
       env.put("ATRIUM_HTTP_PORT", String.valueOf(httpPort));
       env.put("ATRIUM_DIMSE_PORT", String.valueOf(dimsePort));
@@ -504,7 +500,7 @@ class CrashRecoveryTest {
         env.put("ATRIUM_DB_USER", config.db().user());
         env.put("ATRIUM_DB_PASSWORD", config.db().password());
       }
-      Server server = new Server(builder.start(), logFile, httpPort, dimsePort);
+      Server server = new Server(MainProcess.start(env, "512m", logFile), logFile, httpPort, dimsePort);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
         if (!server.process.isAlive()) {

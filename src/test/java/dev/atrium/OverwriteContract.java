@@ -28,8 +28,7 @@ abstract class OverwriteContract extends ArchiveTest {
 
   @Override
   AtriumConfig configure(AtriumConfig config) {
-    return config.withStore(new AtriumConfig.Store(AtriumConfig.DuplicatePolicy.OVERWRITE,
-        config.store().duplicatePolicyDimse()));
+    return stowOverwrites(config);
   }
 
   @Test

@@ -1,12 +1,8 @@
 package dev.atrium.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.atrium.support.Dcmtk;
-import dev.atrium.support.TempFiles;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.atrium.support.SmallTmpfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +19,11 @@ import org.junit.jupiter.api.Test;
 class AuditTrailDiskFullTest {
   @Test
   void aBatchWrittenInPartIsCutBeforeItIsWrittenAgain() throws Exception {
-    Path directory = Files.createTempDirectory("atrium-audit-full");
-    boolean mounted = Dcmtk.run(30, "mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", directory.toString())
-        .exitCode() == 0;
-    try {
-      assumeTrue(mounted, "mounting a small tmpfs needs root");
+    try (SmallTmpfs disk = SmallTmpfs.mount(null, "256k")) {
+      Path directory = disk.path();
       Path filler = directory.resolve("filler");
       try (AuditTrail trail = new AuditTrail(directory, "ATRIUM", "host", null, AuditPatients.NONE)) {
-        fillLeaving(filler, 10_000); // room for a few records, and the end of one of them cut off
+        SmallTmpfs.fill(filler, 10_000); // room for a few records, and the end of one of them cut off
         for (int i = 0; i < 40; i++) {
           trail.record(AuditEvent.of(AuditEvent.Kind.QUERY, AuditEvent.Outcome.SUCCESS, "user-" + i, "127.0.0.1",
               "DEFAULT", null, "/dicom-web/studies?PatientID=" + i, "query " + i));
@@ -48,22 +41,6 @@ class AuditTrailDiskFullTest {
         if (user.find()) assertThat(users.add(user.group(1))).as("recorded once: " + user.group(1)).isTrue();
       }
       assertThat(users).hasSize(40);
-    } finally {
-      if (mounted) Dcmtk.run(30, "umount", directory.toString());
-      TempFiles.delete(directory);
-    }
-  }
-
-  /** Fills the file system, then frees {@code bytes} of it. */
-  private static void fillLeaving(Path filler, int bytes) throws IOException {
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      byte[] block = new byte[1024];
-      while (true) out.write(block);
-    } catch (IOException full) {
-      // the disk is full
-    }
-    try (var channel = java.nio.channels.FileChannel.open(filler, java.nio.file.StandardOpenOption.WRITE)) {
-      channel.truncate(Math.max(0, channel.size() - bytes));
     }
   }
 }

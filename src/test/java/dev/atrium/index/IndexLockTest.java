@@ -3,6 +3,7 @@ package dev.atrium.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrium.support.Http;
+import dev.atrium.support.MainProcess;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
@@ -11,6 +12,7 @@ import dev.atrium.support.TestInstances;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +32,8 @@ class IndexLockTest {
           Multipart.body(TestInstances.ct(work, before))).statusCode()).isEqualTo(200);
 
       Path output = work.resolve("second.log");
-      ProcessBuilder second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.atrium.Main")
-          .redirectErrorStream(true).redirectOutput(output.toFile());
-      second.environment().keySet().removeIf(variable -> variable.startsWith("ATRIUM_"));
-      second.environment().put("ATRIUM_DATA_DIR", dataDir.toString());
-      second.environment().put("ATRIUM_HTTP_PORT", "0");
-      second.environment().put("ATRIUM_DIMSE_PORT", "0");
-      Process process = second.start();
+      Process process = MainProcess.start(Map.of("ATRIUM_DATA_DIR", dataDir.toString(), "ATRIUM_HTTP_PORT", "0",
+          "ATRIUM_DIMSE_PORT", "0"), "256m", output);
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the second start ends").isTrue();
       String log = Files.readString(output, StandardCharsets.UTF_8);
       assertThat(process.exitValue()).as(log).isEqualTo(1);
