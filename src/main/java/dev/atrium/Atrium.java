@@ -168,8 +168,9 @@ public final class Atrium implements AutoCloseable {
     try {
       fhirSync.close();
       reindexer.close(); // before the web server's stop, which waits for the requests under way
-      dimse.close();
+      dimse.stopAccepting(); // its requests under way finish while the web server's do
       web.close();
+      dimse.close();
       groupCommit.close();
       reclaimer.close();
       blobs.close(); // every committed blob's final name on disk: the next start finds staging empty

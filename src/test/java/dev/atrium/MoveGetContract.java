@@ -12,13 +12,13 @@ import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
 import dev.atrium.support.HoldingStoreScp;
 import dev.atrium.support.Http;
+import dev.atrium.support.ImplicitDataSet;
 import dev.atrium.support.Part10;
 import dev.atrium.support.RawDimseScu;
 import dev.atrium.support.StoreScpProcess;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -632,19 +632,9 @@ abstract class MoveGetContract extends ArchiveTest {
 
   /** An implicit VR little endian identifier: QueryRetrieveLevel and the keys, in tag order. */
   private static byte[] identifier(String level, Map<Integer, String> keys) {
-    Map<Integer, String> all = new java.util.TreeMap<>(keys);
-    all.put(0x00080052, level);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Map.Entry<Integer, String> key : all.entrySet()) {
-      String value = key.getValue().length() % 2 == 0 ? key.getValue() : key.getValue()
-          + (key.getKey() == 0x00080052 || key.getKey() == 0x00100020 ? " " : "\0");
-      int tag = key.getKey();
-      out.writeBytes(new byte[] {(byte) (tag >>> 16), (byte) (tag >>> 24), (byte) tag, (byte) (tag >>> 8)});
-      int length = value.length();
-      out.writeBytes(new byte[] {(byte) length, (byte) (length >>> 8), 0, 0});
-      out.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
-    }
-    return out.toByteArray();
+    ImplicitDataSet identifier = new ImplicitDataSet().text(0x00080052, level, false);
+    keys.forEach((tag, value) -> identifier.text(tag, value, tag != 0x00100020));
+    return identifier.encode();
   }
 
   /** Completed, failed, warning. */

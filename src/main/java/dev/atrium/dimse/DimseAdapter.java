@@ -185,8 +185,15 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     };
   }
 
+  /** Begins a stop: see {@link DimseServer#stopAccepting()}. */
+  public void stopAccepting() {
+    server.stopAccepting();
+    if (tlsServer != null) tlsServer.stopAccepting();
+  }
+
   @Override
   public void close() {
+    stopAccepting();
     server.close();
     if (tlsServer != null) tlsServer.close();
   }

@@ -3,6 +3,7 @@ package dev.atrium.support;
 import dev.atrium.dimse.net.CommandSet;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -74,6 +75,31 @@ public final class RawDimseScu implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends only the command of a request whose data set follows in {@link #sendData} fragments. */
+  public void sendCommand(CommandSet request) throws IOException {
+    request.setUS(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT);
+    out.write(pData(0x03, request.encode()));
+    out.flush();
+  }
+
+  /** One fragment of the data set (at most 16 KB, the PDU size proposed); {@code last} ends it. */
+  public void sendData(byte[] fragment, boolean last) throws IOException {
+    out.write(pData(last ? 0x02 : 0x00, fragment));
+    out.flush();
+  }
+
+  /** The type of the next PDU (0x07 for A-ABORT), or -1 when the connection ends without one. */
+  public int nextPduType() throws IOException {
+    try {
+      int type = in.readUnsignedByte();
+      in.readUnsignedByte();
+      in.readFully(new byte[in.readInt()]);
+      return type;
+    } catch (EOFException e) {
+      return -1;
+    }
+  }
+
   /** Sends a request that has no data set (C-ECHO). */
   public void send(CommandSet request) throws IOException {
     request.setUS(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET);
@@ -128,6 +154,11 @@ public final class RawDimseScu implements AutoCloseable {
       responses.add(response);
     } while (response.command().isPending());
     return responses;
+  }
+
+  /** Closes the connection without a word (after the SCP aborted the association). */
+  public void abandon() throws IOException {
+    socket.close();
   }
 
   /** A-RELEASE-RQ, then closes. */

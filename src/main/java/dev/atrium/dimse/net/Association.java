@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,9 @@ final class Association implements Runnable, DimseExchange {
     private AssociationInfo info;
     private final Map<Integer, Accepted> contexts = new HashMap<>();
     private int requests;
-    private volatile boolean closing; // set by server shutdown
+    private volatile boolean closing; // set by a server stop
+    private final Object lifecycle = new Object();
+    private boolean busy; // a request is being handled (guarded by lifecycle)
 
     // state of the request being handled
     private Command current;
@@ -117,7 +120,12 @@ final class Association implements Runnable, DimseExchange {
                         "DICOM TLS handshake failed: " + e.getMessage());
             }
         } catch (EOFException | SocketException e) {
-            outcome = closing ? "closed by server shutdown" : "peer closed connection";
+            if (closing) {
+                outcome = "aborted by server stop";
+                sendAbortQuietly(pdus, DicomProtocolException.REASON_NOT_SPECIFIED); // its input was shut: see stop()
+            } else {
+                outcome = "peer closed connection";
+            }
         } catch (Exception e) { // IOException from the transport or a bug; never let it escape the thread
             outcome = "aborted (" + e + ")";
             log.warn("Association #{} from {}: aborting after unexpected error", id, remote(), e);
@@ -201,7 +209,37 @@ final class Association implements Runnable, DimseExchange {
                 pdus.releaseRp();
                 return "released";
             }
-            handle(c);
+            if (!begin()) { // the stop came while the request arrived: it is not started, so never answered
+                sendAbortQuietly(pdus, DicomProtocolException.REASON_NOT_SPECIFIED);
+                return "aborted by server stop";
+            }
+            boolean stopping;
+            try {
+                handle(c);
+            } finally {
+                stopping = end();
+            }
+            if (stopping) {
+                sendAbortQuietly(pdus, DicomProtocolException.REASON_NOT_SPECIFIED);
+                return "aborted by server stop, after its last request was answered";
+            }
+        }
+    }
+
+    /** Marks a request under way; false when the server is stopping and it must not start. */
+    private boolean begin() {
+        synchronized (lifecycle) {
+            if (closing) return false;
+            busy = true;
+            return true;
+        }
+    }
+
+    /** Marks the request done; true when the server is stopping and the association must end now. */
+    private boolean end() {
+        synchronized (lifecycle) {
+            busy = false;
+            return closing;
         }
     }
 
@@ -389,7 +427,33 @@ final class Association implements Runnable, DimseExchange {
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
-    /** Called by the server on shutdown from another thread: closing the socket unblocks the reader. */
+    long id() {
+        return id;
+    }
+
+    /**
+     * A server stop, from another thread. There is no acceptor-initiated release in DICOM (PS3.8 7.2): the
+     * association is aborted, but never in the middle of a request. One handling a request ends after sending its
+     * response ({@link #serve}); an idle one has its input shut, so that its own thread, blocked reading, sends the
+     * A-ABORT (no two threads write to the socket). A TLS socket cannot shut its input alone: it is closed.
+     */
+    void stop() {
+        synchronized (lifecycle) {
+            closing = true;
+            if (busy) return;
+        }
+        if (socket instanceof SSLSocket) {
+            closeSocket();
+            return;
+        }
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            closeSocket();
+        }
+    }
+
+    /** The end of a stop's grace period: closing the socket unblocks the association's thread wherever it is. */
     void shutdown() {
         closing = true;
         closeSocket();

@@ -38,6 +38,10 @@ public final class DimseServer implements AutoCloseable {
     private ExecutorService executor;
     private ServerSocket serverSocket;
     private volatile boolean closed;
+    private long stopDeadline; // System.nanoTime() by which a stop closes what is still busy
+
+    /** As long as the HTTP server lets requests under way finish at a stop. */
+    private static final long STOP_GRACE_NANOS = 20_000_000_000L;
 
     private final SSLContext tls;
     private final SSLParameters tlsParameters;
@@ -121,6 +125,7 @@ public final class DimseServer implements AutoCloseable {
                 Semaphore held = admitted ? slots : rejectionSlots;
                 Association a = new Association(ids.incrementAndGet(), s, settings, services, admitted);
                 live.add(a);
+                if (closed) a.stop(); // accepted just as the stop began, which signalled the others
                 executor.execute(() -> {
                     try {
                         a.run();
@@ -140,17 +145,38 @@ public final class DimseServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes the sockets of live associations (their threads then end on their own). */
-    @Override
-    public synchronized void close() {
+    /**
+     * Begins a stop: no new association is accepted; an idle one is aborted at once, and one handling a request
+     * is aborted once its response is out (a C-STORE being received is stored and answered, not cut off).
+     */
+    public synchronized void stopAccepting() {
         if (closed) return;
         closed = true;
+        stopDeadline = System.nanoTime() + STOP_GRACE_NANOS;
         try {
             if (serverSocket != null) serverSocket.close();
         } catch (IOException ignored) {
             // closing anyway
         }
-        for (Association a : live) a.shutdown();
+        for (Association a : live) a.stop();
+    }
+
+    /**
+     * Stops: waits, up to {@link #STOP_GRACE_NANOS} from the beginning of the stop, for the requests under way,
+     * then closes the sockets of associations still busy (their threads then end on their own).
+     */
+    @Override
+    public void close() {
+        stopAccepting();
+        try {
+            while (!live.isEmpty() && System.nanoTime() - stopDeadline < 0) Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Association a : live) {
+            log.warn("Association #{}: still busy {} s into the stop; closing it", a.id(), STOP_GRACE_NANOS / 1_000_000_000L);
+            a.shutdown();
+        }
         if (executor != null) executor.shutdown();
     }
 }
