@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A stop while a C-STORE is being received lets it finish: the instance is stored and answered, and only then is
- * the association aborted (DICOM has no release by the acceptor). It used to close the connection mid-transfer.
+ * the association aborted (SCUs do not expect a release asked by the acceptor). It used to close the connection
+ * mid-transfer.
  * An idle association is aborted at once, without waiting for the busy one.
  */
 class DimseStopTest {

@@ -432,8 +432,8 @@ final class Association implements Runnable, DimseExchange {
     }
 
     /**
-     * A server stop, from another thread. There is no acceptor-initiated release in DICOM (PS3.8 7.2): the
-     * association is aborted, but never in the middle of a request. One handling a request ends after sending its
+     * A server stop, from another thread. SCUs expect to release associations themselves, not to be asked to, so
+     * the association is aborted, but never in the middle of a request. One handling a request ends after sending its
      * response ({@link #serve}); an idle one has its input shut, so that its own thread, blocked reading, sends the
      * A-ABORT (no two threads write to the socket). A TLS socket cannot shut its input alone: it is closed.
      */
