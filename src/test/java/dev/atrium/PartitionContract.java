@@ -152,6 +152,12 @@ abstract class PartitionContract {
     assertThat(changedSops(null)).contains(shared.sop()).doesNotContain(neuroOnly.sop());
     assertThat(changedSops("cardiology")).containsExactly(shared.sop());
     assertThat(changedSops("neuro")).containsExactly(neuroOnly.sop());
+    assertThat(JSON.readTree(Http.get(root("neuro") + "/changefeed/latest", null).body()).path("SopInstanceUid")
+        .asText()).isEqualTo(neuroOnly.sop());
+    // A partition nothing was stored in has no latest entry: 204, as the Azure DICOM service answers.
+    HttpResponse<String> none = Http.get(root("radiotherapy") + "/changefeed/latest", null);
+    assertThat(none.statusCode()).isEqualTo(204);
+    assertThat(none.body()).isEmpty();
   }
 
   @Test

@@ -33,7 +33,10 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
     Fields q = Request.extractQueryParameters(exchange.request);
     if (shape == Shape.LATEST) {
       List<ChangeFeedIndex.Row> latest = feed.latest(exchange.partition());
-      if (latest.isEmpty()) throw new HttpProblem(404, "the change feed is empty");
+      if (latest.isEmpty()) { // no entry yet: 204, as the Azure DICOM service answers its null latest entry
+        exchange.response.setStatus(204);
+        return;
+      }
       try (JsonGenerator json = exchange.startJson(200, "application/json")) {
         write(json, latest.get(0), bool(q.getValue("includeMetadata")), exchange.dicomWebBase());
       }
