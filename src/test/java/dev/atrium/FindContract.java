@@ -182,7 +182,7 @@ abstract class FindContract extends ArchiveTest {
     assertThat(detail.values(sliceThickness, imagePosition, institution))
         .containsExactly("5.000000|-158.135803\\-179.035797\\-75.699997|JFK IMAGING CENTER");
     detail.eachHasExactly(STUDY_UID, SERIES_UID, INSTANCE_NUMBER, sliceThickness, imagePosition, institution);
-    // At SERIES and STUDY level, from the first instance of each; at PATIENT level, empty.
+    // At SERIES and STUDY level, from the first instance of each; at PATIENT level, of the study stored last.
     Found seriesDetail = find("-S", "-k", "0008,0052=SERIES", "-k", "StudyInstanceUID=" + d.study(), "-k",
         "SeriesInstanceUID=" + d.series(), "-k", "InstitutionName");
     assertThat(seriesDetail.values(institution)).containsExactly("JFK IMAGING CENTER");
@@ -190,6 +190,9 @@ abstract class FindContract extends ArchiveTest {
         "InstitutionName");
     assertThat(studyDetail.values(institution)).containsExactly("JFK IMAGING CENTER");
     studyDetail.eachHasExactly(STUDY_UID, institution);
+    Found patientDetail = find("-P", "-k", "0008,0052=PATIENT", "-k", "PatientID=FIND-P3", "-k", "InstitutionName");
+    assertThat(patientDetail.values(institution)).containsExactly("JFK IMAGING CENTER");
+    patientDetail.eachHasExactly(PATIENT_ID, institution);
   }
 
   @Test

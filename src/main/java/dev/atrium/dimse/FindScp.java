@@ -1,5 +1,6 @@
 package dev.atrium.dimse;
 
+import static dev.atrium.query.QueryAttributes.ISSUER_OF_PATIENT_ID;
 import static dev.atrium.query.QueryAttributes.PATIENT_ID;
 import static dev.atrium.query.QueryAttributes.SERIES_INSTANCE_UID;
 import static dev.atrium.query.QueryAttributes.SOP_INSTANCE_UID;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * checks the identifier against the model's hierarchical rules, hands the query to the engine and
  * answers each match with a pending response holding exactly the requested keys. A return key the index does not
  * hold (SliceThickness, InstitutionName, …) is read from the stored metadata document of the matched instance, or
- * at SERIES and STUDY level of the first instance of the series or study; at PATIENT level it comes back empty
- * (PS3.4 C.2.2.1 allows either).
+ * at SERIES and STUDY level of the first instance of the series or study, at PATIENT level of the first instance
+ * of the patient's study stored last; where none has it, it comes back empty (PS3.4 C.2.2.1 allows either).
  */
 final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
@@ -144,15 +145,20 @@ final class FindScp implements DimseRequestHandler {
         // instance's metadata document has one.
         responseKeys.put(tag, new Key(entry.getValue().vr(), ""));
         unsupportedMatchKeys |= !value.isEmpty();
-        if (level != QueryLevel.PATIENT && !entry.getValue().vr().equals("SQ") && DataDictionary.keyword(tag) != null) {
+        if (!entry.getValue().vr().equals("SQ") && DataDictionary.keyword(tag) != null) {
           fromMetadata.add(tag);
         }
       }
     }
     if (!fromMetadata.isEmpty()) { // to find the instance of each match
-      returnKeys.add(STUDY_INSTANCE_UID);
-      if (level != QueryLevel.STUDY) returnKeys.add(SERIES_INSTANCE_UID);
-      if (level == QueryLevel.INSTANCE) returnKeys.add(SOP_INSTANCE_UID);
+      if (level == QueryLevel.PATIENT) {
+        returnKeys.add(PATIENT_ID);
+        returnKeys.add(ISSUER_OF_PATIENT_ID);
+      } else {
+        returnKeys.add(STUDY_INSTANCE_UID);
+        if (level != QueryLevel.STUDY) returnKeys.add(SERIES_INSTANCE_UID);
+        if (level == QueryLevel.INSTANCE) returnKeys.add(SOP_INSTANCE_UID);
+      }
     }
     for (int tag : uniqueAbove) {
       responseKeys.putIfAbsent(tag, new Key(QueryAttributes.byTag(tag).orElseThrow().vr(), ""));
@@ -220,10 +226,13 @@ final class FindScp implements DimseRequestHandler {
     /** The values of the keys the index does not hold, from the metadata document of the match's instance. */
     private Map<Integer, Key> fromMetadata(QueryMatch match) throws IOException {
       String study = match.get(STUDY_INSTANCE_UID);
-      Optional<StoredInstance> instance = query.level == QueryLevel.INSTANCE
-          ? retrieve.findInstance(partition, study, match.get(SERIES_INSTANCE_UID), match.get(SOP_INSTANCE_UID))
-          : retrieve.firstInstance(partition, study, query.level == QueryLevel.SERIES
-              ? match.get(SERIES_INSTANCE_UID) : null);
+      Optional<StoredInstance> instance = switch (query.level) {
+        case PATIENT -> retrieve.patientInstance(partition, match.get(PATIENT_ID), match.get(ISSUER_OF_PATIENT_ID));
+        case INSTANCE -> retrieve.findInstance(partition, study, match.get(SERIES_INSTANCE_UID),
+            match.get(SOP_INSTANCE_UID));
+        default -> retrieve.firstInstance(partition, study, query.level == QueryLevel.SERIES
+            ? match.get(SERIES_INSTANCE_UID) : null);
+      };
       if (instance.isEmpty()) return Map.of(); // deleted since it matched
       Map<Integer, Key> values = new TreeMap<>();
       DicomJsonValues.read(retrieve.metadata(instance.get()), query.fromMetadata).forEach((tag, element) -> {

@@ -41,6 +41,23 @@ public final class InstanceLocator {
     return listing(partition, studyUid, seriesUidOrNull).limit(1).fetchOptional(InstanceLocator::stored);
   }
 
+  /**
+   * The representative instance of a patient: the first of the study stored last (its demographics are the most
+   * recent); empty when the patient has no instance.
+   */
+  public Optional<StoredInstance> latestOfPatient(String partition, String patientId, String issuerOrNull) {
+    String issuer = issuerOrNull == null ? "" : issuerOrNull; // the index keeps an absent issuer as empty
+    return located()
+        .join(PATIENT).on(PATIENT.PK.eq(STUDY.PATIENT_PK))
+        .where(PATIENT.PARTITION_NAME.eq(partition), PATIENT.PATIENT_ID.eq(patientId),
+            PATIENT.ISSUER_OF_PATIENT_ID.eq(issuer),
+            STUDY.PARTITION_NAME.eq(partition), SERIES.PARTITION_NAME.eq(partition),
+            INSTANCE.PARTITION_NAME.eq(partition))
+        .orderBy(STUDY.PK.desc(), SERIES.SERIES_NUMBER, SERIES.PK, INSTANCE.INSTANCE_NUMBER, INSTANCE.PK)
+        .limit(1)
+        .fetchOptional(InstanceLocator::stored);
+  }
+
   /** An instance's UIDs, syntax and blob, from the instance joined to its series and study. */
   private SelectOnConditionStep<Record7<String, String, String, String, String, String, Long>> located() {
     return db.dsl()

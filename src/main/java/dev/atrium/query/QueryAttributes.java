@@ -26,6 +26,7 @@ public final class QueryAttributes {
   public static final int SERIES_INSTANCE_UID = 0x0020000E;
   public static final int SOP_INSTANCE_UID = 0x00080018;
   public static final int PATIENT_ID = 0x00100020;
+  public static final int ISSUER_OF_PATIENT_ID = 0x00100021;
 
   private static final Map<Integer, QueryAttribute> BY_TAG = new LinkedHashMap<>();
   private static final Map<String, QueryAttribute> BY_KEYWORD = new LinkedHashMap<>();
@@ -34,7 +35,7 @@ public final class QueryAttributes {
     // Patient (PS3.4 C.6.1.1.2; patient attributes are also study-level keys in QIDO)
     add(0x00100010, "PatientName", "PN", PATIENT, true);
     add(PATIENT_ID, "PatientID", "LO", PATIENT, true);
-    add(0x00100021, "IssuerOfPatientID", "LO", PATIENT, true);
+    add(ISSUER_OF_PATIENT_ID, "IssuerOfPatientID", "LO", PATIENT, true);
     add(0x00100030, "PatientBirthDate", "DA", PATIENT, true);
     add(0x00100040, "PatientSex", "CS", PATIENT, true);
     add(0x00201200, "NumberOfPatientRelatedStudies", "IS", PATIENT, false);

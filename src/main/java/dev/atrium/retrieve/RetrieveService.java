@@ -54,6 +54,11 @@ public final class RetrieveService {
     return locator.first(partition, studyUid, seriesUid);
   }
 
+  /** A patient's representative instance: see {@link InstanceLocator#latestOfPatient}. */
+  public Optional<StoredInstance> patientInstance(String partition, String patientId, String issuerOrNull) {
+    return locator.latestOfPatient(partition, patientId, issuerOrNull);
+  }
+
   /** Streams the instances of a study, or of one series when {@code seriesUid} is not null. */
   public void forEachInstance(String partition, String studyUid, String seriesUid,
       InstanceLocator.InstanceConsumer consumer) throws IOException {
