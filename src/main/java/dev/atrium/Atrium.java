@@ -26,6 +26,7 @@ import dev.atrium.index.QueryIndex;
 import dev.atrium.index.StudyPatientIndex;
 import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
+import dev.atrium.retrieve.MatchMetadata;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.FileSystemBlobStore;
@@ -100,7 +101,7 @@ public final class Atrium implements AutoCloseable {
       reclaimer.recoverAfterCrash();
       StoreService store = new StoreService(blobs, groupCommit, reclaimer);
       RetrieveService retrieve = new RetrieveService(locator, blobs, config.dataDir().resolve("spool"));
-      QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags);
+      QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags, new MatchMetadata(retrieve));
       OperationIndex operations = new OperationIndex(db, extendedTags);
       Reindexer reindexer = new Reindexer(extendedTags, operations, extendedValues, retrieve);
       ExtendedQueryTagService tags = new ExtendedQueryTagService(extendedTags, operations, groupCommit, reindexer);

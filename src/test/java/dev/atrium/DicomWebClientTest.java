@@ -116,7 +116,8 @@ class DicomWebClientTest extends ArchiveTest {
     ObjectNode spec = JSON.createObjectNode();
     spec.set("studySearches", JSON.valueToTree(searches));
     spec.put("walk", "byPatientId");
-    spec.set("seriesSearch", JSON.valueToTree(Map.of("PatientID", patientId)));
+    // OHIF's series list asks for SeriesDescription and SeriesDate, which the index does not hold.
+    spec.set("seriesSearch", JSON.valueToTree(Map.of("PatientID", patientId, "includefield", "0008103E,00080021")));
     spec.set("instanceSearch", JSON.valueToTree(Map.of("PatientID", patientId)));
 
     JsonNode seen = runClient(spec);

@@ -186,6 +186,28 @@ abstract class QueryContract extends ArchiveTest {
         .isPositive();
   }
 
+  /**
+   * includefield may name attributes the index does not hold (PS3.18 10.6.3.3: returned "if available"); OHIF
+   * lists a study's series with includefield=0008103E,00080021 (SeriesDate), which was answered 400.
+   */
+  @Test
+  void includefieldOfAttributesTheIndexDoesNotHoldReturnsThemFromTheInstances() throws Exception {
+    JsonNode series = qido("/studies/" + a1.study() + "/series?SeriesInstanceUID=" + a1.series()
+        + "&includefield=0008103E,00080021,InstitutionName,00081150").get(0);
+    assertThat(text(series, "00080021")).isEqualTo("19970430");
+    assertThat(series.get("00080021").get("vr").asText()).isEqualTo("DA");
+    assertThat(text(series, "00080080")).isEqualTo("JFK IMAGING CENTER");
+    assertThat(series.has("00081150")).as("absent from the instance: left out").isFalse();
+
+    JsonNode instance = qido("/studies/" + a1.study() + "/series/" + a1.series() + "/instances?SOPInstanceUID="
+        + a1.sop() + "&includefield=ImagePositionPatient,PixelSpacing").get(0);
+    assertThat(instance.get("00200032").get("Value").toString()).isEqualTo("[-158.135803,-179.035797,-75.699997]");
+    assertThat(instance.get("00280030").get("vr").asText()).isEqualTo("DS");
+
+    JsonNode study = qido("/studies?StudyInstanceUID=" + a1.study() + "&includefield=Manufacturer").get(0);
+    assertThat(text(study, "00080070")).isEqualTo("GE MEDICAL SYSTEMS");
+  }
+
   @Test
   void includefieldLimitAndOffset() throws Exception {
     JsonNode withField = qido("/studies/" + a1.study() + "/instances?includefield=00100020,StudyDate");
@@ -233,6 +255,7 @@ abstract class QueryContract extends ArchiveTest {
     assertBad("/studies?offset=-1", "offset");
     assertBad("/studies?fuzzymatching=maybe", "fuzzymatching");
     assertBad("/studies?includefield=NoSuchThing", "includefield");
+    assertBad("/studies?includefield=ReferencedImageSequence", "includefield");
     assertBad("/studies/1.02.3/series", "StudyInstanceUID");
     assertBad("/studies?NumberOfStudyRelatedInstances=3", "NumberOfStudyRelatedInstances");
   }

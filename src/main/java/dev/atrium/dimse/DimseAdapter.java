@@ -51,7 +51,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     this.bindAddress = dimse.bindAddress();
     this.openToTheNetwork = bindAddress == null || !isLoopback(bindAddress);
     this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions, audit);
-    this.findScp = new FindScp(queries, retrieve, partitions, audit);
+    this.findScp = new FindScp(queries, partitions, audit);
     this.moveScp = new MoveScp(retrieve, partitions, audit, config);
     this.getScp = new GetScp(retrieve, partitions, audit);
     this.server = new DimseServer(settings(config, dimse.port()), this);

@@ -1,21 +1,17 @@
 package dev.atrium.dimse;
 
-import static dev.atrium.query.QueryAttributes.ISSUER_OF_PATIENT_ID;
 import static dev.atrium.query.QueryAttributes.PATIENT_ID;
 import static dev.atrium.query.QueryAttributes.SERIES_INSTANCE_UID;
-import static dev.atrium.query.QueryAttributes.SOP_INSTANCE_UID;
 import static dev.atrium.query.QueryAttributes.STUDY_INSTANCE_UID;
 
 import dev.atrium.dicom.DataDictionary;
 import dev.atrium.dicom.DicomIdentifier;
 import dev.atrium.dicom.DicomIdentifier.Key;
-import dev.atrium.dicom.DicomJsonValues;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.dicom.TagHex;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
-import dev.atrium.index.StoredInstance;
 import dev.atrium.partition.Partitions;
 import dev.atrium.query.InvalidQueryException;
 import dev.atrium.query.QueryAttribute;
@@ -26,7 +22,6 @@ import dev.atrium.query.QueryLevel;
 import dev.atrium.query.QueryMatch;
 import dev.atrium.query.QueryRequest;
 import dev.atrium.query.QuerySink;
-import dev.atrium.retrieve.RetrieveService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -45,21 +40,18 @@ import org.slf4j.LoggerFactory;
  * C-FIND SCP for the Patient Root and Study Root Query/Retrieve Information Models (PS3.4 C.4.1):
  * checks the identifier against the model's hierarchical rules, hands the query to the engine and
  * answers each match with a pending response holding exactly the requested keys. A return key the index does not
- * hold (SliceThickness, InstitutionName, …) is read from the stored metadata document of the matched instance, or
- * at SERIES and STUDY level of the first instance of the series or study, at PATIENT level of the first instance
- * of the patient's study stored last; where none has it, it comes back empty (PS3.4 C.2.2.1 allows either).
+ * hold (SliceThickness, InstitutionName, …) comes from the instance the match stands for ({@link
+ * dev.atrium.query.StoredAttributes}); where it has none, it comes back empty (PS3.4 C.2.2.1 allows either).
  */
 final class FindScp implements DimseRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(FindScp.class);
 
   private final QueryEngine engine;
-  private final RetrieveService retrieve;
   private final CalledAePartitions partitions;
 
   private final DimseAudit audit;
 
-  FindScp(QueryEngine engine, RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit) {
-    this.retrieve = retrieve;
+  FindScp(QueryEngine engine, CalledAePartitions partitions, DimseAudit audit) {
     this.partitions = partitions;
     this.audit = audit;
     this.engine = engine;
@@ -85,7 +77,7 @@ final class FindScp implements DimseRequestHandler {
         (identifier, patientRoot) -> translate(identifier, patientRoot, engine.catalog()));
     if (query == null) return;
 
-    Responder responder = new Responder(exchange, request, query, retrieve, partitions.of(exchange));
+    Responder responder = new Responder(exchange, request, query);
     audit.queried(exchange, partitions.of(exchange), auditText(query));
     try {
       engine.find(query.request.inPartition(partitions.of(exchange)), responder);
@@ -107,7 +99,7 @@ final class FindScp implements DimseRequestHandler {
 
   /** The engine's query, and what every response identifier carries besides the match values. */
   private record Translation(QueryRequest request, QueryLevel level, SortedMap<Integer, Key> responseKeys,
-      boolean unsupportedMatchKeys, Set<Integer> fromMetadata) {}
+      boolean unsupportedMatchKeys) {}
 
   static Translation translate(DicomIdentifier identifier, boolean patientRoot, QueryCatalog catalog) throws Refusal {
     QueryLevel level = InformationModel.level(identifier.level(), patientRoot);
@@ -129,7 +121,6 @@ final class FindScp implements DimseRequestHandler {
     Set<Integer> returnKeys = new LinkedHashSet<>(uniqueAbove);
     SortedMap<Integer, Key> responseKeys = new TreeMap<>();
     boolean unsupportedMatchKeys = false;
-    Set<Integer> fromMetadata = new LinkedHashSet<>();
     for (Map.Entry<Integer, Key> entry : identifier.keys().entrySet()) {
       int tag = entry.getKey();
       String value = entry.getValue().value();
@@ -141,30 +132,18 @@ final class FindScp implements DimseRequestHandler {
         if (!value.isEmpty()) matchKeys.put(tag, value);
         responseKeys.put(tag, new Key(known.get().vr(), ""));
       } else {
-        // PS3.4 C.2.2.1: an optional key we do not support is returned with zero length, or its value where the
-        // instance's metadata document has one.
+        // PS3.4 C.2.2.1: an optional key we do not match on is returned with zero length, or with its value where
+        // the instance the match stands for has one.
         responseKeys.put(tag, new Key(entry.getValue().vr(), ""));
         unsupportedMatchKeys |= !value.isEmpty();
-        if (!entry.getValue().vr().equals("SQ") && DataDictionary.keyword(tag) != null) {
-          fromMetadata.add(tag);
-        }
-      }
-    }
-    if (!fromMetadata.isEmpty()) { // to find the instance of each match
-      if (level == QueryLevel.PATIENT) {
-        returnKeys.add(PATIENT_ID);
-        returnKeys.add(ISSUER_OF_PATIENT_ID);
-      } else {
-        returnKeys.add(STUDY_INSTANCE_UID);
-        if (level != QueryLevel.STUDY) returnKeys.add(SERIES_INSTANCE_UID);
-        if (level == QueryLevel.INSTANCE) returnKeys.add(SOP_INSTANCE_UID);
+        if (!entry.getValue().vr().equals("SQ") && catalog.isStored(tag)) returnKeys.add(tag);
       }
     }
     for (int tag : uniqueAbove) {
       responseKeys.putIfAbsent(tag, new Key(QueryAttributes.byTag(tag).orElseThrow().vr(), ""));
     }
     QueryRequest request = new QueryRequest(Partitions.DEFAULT, level, matchKeys, false, returnKeys, 0, 0);
-    return new Translation(request, level, responseKeys, unsupportedMatchKeys, Set.copyOf(fromMetadata));
+    return new Translation(request, level, responseKeys, unsupportedMatchKeys);
   }
 
   /** (gggg,0010-00FF) of an odd group reserves a private block (PS3.5 7.8.1). */
@@ -188,18 +167,13 @@ final class FindScp implements DimseRequestHandler {
     private final DimseExchange exchange;
     private final CommandSet request;
     private final Translation query;
-    private final RetrieveService retrieve;
-    private final String partition;
     boolean cancelled;
     IOException transportFailure;
 
-    Responder(DimseExchange exchange, CommandSet request, Translation query, RetrieveService retrieve,
-        String partition) {
+    Responder(DimseExchange exchange, CommandSet request, Translation query) {
       this.exchange = exchange;
       this.request = request;
       this.query = query;
-      this.retrieve = retrieve;
-      this.partition = partition;
     }
 
     @Override
@@ -210,7 +184,6 @@ final class FindScp implements DimseRequestHandler {
         String value = match.get(key.getKey());
         if (value != null && !value.isEmpty()) key.setValue(new Key(key.getValue().vr(), value));
       }
-      if (!query.fromMetadata.isEmpty()) keys.putAll(fromMetadata(match));
       byte[] identifier = DicomIdentifier.write(exchange.transferSyntaxUid(), query.level.dicomName(), keys);
       // PS3.4 C.4.1.1.4: FF01 when optional keys were not supported for matching.
       CommandSet response = CommandSet.responseTo(request, CommandSet.C_FIND_RSP,
@@ -221,26 +194,6 @@ final class FindScp implements DimseRequestHandler {
         transportFailure = e;
         throw e;
       }
-    }
-
-    /** The values of the keys the index does not hold, from the metadata document of the match's instance. */
-    private Map<Integer, Key> fromMetadata(QueryMatch match) throws IOException {
-      String study = match.get(STUDY_INSTANCE_UID);
-      Optional<StoredInstance> instance = switch (query.level) {
-        case PATIENT -> retrieve.patientInstance(partition, match.get(PATIENT_ID), match.get(ISSUER_OF_PATIENT_ID));
-        case INSTANCE -> retrieve.findInstance(partition, study, match.get(SERIES_INSTANCE_UID),
-            match.get(SOP_INSTANCE_UID));
-        default -> retrieve.firstInstance(partition, study, query.level == QueryLevel.SERIES
-            ? match.get(SERIES_INSTANCE_UID) : null);
-      };
-      if (instance.isEmpty()) return Map.of(); // deleted since it matched
-      Map<Integer, Key> values = new TreeMap<>();
-      DicomJsonValues.read(retrieve.metadata(instance.get()), query.fromMetadata).forEach((tag, element) -> {
-        if (element.inlineBinary() == null && !element.bulkData() && !"SQ".equals(element.vr())) {
-          values.put(tag, new Key(element.vr(), String.join("\\", element.values())));
-        }
-      });
-      return values;
     }
 
     @Override

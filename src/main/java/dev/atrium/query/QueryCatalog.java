@@ -1,5 +1,6 @@
 package dev.atrium.query;
 
+import dev.atrium.dicom.DataDictionary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,23 @@ public final class QueryCatalog {
     String lower = name.toLowerCase(Locale.ROOT);
     return extended.readyAttributes().stream().filter(a -> a.keyword().toLowerCase(Locale.ROOT).equals(lower))
         .findFirst();
+  }
+
+  /**
+   * A standard attribute the index does not hold but a query may return from the stored instances (a keyword or an
+   * 8-digit hex tag): not a sequence, not private, not file meta information or a command element.
+   */
+  public Optional<Integer> storedAttribute(String name) {
+    Optional<DataDictionary.Element> element = QueryAttributes.isHexTag(name)
+        ? DataDictionary.byTag((int) Long.parseLong(name, 16)) : DataDictionary.byKeyword(name);
+    return element.map(DataDictionary.Element::tag).filter(this::isStored);
+  }
+
+  /** Whether {@code tag} is returned from the stored instances: see {@link #storedAttribute}. */
+  public boolean isStored(int tag) {
+    int group = tag >>> 16;
+    if (group <= 0x0002 || (group & 1) == 1 || byTag(tag).isPresent()) return false;
+    return DataDictionary.byTag(tag).filter(e -> !e.vr().equals("SQ")).isPresent();
   }
 
   /** Why {@code name} is not queryable yet when it is an extended query tag still being added or deleted. */

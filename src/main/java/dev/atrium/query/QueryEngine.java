@@ -3,10 +3,12 @@ package dev.atrium.query;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,10 +20,12 @@ import java.util.TreeSet;
 public final class QueryEngine {
   private final QueryStore index;
   private final QueryCatalog catalog;
+  private final StoredAttributes stored;
 
-  public QueryEngine(QueryStore index, ExtendedAttributes extended) {
+  public QueryEngine(QueryStore index, ExtendedAttributes extended, StoredAttributes stored) {
     this.index = index;
     this.catalog = new QueryCatalog(extended);
+    this.stored = stored;
   }
 
   /** What the protocol adapters may name in a query. */
@@ -36,11 +40,55 @@ public final class QueryEngine {
       Criterion criterion = MatchParser.parse(attribute, key.getValue(), request.fuzzyPersonNames());
       if (criterion != null) criteria.add(criterion);
     }
+    Set<Integer> returnKeys = new TreeSet<>(request.returnKeys());
+    Set<Integer> fromInstances = new TreeSet<>();
+    for (int tag : returnKeys) {
+      if (catalog.isStored(tag)) fromInstances.add(tag);
+    }
+    if (!fromInstances.isEmpty()) returnKeys.addAll(identifying(request.level())); // to find each match's instance
     Set<QueryAttribute> returned = new LinkedHashSet<>();
-    for (int tag : new TreeSet<>(request.returnKeys())) {
+    for (int tag : returnKeys) {
       catalog.byTag(tag).filter(a -> QueryAttributes.usableAt(a, request.level())).ifPresent(returned::add);
     }
-    index.stream(request.partition(), request.level(), criteria, returned, request.offset(), request.limit(), sink);
+    QuerySink to = fromInstances.isEmpty() ? sink : withStored(request, fromInstances, sink);
+    index.stream(request.partition(), request.level(), criteria, returned, request.offset(), request.limit(), to);
+  }
+
+  /** The keys that name a match's entity, from which its representative instance is found. */
+  private static List<Integer> identifying(QueryLevel level) {
+    return switch (level) {
+      case PATIENT -> List.of(QueryAttributes.PATIENT_ID, QueryAttributes.ISSUER_OF_PATIENT_ID);
+      case STUDY -> List.of(QueryAttributes.STUDY_INSTANCE_UID);
+      case SERIES -> List.of(QueryAttributes.STUDY_INSTANCE_UID, QueryAttributes.SERIES_INSTANCE_UID);
+      case INSTANCE -> List.of(QueryAttributes.STUDY_INSTANCE_UID, QueryAttributes.SERIES_INSTANCE_UID,
+          QueryAttributes.SOP_INSTANCE_UID);
+    };
+  }
+
+  /** Each match with the values of {@code tags} its instance holds added. */
+  private QuerySink withStored(QueryRequest request, Set<Integer> tags, QuerySink sink) {
+    return new QuerySink() {
+      @Override
+      public void accept(QueryMatch match) throws IOException {
+        Map<Integer, StoredAttributes.Value> values = stored.of(request.partition(), request.level(), match, tags);
+        if (values.isEmpty()) {
+          sink.accept(match);
+          return;
+        }
+        TreeMap<Integer, String> all = new TreeMap<>(match.values());
+        Map<Integer, String> vrs = new HashMap<>();
+        values.forEach((tag, value) -> {
+          all.put(tag, value.value());
+          vrs.put(tag, value.vr());
+        });
+        sink.accept(new QueryMatch(all, vrs));
+      }
+
+      @Override
+      public boolean cancelled() {
+        return sink.cancelled();
+      }
+    };
   }
 
   /**

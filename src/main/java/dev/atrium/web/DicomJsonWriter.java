@@ -5,9 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.Set;
 
 /** Writes one data set of string values in the DICOM JSON Model (PS3.18 F.2). */
 final class DicomJsonWriter {
+  private static final Set<String> SINGLE_VALUED = Set.of("LT", "ST", "UT", "UR");
+
   private DicomJsonWriter() {}
 
   /** values: tag → DICOM string value ("" = present but empty); vrs: the VR of each tag. */
@@ -20,12 +23,17 @@ final class DicomJsonWriter {
       String value = e.getValue();
       if (value != null && !value.isEmpty()) {
         json.writeArrayFieldStart("Value");
-        for (String v : value.split("\\\\", -1)) writeValue(json, vr, v);
+        for (String v : values(vr, value)) writeValue(json, vr, v);
         json.writeEndArray();
       }
       json.writeEndObject();
     }
     json.writeEndObject();
+  }
+
+  /** The values of a DICOM string value: split at backslashes, but LT, ST, UT and UR hold one (PS3.5 6.2). */
+  static String[] values(String vr, String value) {
+    return SINGLE_VALUED.contains(vr) ? new String[] {value} : value.split("\\\\", -1);
   }
 
   private static void writeValue(JsonGenerator json, String vr, String v) throws IOException {

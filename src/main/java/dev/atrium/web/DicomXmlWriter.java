@@ -23,7 +23,7 @@ final class DicomXmlWriter {
       startAttribute(xml, e.getKey(), vr, keywords.get(e.getKey()));
       String value = e.getValue();
       if (value != null && !value.isEmpty()) {
-        String[] parts = value.split("\\\\", -1);
+        String[] parts = DicomJsonWriter.values(vr, value);
         for (int i = 0; i < parts.length; i++) {
           if (vr.equals("PN")) personName(xml, i + 1, parts[i].split("=", -1));
           else value(xml, i + 1, parts[i]);

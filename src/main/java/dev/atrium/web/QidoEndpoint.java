@@ -1,6 +1,7 @@
 package dev.atrium.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atrium.dicom.DataDictionary;
 import dev.atrium.dicom.DicomUid;
 import dev.atrium.query.InvalidQueryException;
 import dev.atrium.query.QueryAttribute;
@@ -91,6 +92,12 @@ final class QidoEndpoint implements Route.Endpoint {
         vrs.put(tag, a.vr());
         keywords.put(tag, a.keyword());
       });
+      if (engine.catalog().isStored(tag)) {
+        DataDictionary.byTag(tag).ifPresent(e -> {
+          vrs.put(tag, e.vr());
+          keywords.put(tag, e.keyword());
+        });
+      }
     }
     creators.keySet().forEach(tag -> vrs.put(tag, "LO"));
     List<String> erroneous = engine.erroneousAttributes(keys.keySet());
@@ -98,7 +105,10 @@ final class QidoEndpoint implements Route.Endpoint {
     ResultWriter writer = format == Format.JSON ? new JsonResults(exchange, vrs)
         : new XmlResults(exchange, vrs, keywords);
     try {
-      engine.find(request, match -> writer.write(withDerived(match, exchange.dicomWebBase(), creators)));
+      engine.find(request, match -> {
+        vrs.putAll(match.storedVrs()); // as the instance has it (US or SS, OB or OW)
+        writer.write(withDerived(match, exchange.dicomWebBase(), creators));
+      });
     } catch (InvalidQueryException e) {
       throw new HttpProblem(400, e.getMessage()); // raised before the first match: nothing sent yet
     }

@@ -13,7 +13,8 @@ import org.eclipse.jetty.util.Fields;
 /**
  * The query string of a QIDO-RS request (PS3.18 8.3.4, 10.6.1.2): match keys by keyword or tag,
  * includefield, fuzzymatching, limit and offset; extended query tags that are ready count as
- * attributes. Every fault is answered 400 naming the parameter.
+ * attributes, and includefield may name any other standard attribute but a sequence. Every fault is answered 400
+ * naming the parameter.
  */
 record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields, boolean includeAll,
     boolean fuzzy, int limit, int offset) {
@@ -36,7 +37,7 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
             for (String item : value.split(",")) {
               if (item.isBlank()) continue;
               if (item.strip().equalsIgnoreCase("all")) all = true;
-              else include.add(attribute(catalog, "includefield", item.strip()).tag());
+              else include.add(includable(catalog, item.strip()));
             }
           }
         }
@@ -52,6 +53,15 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
       }
     }
     return new QidoParameters(keys, include, all, fuzzy, limit, offset);
+  }
+
+  /**
+   * An attribute the index holds, or another standard one the stored instances may hold (PS3.18 10.6.3.3: returned
+   * "if available").
+   */
+  private static int includable(QueryCatalog catalog, String name) {
+    if (catalog.byName(name).isPresent()) return catalog.byName(name).get().tag();
+    return catalog.storedAttribute(name).orElseGet(() -> attribute(catalog, "includefield", name).tag());
   }
 
   private static QueryAttribute attribute(QueryCatalog catalog, String parameter, String name) {
