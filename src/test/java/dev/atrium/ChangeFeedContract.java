@@ -100,7 +100,7 @@ abstract class ChangeFeedContract extends ArchiveTest {
     assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
         Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
 
-    JsonNode latest = get("/changefeed/latest?includeMetadata=true");
+    JsonNode latest = get("/changefeed/latest");
     assertThat(latest.get("SopInstanceUid").asText()).isEqualTo(uids.sop());
     assertThat(latest.get("StudyInstanceUid").asText()).isEqualTo(uids.study());
     assertThat(latest.get("SeriesInstanceUid").asText()).isEqualTo(uids.series());
@@ -109,7 +109,11 @@ abstract class ChangeFeedContract extends ArchiveTest {
     assertThat(Instant.parse(latest.get("Timestamp").asText())).isAfter(before);
     assertThat(latest.get("Metadata").get("00080018").get("Value").get(0).asText()).isEqualTo(uids.sop());
     long sequence = latest.get("Sequence").asLong();
-    assertThat(get("/changefeed?offset=" + (sequence - 1)).get(0).has("Metadata")).as("only on request").isFalse();
+    // Metadata by default, as in the Azure DICOM service, and parameter names in any case.
+    assertThat(get("/changefeed?offset=" + (sequence - 1)).get(0).has("Metadata")).isTrue();
+    assertThat(get("/changefeed?offset=" + (sequence - 1) + "&includemetadata=false").get(0).has("Metadata"))
+        .isFalse();
+    assertThat(get("/changefeed?OFFSET=" + (sequence - 1) + "&LIMIT=1")).hasSize(1);
 
     JsonNode window = get("/v2/changefeed?startTime=" + before + "&endTime=" + Instant.now().plusSeconds(5)
         + "&includeMetadata=true");
@@ -126,7 +130,8 @@ abstract class ChangeFeedContract extends ArchiveTest {
   @Test
   void badParametersGet400() throws Exception {
     for (String path : List.of("/changefeed?limit=101", "/changefeed?limit=0", "/changefeed?offset=abc",
-        "/changefeed?includeMetadata=maybe", "/v2/changefeed?limit=201", "/v2/changefeed?startTime=yesterday",
+        "/changefeed?includeMetadata=maybe", "/changefeed?includemetadata=maybe", "/changefeed/latest?includemetadata=1",
+        "/v2/changefeed?limit=201", "/v2/changefeed?startTime=yesterday",
         "/v2/changefeed?startTime=2026-01-02T00:00:00Z&endTime=2026-01-01T00:00:00Z")) {
       HttpResponse<String> r = Http.get(archive.dicomWeb() + path, null);
       assertThat(r.statusCode()).as(path).isEqualTo(400);

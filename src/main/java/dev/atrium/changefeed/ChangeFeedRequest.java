@@ -14,7 +14,7 @@ public record ChangeFeedRequest(long afterSequence, LocalDateTime start, LocalDa
 
   public static ChangeFeedRequest v1(String offset, String limit, String includeMetadata) {
     return new ChangeFeedRequest(number("offset", offset, 0, 0, Long.MAX_VALUE), null, null, 0,
-        (int) number("limit", limit, 10, 1, 100), bool(includeMetadata));
+        (int) number("limit", limit, 10, 1, 100), includeMetadata(includeMetadata));
   }
 
   public static ChangeFeedRequest v2(String startTime, String endTime, String offset, String limit,
@@ -25,7 +25,7 @@ public record ChangeFeedRequest(long afterSequence, LocalDateTime start, LocalDa
       throw new IllegalArgumentException("startTime must be before endTime");
     }
     return new ChangeFeedRequest(0, start, end, (int) number("offset", offset, 0, 0, Integer.MAX_VALUE),
-        (int) number("limit", limit, 100, 1, 200), bool(includeMetadata));
+        (int) number("limit", limit, 100, 1, 200), includeMetadata(includeMetadata));
   }
 
   private static long number(String name, String value, long fallback, long min, long max) {
@@ -43,8 +43,9 @@ public record ChangeFeedRequest(long afterSequence, LocalDateTime start, LocalDa
     return n;
   }
 
-  private static boolean bool(String value) {
-    if (value == null || value.equalsIgnoreCase("true")) return value != null;
+  /** The includeMetadata parameter: true unless "false", as the Azure DICOM service defaults it. */
+  public static boolean includeMetadata(String value) {
+    if (value == null || value.equalsIgnoreCase("true")) return true;
     if (value.equalsIgnoreCase("false")) return false;
     throw new IllegalArgumentException("query parameter 'includeMetadata' must be true or false, not '" + value + "'");
   }

@@ -30,24 +30,30 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
 
   @Override
   public void serve(Exchange exchange) throws Exception {
-    Fields q = Request.extractQueryParameters(exchange.request);
+    Parameters q = new Parameters(Request.extractQueryParameters(exchange.request));
     if (shape == Shape.LATEST) {
       List<ChangeFeedIndex.Row> latest = feed.latest(exchange.partition());
       if (latest.isEmpty()) { // no entry yet: 204, as the Azure DICOM service answers its null latest entry
         exchange.response.setStatus(204);
         return;
       }
+      boolean metadata;
+      try {
+        metadata = ChangeFeedRequest.includeMetadata(q.get("includeMetadata"));
+      } catch (IllegalArgumentException e) {
+        throw new HttpProblem(400, e.getMessage());
+      }
       try (JsonGenerator json = exchange.startJson(200, "application/json")) {
-        write(json, latest.get(0), bool(q.getValue("includeMetadata")), exchange.dicomWebBase());
+        write(json, latest.get(0), metadata, exchange.dicomWebBase());
       }
       return;
     }
     ChangeFeedRequest request;
     try {
       request = shape == Shape.V1
-          ? ChangeFeedRequest.v1(q.getValue("offset"), q.getValue("limit"), q.getValue("includeMetadata"))
-          : ChangeFeedRequest.v2(q.getValue("startTime"), q.getValue("endTime"), q.getValue("offset"),
-              q.getValue("limit"), q.getValue("includeMetadata"));
+          ? ChangeFeedRequest.v1(q.get("offset"), q.get("limit"), q.get("includeMetadata"))
+          : ChangeFeedRequest.v2(q.get("startTime"), q.get("endTime"), q.get("offset"), q.get("limit"),
+              q.get("includeMetadata"));
     } catch (IllegalArgumentException e) {
       throw new HttpProblem(400, e.getMessage());
     }
@@ -78,7 +84,18 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
     json.writeEndObject();
   }
 
-  private static boolean bool(String value) {
-    return "true".equalsIgnoreCase(value);
+  /** Query parameters by name in any case (includemetadata, includeMetadata), as the Azure DICOM service reads them. */
+  private record Parameters(Fields fields) {
+    String get(String name) {
+      for (Fields.Field field : fields) {
+        if (field.getName().equalsIgnoreCase(name)) {
+          if (field.getValues().size() != 1) {
+            throw new HttpProblem(400, "query parameter '" + name + "' is given more than once");
+          }
+          return field.getValue();
+        }
+      }
+      return null;
+    }
   }
 }
