@@ -2,6 +2,8 @@ package dev.atrium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.AttributeTag;
@@ -206,6 +208,30 @@ abstract class QueryContract extends ArchiveTest {
 
     JsonNode study = qido("/studies?StudyInstanceUID=" + a1.study() + "&includefield=Manufacturer").get(0);
     assertThat(text(study, "00080070")).isEqualTo("GE MEDICAL SYSTEMS");
+  }
+
+  /** Without a limit the archive returns 100 and says, in a Warning header, when more match (PS3.18 8.3.4.4). */
+  @Test
+  void resultsCutByTheArchivesOwnLimitComeWithAWarning() throws Exception {
+    Uids first = TestInstances.fresh();
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      files.add(TestInstances.ct(work, new Uids(first.study(), first.series(), TestInstances.newUid())));
+    }
+    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(files.toArray(Path[]::new))).statusCode()).isEqualTo(200);
+    String instances = archive.dicomWeb() + "/studies/" + first.study() + "/instances";
+
+    HttpResponse<String> cut = Http.get(instances, "application/dicom+json");
+    assertThat(JSON.readTree(cut.body())).hasSize(100);
+    assertThat(cut.headers().firstValue("Warning"))
+        .hasValueSatisfying(w -> assertThat(w).startsWith("299 ").contains("additional results"));
+    HttpResponse<String> asked = Http.get(instances + "?limit=100", "application/dicom+json");
+    assertThat(JSON.readTree(asked.body())).hasSize(100);
+    assertThat(asked.headers().firstValue("Warning")).as("the client set the limit").isEmpty();
+    HttpResponse<String> rest = Http.get(instances + "?offset=100", "application/dicom+json");
+    assertThat(JSON.readTree(rest.body())).hasSize(1);
+    assertThat(rest.headers().firstValue("Warning")).isEmpty();
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.atrium.query.QuerySink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +83,10 @@ final class QidoEndpoint implements Route.Endpoint {
     if (level != QueryLevel.STUDY) returned.add(QueryAttributes.SERIES_INSTANCE_UID);
     if (level == QueryLevel.INSTANCE) returned.add(QueryAttributes.SOP_INSTANCE_UID);
 
+    // Without a limit the archive's own cuts the results: one more is asked for, to tell the client when it did.
+    boolean ownLimit = !parameters.limitGiven();
     QueryRequest request = new QueryRequest(exchange.partition(), level, keys, parameters.fuzzy(), returned,
-        parameters.offset(), parameters.limit());
+        parameters.offset(), parameters.limit() + (ownLimit ? 1 : 0));
     Map<Integer, String> creators = privateCreators(returned);
     Map<Integer, String> vrs = new HashMap<>(VRS);
     Map<Integer, String> keywords = new HashMap<>(KEYWORDS);
@@ -104,14 +107,24 @@ final class QidoEndpoint implements Route.Endpoint {
     if (!erroneous.isEmpty()) exchange.response.getHeaders().put(ERRONEOUS, String.join(",", erroneous));
     ResultWriter writer = format == Format.JSON ? new JsonResults(exchange, vrs)
         : new XmlResults(exchange, vrs, keywords);
+    List<Map<Integer, String>> held = new ArrayList<>(); // with the archive's own limit: at most that many
     try {
       engine.find(request, match -> {
         vrs.putAll(match.storedVrs()); // as the instance has it (US or SS, OB or OW)
-        writer.write(withDerived(match, exchange.dicomWebBase(), creators));
+        Map<Integer, String> values = withDerived(match, exchange.dicomWebBase(), creators);
+        if (ownLimit) held.add(values);
+        else writer.write(values);
       });
     } catch (InvalidQueryException e) {
       throw new HttpProblem(400, e.getMessage()); // raised before the first match: nothing sent yet
     }
+    if (held.size() > parameters.limit()) {
+      // PS3.18 8.3.4.4: the client learns that more results match than were returned.
+      exchange.response.getHeaders().put(HttpHeader.WARNING, "299 " + exchange.request.getHttpURI().getHost()
+          + " \"There are additional results that can be requested\"");
+      held.remove(held.size() - 1);
+    }
+    for (Map<Integer, String> values : held) writer.write(values);
     writer.close(); // not on failure: closing would commit a 200
   }
 

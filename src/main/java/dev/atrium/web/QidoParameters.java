@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.Fields;
  * naming the parameter.
  */
 record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields, boolean includeAll,
-    boolean fuzzy, int limit, int offset) {
+    boolean fuzzy, int limit, boolean limitGiven, int offset) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
@@ -27,6 +27,7 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
     boolean all = false;
     boolean fuzzy = false;
     int limit = DEFAULT_LIMIT;
+    boolean limitGiven = false;
     int offset = 0;
     for (Fields.Field field : query) {
       String name = field.getName();
@@ -42,7 +43,10 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
           }
         }
         case "fuzzymatching" -> fuzzy = bool(name, single(name, values));
-        case "limit" -> limit = number(name, single(name, values), 1, MAX_LIMIT);
+        case "limit" -> {
+          limit = number(name, single(name, values), 1, MAX_LIMIT);
+          limitGiven = true;
+        }
         case "offset" -> offset = number(name, single(name, values), 0, Integer.MAX_VALUE);
         default -> {
           QueryAttribute a = attribute(catalog, name, name);
@@ -52,7 +56,7 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
         }
       }
     }
-    return new QidoParameters(keys, include, all, fuzzy, limit, offset);
+    return new QidoParameters(keys, include, all, fuzzy, limit, limitGiven, offset);
   }
 
   /**
