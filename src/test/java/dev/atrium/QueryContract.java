@@ -107,6 +107,11 @@ abstract class QueryContract extends ArchiveTest {
     assertThat(studyUids("/studies?PatientName=joh&fuzzymatching=true&AccessionNumber=ACC-*" + tag))
         .containsExactlyInAnyOrder(a1.study(), c1.study());
     assertThat(studyUids("/studies?PatientName=joh&AccessionNumber=ACC-*" + tag)).as("not fuzzy").isEmpty();
+    // A word ending in * is still a word start (it found nothing); a leading * asks for a wildcard match.
+    assertThat(studyUids("/studies?PatientName=joh*&fuzzymatching=true&AccessionNumber=ACC-*" + tag))
+        .containsExactlyInAnyOrder(a1.study(), c1.study());
+    assertThat(studyUids("/studies?PatientName=*HANNA&fuzzymatching=true&AccessionNumber=ACC-*" + tag))
+        .containsExactly(c1.study());
   }
 
   @Test

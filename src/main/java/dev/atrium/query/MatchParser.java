@@ -38,11 +38,15 @@ final class MatchParser {
     return hasWildcard(value) ? new Criterion.Wildcard(a, value) : new Criterion.Exact(a, value);
   }
 
+  /**
+   * Fuzzy matching takes each word as the start of a name component; a "*" ending a word says the same ("jo*"), so it
+   * stays fuzzy. Other wildcards ("*oe", "J?HN") ask for the usual wildcard match.
+   */
   private static Criterion personName(QueryAttribute a, String value, boolean fuzzy) {
-    if (fuzzy && !hasWildcard(value)) {
-      List<String> words = Arrays.stream(value.toUpperCase(Locale.ROOT).split("[\\s^=,]+"))
-          .filter(w -> !w.isEmpty()).toList();
-      return new Criterion.FuzzyName(a, words);
+    String words = value.replaceAll("\\*+(?=[\\s^=,]|$)", "");
+    if (fuzzy && !hasWildcard(words)) {
+      return new Criterion.FuzzyName(a, Arrays.stream(words.toUpperCase(Locale.ROOT).split("[\\s^=,]+"))
+          .filter(w -> !w.isEmpty()).toList());
     }
     return text(a, value);
   }
