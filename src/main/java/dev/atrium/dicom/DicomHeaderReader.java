@@ -55,6 +55,11 @@ public final class DicomHeaderReader {
     }
   }
 
+  /** The bytes of a value {@link #locateValue} found, from its first (inflated, when its data set is deflated). */
+  public static InputStream openValue(Source source, DicomStructure.ValueLocation value) throws IOException {
+    return Part10File.openAt(source, value.dataSetOffset(), value.deflated(), value.offset());
+  }
+
   /** Where the value of a top-level element lies in a stored PS3.10 file (for /bulkdata). */
   public static DicomStructure.ValueLocation locateValue(Source source, long size, int tag)
       throws IOException, DicomParseException {

@@ -24,15 +24,24 @@ public final class DicomStructure {
     this.size = size;
   }
 
-  /** Where a top-level value lies in the file; length -1 when it is undefined (encapsulated). */
-  public record ValueLocation(long offset, long length, boolean deflated) {}
+  /**
+   * Where a top-level value lies: at {@code offset} of the file, or of the inflated data set that begins at
+   * {@code dataSetOffset} of the file when {@code deflated}; length -1 when it is undefined (encapsulated). {@code vr}
+   * as encoded (null for implicit VR); {@code bigEndian} when the value's bytes are.
+   */
+  public record ValueLocation(long offset, long length, boolean deflated, long dataSetOffset, String vr,
+      boolean bigEndian) {}
 
-  /** Finds a top-level element's value in a PS3.10 file; null when the element is absent. */
+  /** Finds a top-level element's value in a PS3.10 file, inflating a deflated data set; null when it is absent. */
   static ValueLocation locate(InputStream part10, long size, int tag) throws IOException, DicomParseException {
-    DicomStructure walker = new DicomStructure(size);
+    Part10File file = Part10File.read(part10);
+    boolean deflated = file.syntax.deflated();
+    DicomStructure walker = new DicomStructure(deflated ? Long.MAX_VALUE : size); // an inflated size is not known
     walker.wantedTag = tag;
-    if (walker.walk(part10)) return new ValueLocation(-1, -1, true);
-    return walker.found;
+    walker.walkDataSet(file.reader);
+    ValueLocation found = walker.found;
+    return found == null ? null : new ValueLocation(found.offset(), found.length(), deflated, file.dataSetOffset,
+        found.vr(), !file.syntax.littleEndian());
   }
 
   /** What the walk learned besides "well framed". */
@@ -74,7 +83,7 @@ public final class DicomStructure {
     if (depth > MAX_DEPTH) throw broken(tag, "sequences nested deeper than " + MAX_DEPTH);
     String vr = r.vr; // null when implicit
     if (tag == ElementReader.PIXEL_DATA && depth == 0) pixelDataVr = vr == null ? "" : vr;
-    if (tag == wantedTag && depth == 0) found = new ValueLocation(r.position(), r.length, false);
+    if (tag == wantedTag && depth == 0) found = new ValueLocation(r.position(), r.length, false, 0, vr, false);
     if (r.length == ElementReader.UNDEFINED) {
       // Undefined length: a sequence, encapsulated pixel data, or UN holding a sequence.
       if (vr != null && !vr.equals("SQ") && !vr.equals("UN")

@@ -110,6 +110,11 @@ public final class RetrieveService {
    * Where a top-level element's value lies in the stored file, for /bulkdata; empty when the
    * instance has no such element.
    */
+  /** The bytes of a value {@link #bulkData} located, from its first. */
+  public InputStream openValue(StoredInstance instance, DicomStructure.ValueLocation value) throws IOException {
+    return DicomHeaderReader.openValue(() -> blobs.open(instance.blobKey()), value);
+  }
+
   public Optional<DicomStructure.ValueLocation> bulkData(StoredInstance instance, int tag) throws IOException {
     try {
       return Optional.ofNullable(DicomHeaderReader.locateValue(() -> blobs.open(instance.blobKey()),
