@@ -58,6 +58,10 @@ abstract class PartitionContract {
     dataDir = Files.createTempDirectory("atrium-partitions");
     work = Files.createTempDirectory("atrium-partitions-work");
     archive = new TestArchive(database(), dataDir, config -> config.withDimse(withCalledAe(config.dimse())));
+    // Nothing stored yet: no latest change, which the Azure DICOM service answers 204.
+    HttpResponse<String> none = Http.get(archive.dicomWeb() + "/changefeed/latest", null);
+    assertThat(none.statusCode()).isEqualTo(204);
+    assertThat(none.body()).isEmpty();
     Path inDefault = TestInstances.ct(work, shared, Map.of(TagFromName.PatientName, "DEFAULT^ONE",
         TagFromName.PatientID, "P-DEFAULT"));
     Path inCardiology = TestInstances.ct(work, shared, Map.of(TagFromName.PatientName, "CARDIO^TWO",
@@ -109,10 +113,15 @@ abstract class PartitionContract {
     assertThat(patientNames("neuro", shared.study())).isEmpty();
     assertThat(patientNames(null, neuroOnly.study())).isEmpty();
     assertThat(patientNames("neuro", neuroOnly.study())).hasSize(1);
-    assertThat(patientNames("radiology", shared.study())).as("a partition nobody stored into").isEmpty();
-    // Names that differ only in case are other partitions (on MariaDB they once were the same tenant).
-    assertThat(patientNames("Cardiology", shared.study())).isEmpty();
-    assertThat(patientNames("default", shared.study())).isEmpty();
+    assertThat(patientNames("Microsoft.Default", shared.study())).as("Azure's name of the default partition")
+        .containsExactly("DEFAULT^ONE");
+    // A partition nobody stored into does not exist, as in the Azure DICOM service; names that differ only in case
+    // are other partitions (on MariaDB they once were the same tenant).
+    for (String unknown : List.of("radiology", "Cardiology", "default")) {
+      HttpResponse<String> response = Http.get(root(unknown) + "/studies?StudyInstanceUID=" + shared.study(), null);
+      assertThat(response.statusCode()).as(unknown).isEqualTo(400);
+      assertThat(response.body()).contains("Specified PartitionName " + unknown + " does not exist");
+    }
   }
 
   @Test
@@ -148,16 +157,23 @@ abstract class PartitionContract {
 
   @Test
   @Order(1)
-  void changeFeedsAreSeparate() throws Exception {
-    assertThat(changedSops(null)).contains(shared.sop()).doesNotContain(neuroOnly.sop());
+  void eachPartitionHasItsChangeFeedAndTheRootOneSpansThemAll() throws Exception {
+    assertThat(changedSops("DEFAULT")).contains(shared.sop()).doesNotContain(neuroOnly.sop());
     assertThat(changedSops("cardiology")).containsExactly(shared.sop());
     assertThat(changedSops("neuro")).containsExactly(neuroOnly.sop());
     assertThat(JSON.readTree(Http.get(root("neuro") + "/changefeed/latest", null).body()).path("SopInstanceUid")
         .asText()).isEqualTo(neuroOnly.sop());
-    // A partition nothing was stored in has no latest entry: 204, as the Azure DICOM service answers.
-    HttpResponse<String> none = Http.get(root("radiotherapy") + "/changefeed/latest", null);
-    assertThat(none.statusCode()).isEqualTo(204);
-    assertThat(none.body()).isEmpty();
+    // At the root, as the Azure DICOM service's: every partition's changes, each naming its partition and with
+    // metadata whose URLs lead into it.
+    JsonNode all = JSON.readTree(Http.get(archive.dicomWeb() + "/changefeed?limit=100", null).body());
+    List<String> partitions = new ArrayList<>();
+    all.forEach(e -> partitions.add(e.path("PartitionName").asText() + ":" + e.path("SopInstanceUid").asText()));
+    assertThat(partitions).contains("DEFAULT:" + shared.sop(), "cardiology:" + shared.sop(),
+        "neuro:" + neuroOnly.sop());
+    JsonNode latest = JSON.readTree(Http.get(archive.dicomWeb() + "/changefeed/latest", null).body());
+    assertThat(latest.path("PartitionName").asText()).isEqualTo("neuro");
+    assertThat(latest.path("Metadata").path("7FE00010").path("BulkDataURI").asText())
+        .contains("/dicom-web/partitions/neuro/studies/" + neuroOnly.study());
   }
 
   @Test

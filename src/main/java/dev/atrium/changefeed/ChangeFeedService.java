@@ -15,18 +15,20 @@ public final class ChangeFeedService {
     this.index = index;
   }
 
-  public List<ChangeFeedIndex.Row> read(String partition, ChangeFeedRequest request) {
-    return index.page(partition, request.afterSequence(), request.start(), request.end(), request.skip(),
+  /** The changes of a partition, or of every partition when it is null. */
+  public List<ChangeFeedIndex.Row> read(String partitionOrNull, ChangeFeedRequest request) {
+    return index.page(partitionOrNull, request.afterSequence(), request.start(), request.end(), request.skip(),
         request.limit());
   }
 
-  public List<ChangeFeedIndex.Row> latest(String partition) {
-    return index.latest(partition);
+  /** The newest change of a partition, or of any when it is null. */
+  public List<ChangeFeedIndex.Row> latest(String partitionOrNull) {
+    return index.latest(partitionOrNull);
   }
 
   /** The changes of all partitions after {@code afterSequence}, for readers of the whole archive (FHIR sync). */
-  public List<ChangeFeedIndex.Entry> readAllPartitions(long afterSequence, int limit) {
-    return index.pageAllPartitions(afterSequence, limit);
+  public List<ChangeFeedIndex.Row> readAllPartitions(long afterSequence, int limit) {
+    return index.page(null, afterSequence, null, null, 0, limit);
   }
 
   /** The highest sequence of any partition, 0 when nothing changed yet. */

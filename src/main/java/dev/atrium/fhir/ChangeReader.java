@@ -32,11 +32,10 @@ final class ChangeReader {
     long first = 0;
     long last = 0;
     List<StudyChanges.Change> changes = new ArrayList<>();
-    for (ChangeFeedIndex.Entry entry : feed.readAllPartitions(checkpoint, batchSize)) {
-      ChangeFeedIndex.Row row = entry.row();
-      if (!entry.partition().equals(partition) || !row.studyUid().equals(study)) {
+    for (ChangeFeedIndex.Row row : feed.readAllPartitions(checkpoint, batchSize)) {
+      if (!row.partition().equals(partition) || !row.studyUid().equals(study)) {
         if (study != null) groups.add(new StudyChanges(partition, study, first, last, changes));
-        partition = entry.partition();
+        partition = row.partition();
         study = row.studyUid();
         first = row.sequence();
         changes = new ArrayList<>();

@@ -13,9 +13,9 @@ import org.jooq.impl.DSL;
 
 /** Reads the change feed: rows in sequence order, which is commit order (see InstanceIndex). */
 public final class ChangeFeedIndex {
-  /** One change; {@code current} is where the instance's bytes are now, when it still exists. */
-  public record Row(long sequence, String studyUid, String seriesUid, String sopUid, String action, String state,
-      LocalDateTime timestamp, StoredInstance current) {}
+  /** One change, in its partition; {@code current} is where the instance's bytes are now, when it still exists. */
+  public record Row(String partition, long sequence, String studyUid, String seriesUid, String sopUid, String action,
+      String state, LocalDateTime timestamp, StoredInstance current) {}
 
   private final Database db;
 
@@ -24,16 +24,17 @@ public final class ChangeFeedIndex {
   }
 
   /**
-   * Changes with a sequence above {@code afterSequence}, inside [start, end) when given, skipping
-   * {@code skip} of them, at most {@code limit}.
+   * Changes of a partition (of every partition when it is null) with a sequence above {@code afterSequence}, inside
+   * [start, end) when given, skipping {@code skip} of them, at most {@code limit}.
    */
-  public List<Row> page(String partition, long afterSequence, LocalDateTime start, LocalDateTime end, int skip,
+  public List<Row> page(String partitionOrNull, long afterSequence, LocalDateTime start, LocalDateTime end, int skip,
       int limit) {
-    Condition where = CHANGE_FEED.PARTITION_NAME.eq(partition).and(CHANGE_FEED.SEQ.gt(afterSequence));
+    Condition where = CHANGE_FEED.SEQ.gt(afterSequence);
+    if (partitionOrNull != null) where = where.and(CHANGE_FEED.PARTITION_NAME.eq(partitionOrNull));
     if (start != null) where = where.and(CHANGE_FEED.CREATED_AT.ge(start));
     if (end != null) where = where.and(CHANGE_FEED.CREATED_AT.lt(end));
     if (skip > 0) {
-      // Find where the page starts on the (partition, seq) index alone, then join only the page:
+      // Find where the page starts on the (partition, seq) or seq index alone, then join only the page:
       // an OFFSET over the join would look up every skipped row's instance.
       Long first = db.dsl().select(CHANGE_FEED.SEQ).from(CHANGE_FEED).where(where).orderBy(CHANGE_FEED.SEQ)
           .limit(1).offset(skip).fetchOne(0, Long.class);
@@ -41,15 +42,6 @@ public final class ChangeFeedIndex {
       where = where.and(CHANGE_FEED.SEQ.ge(first));
     }
     return select(where, limit).fetch(r -> row(r));
-  }
-
-  /** A change and the partition it happened in. */
-  public record Entry(String partition, Row row) {}
-
-  /** Changes of every partition with a sequence above {@code afterSequence}, at most {@code limit}. */
-  public List<Entry> pageAllPartitions(long afterSequence, int limit) {
-    return select(CHANGE_FEED.SEQ.gt(afterSequence), limit)
-        .fetch(r -> new Entry(r.get(CHANGE_FEED.PARTITION_NAME), row(r)));
   }
 
   /**
@@ -87,15 +79,15 @@ public final class ChangeFeedIndex {
 
   private static Row row(Record12<Long, String, String, String, String, String, LocalDateTime, String, String,
       String, Long, String> r) {
-    return new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+    return new Row(r.value12(), r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
         r.value10() == null ? null : new StoredInstance(r.value2(), r.value3(), r.value4(), r.value8(),
             r.value9(), r.value10(), r.value11()));
   }
 
-  /** The newest change, if any. */
-  public List<Row> latest(String partition) {
-    Long max = db.dsl().select(DSL.max(CHANGE_FEED.SEQ)).from(CHANGE_FEED)
-        .where(CHANGE_FEED.PARTITION_NAME.eq(partition)).fetchOne(0, Long.class);
-    return max == null ? List.of() : page(partition, max - 1, null, null, 0, 1);
+  /** The newest change of a partition (of any partition when it is null), if any. */
+  public List<Row> latest(String partitionOrNull) {
+    Long max = partitionOrNull == null ? lastSequence() : db.dsl().select(DSL.max(CHANGE_FEED.SEQ)).from(CHANGE_FEED)
+        .where(CHANGE_FEED.PARTITION_NAME.eq(partitionOrNull)).fetchOne(0, Long.class);
+    return max == null || max == 0 ? List.of() : page(partitionOrNull, max - 1, null, null, 0, 1);
   }
 }

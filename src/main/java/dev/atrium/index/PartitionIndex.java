@@ -15,6 +15,10 @@ public final class PartitionIndex {
     this.db = db;
   }
 
+  public boolean exists(String name) {
+    return db.dsl().fetchExists(DATA_PARTITION, DATA_PARTITION.PARTITION_NAME.eq(name));
+  }
+
   public List<Row> all() {
     return db.dsl().select(DATA_PARTITION.PARTITION_KEY, DATA_PARTITION.PARTITION_NAME, DATA_PARTITION.CREATED_AT)
         .from(DATA_PARTITION).orderBy(DATA_PARTITION.PARTITION_KEY)

@@ -32,7 +32,7 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
   public void serve(Exchange exchange) throws Exception {
     Parameters q = new Parameters(Request.extractQueryParameters(exchange.request));
     if (shape == Shape.LATEST) {
-      List<ChangeFeedIndex.Row> latest = feed.latest(exchange.partition());
+      List<ChangeFeedIndex.Row> latest = feed.latest(scope(exchange));
       if (latest.isEmpty()) { // no entry yet: 204, as the Azure DICOM service answers its null latest entry
         exchange.response.setStatus(204);
         return;
@@ -44,7 +44,7 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
         throw new HttpProblem(400, e.getMessage());
       }
       try (JsonGenerator json = exchange.startJson(200, "application/json")) {
-        write(json, latest.get(0), metadata, exchange.dicomWebBase());
+        write(json, latest.get(0), metadata, exchange);
       }
       return;
     }
@@ -57,15 +57,24 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
     } catch (IllegalArgumentException e) {
       throw new HttpProblem(400, e.getMessage());
     }
-    List<ChangeFeedIndex.Row> rows = feed.read(exchange.partition(), request);
+    List<ChangeFeedIndex.Row> rows = feed.read(scope(exchange), request);
     try (JsonGenerator json = exchange.startJson(200, "application/json")) {
       json.writeStartArray();
-      for (ChangeFeedIndex.Row row : rows) write(json, row, request.includeMetadata(), exchange.dicomWebBase());
+      for (ChangeFeedIndex.Row row : rows) write(json, row, request.includeMetadata(), exchange);
       json.writeEndArray();
     }
   }
 
-  private void write(JsonGenerator json, ChangeFeedIndex.Row row, boolean metadata, String base) throws IOException {
+  /**
+   * The feed at the DICOMweb root spans every partition, as the Azure DICOM service's (its change feed stays at the
+   * base URI when partitions are on); under /partitions/{name} it is that partition's.
+   */
+  private static String scope(Exchange exchange) {
+    return exchange.partitioned() ? exchange.partition() : null;
+  }
+
+  private void write(JsonGenerator json, ChangeFeedIndex.Row row, boolean metadata, Exchange exchange)
+      throws IOException {
     json.writeStartObject();
     json.writeNumberField("Sequence", row.sequence());
     json.writeStringField("StudyInstanceUid", row.studyUid());
@@ -75,8 +84,9 @@ final class ChangeFeedEndpoint implements Route.Endpoint {
     json.writeStringField("Timestamp", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
         row.timestamp().atOffset(ZoneOffset.UTC)));
     json.writeStringField("State", row.state());
+    json.writeStringField("PartitionName", row.partition());
     if (metadata && row.current() != null) {
-      String url = base + "/studies/" + row.studyUid() + "/series/" + row.seriesUid() + "/instances/" + row.sopUid();
+      String url = exchange.dicomWebBase(row.partition()) + "/studies/" + row.studyUid() + "/series/" + row.seriesUid() + "/instances/" + row.sopUid();
       json.writeFieldName("Metadata");
       json.writeRawValue(new String(retrieve.metadata(row.current()), StandardCharsets.UTF_8)
           .replace(DicomJsonEncoder.INSTANCE_URL, url));

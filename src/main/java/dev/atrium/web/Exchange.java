@@ -3,6 +3,7 @@ package dev.atrium.web;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.atrium.audit.AuditPatients;
+import dev.atrium.partition.Partitions;
 import dev.atrium.security.Principal;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -91,6 +92,16 @@ final class Exchange {
   /** Public URL of the DICOMweb root, for RetrieveURL values. */
   String dicomWebBase() {
     return baseUrl + "/dicom-web" + partitionPrefix;
+  }
+
+  /** Whether the request named a partition (/dicom-web/partitions/{name}/…), not only the default one implied. */
+  boolean partitioned() {
+    return !partitionPrefix.isEmpty();
+  }
+
+  /** Public URL of the DICOMweb root of a partition. */
+  String dicomWebBase(String partition) {
+    return baseUrl + "/dicom-web" + (Partitions.DEFAULT.equals(partition) ? "" : "/partitions/" + partition);
   }
 
   /** The request body; reading past the size limit throws a 413 (a chunked body declares no length). */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -35,6 +36,8 @@ final class Router extends Handler.Abstract {
 
   private static final long MAX_DRAIN_BYTES = 32L << 20;
   private static final Pattern PARTITIONED = Pattern.compile("/dicom-web/partitions/([^/]*)(/.*)");
+  /** STOW-RS, which creates the partition it names. */
+  private static final Pattern STOW = Pattern.compile("/dicom-web/studies(/[^/]+)?");
 
   private final List<Route> routes;
   private final String publicBaseUrl;
@@ -42,10 +45,12 @@ final class Router extends Handler.Abstract {
   private final HttpAudit audit;
 
   private final long maxRequestBytes;
+  private final Predicate<String> partitionExists;
 
   Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator, AuditTrail audit,
-      long maxRequestBytes) {
+      long maxRequestBytes, Predicate<String> partitionExists) {
     this.maxRequestBytes = maxRequestBytes;
+    this.partitionExists = partitionExists;
     this.routes = routes;
     this.authenticator = authenticator;
     this.audit = new HttpAudit(audit);
@@ -73,6 +78,11 @@ final class Router extends Handler.Abstract {
       }
       // Authentication before routing: an unauthenticated caller learns nothing, not even which paths exist.
       Principal principal = authorize(request, path, partition);
+      boolean creates = request.getMethod().equals("POST") && STOW.matcher(path).matches();
+      if (!partitionPrefix.isEmpty() && !creates && !partitionExists.test(partition)) {
+        // The Azure DICOM service's answer: a partition comes into being with its first STOW-RS, nothing else.
+        throw new HttpProblem(400, "Specified PartitionName " + partition + " does not exist.");
+      }
       long declared = request.getLength();
       if (declared > maxRequestBytes) {
         throw new HttpProblem(413, "the request body of " + declared + " bytes exceeds the limit of "

@@ -101,7 +101,7 @@ public final class WebServer implements AutoCloseable {
     // A stop lets the requests under way finish (a STOW being uploaded is answered), for up to STOP_GRACE_MS, and
     // answers new ones 503; it used to cut them off unanswered, their stored instances unreported.
     GracefulHandler graceful = new GracefulHandler(new Router(all, config.http().publicBaseUrl(),
-        new Authenticator(config.security()), audit, config.http().maxRequestBytes()));
+        new Authenticator(config.security()), audit, config.http().maxRequestBytes(), partitions::exists));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_GRACE_MS);
   }
