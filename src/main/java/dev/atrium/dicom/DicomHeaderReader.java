@@ -24,6 +24,9 @@ public final class DicomHeaderReader {
   private static final Logger log = LoggerFactory.getLogger(DicomHeaderReader.class);
   private static final byte[] DICM = {'D', 'I', 'C', 'M'};
 
+  /** The most of a data set's header (the bytes before Pixel Data) that PixelMed, which holds it whole, reads. */
+  static final long PIXELMED_MAX_HEADER_BYTES = 32L << 20;
+
   private DicomHeaderReader() {}
 
   /** Something that can open the same bytes more than once (a staged blob). */
@@ -43,12 +46,23 @@ public final class DicomHeaderReader {
       throw new DicomParseException(e.getMessage() != null ? e.getMessage()
           : "the file ends in the middle of an element (truncated)", e);
     }
+    String why;
     try (InputStream in = source.open()) {
       return scanned(in, framing);
+    } catch (MetadataLimit.Exceeded e) {
+      throw new DicomParseException(e.getMessage(), e);
     } catch (HeaderScanner.NotScannable e) {
-      log.debug("header read by PixelMed: {}", e.getMessage());
+      why = e.getMessage();
+      log.debug("header read by PixelMed: {}", why);
     } catch (IOException | RuntimeException e) {
+      why = e.toString();
       log.debug("header read by PixelMed after the scanner failed", e); // PixelMed gives the error its words
+    }
+    // PixelMed holds every value before Pixel Data in memory (and survives running out of it half-read).
+    if (framing.headerBytes() > PIXELMED_MAX_HEADER_BYTES) {
+      throw new DicomParseException("the data set cannot be read (" + why + ") and its elements before Pixel Data "
+          + "take " + (framing.headerBytes() >> 20) + " MB, more than the " + (PIXELMED_MAX_HEADER_BYTES >> 20)
+          + " MB the archive reads of such a data set");
     }
     try (InputStream in = source.open()) {
       return read(in, framing);

@@ -17,6 +17,7 @@ public final class DicomStructure {
   private final long size;
   /** The VR of top-level Pixel Data as encoded ("" for implicit VR), or null when absent. */
   private String pixelDataVr;
+  private long pixelDataAt = -1;
   private int wantedTag = -1;
   private ValueLocation found;
 
@@ -45,13 +46,15 @@ public final class DicomStructure {
   }
 
   /** What the walk learned besides "well framed". */
-  record Framing(boolean hasPixelData, String pixelDataVr, boolean deflated) {}
+  /** {@code headerBytes}: how many bytes of the file come before top-level Pixel Data (all of them without it). */
+  record Framing(boolean hasPixelData, String pixelDataVr, boolean deflated, long headerBytes) {}
 
   /** Throws with a message naming the element whose framing is broken. */
   static Framing verify(InputStream part10, long size) throws IOException, DicomParseException {
     DicomStructure walker = new DicomStructure(size);
     boolean deflated = walker.walk(part10);
-    return new Framing(walker.pixelDataVr != null, walker.pixelDataVr, deflated);
+    return new Framing(walker.pixelDataVr != null, walker.pixelDataVr, deflated,
+        walker.pixelDataAt >= 0 ? walker.pixelDataAt : size);
   }
 
   /** The same check for a bare data set (a DIMSE identifier) in a little endian transfer syntax. */
@@ -82,7 +85,10 @@ public final class DicomStructure {
     int tag = r.tag;
     if (depth > MAX_DEPTH) throw broken(tag, "sequences nested deeper than " + MAX_DEPTH);
     String vr = r.vr; // null when implicit
-    if (tag == ElementReader.PIXEL_DATA && depth == 0) pixelDataVr = vr == null ? "" : vr;
+    if (tag == ElementReader.PIXEL_DATA && depth == 0) {
+      pixelDataVr = vr == null ? "" : vr;
+      pixelDataAt = r.position();
+    }
     if (tag == wantedTag && depth == 0) found = new ValueLocation(r.position(), r.length, false, 0, vr, false);
     if (r.length == ElementReader.UNDEFINED) {
       // Undefined length: a sequence, encapsulated pixel data, or UN holding a sequence.

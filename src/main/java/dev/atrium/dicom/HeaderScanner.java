@@ -2,7 +2,6 @@ package dev.atrium.dicom;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.pixelmed.dicom.SpecificCharacterSet;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -82,7 +81,7 @@ final class HeaderScanner {
     String transferSyntax = file.transferSyntaxUid;
     boolean bigEndian = !file.syntax.littleEndian();
     ElementReader reader = file.reader;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    MetadataLimit.Buffer out = new MetadataLimit.Buffer(16 * 1024);
     HeaderScanner scanner;
     try (JsonGenerator json = DicomJsonEncoder.JSON.createGenerator(out)) {
       scanner = new HeaderScanner(reader, wanted, json, bigEndian);

@@ -2,6 +2,11 @@ package dev.atrium.dicom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.atrium.dicom.ExplicitLe.explicit;
+import static dev.atrium.dicom.ExplicitLe.part10;
+import static dev.atrium.dicom.ExplicitLe.tag;
+import static dev.atrium.dicom.ExplicitLe.u16;
+import static dev.atrium.dicom.ExplicitLe.u32;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,36 +53,5 @@ class DicomStructureTest {
     byte[] file = part10(ds.toByteArray());
     assertThatThrownBy(() -> DicomStructure.verify(new ByteArrayInputStream(file), file.length))
         .isInstanceOf(DicomParseException.class).hasMessageContaining("(0010,0010) declares a value of 200 bytes");
-  }
-
-  private static byte[] part10(byte[] dataSet) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[128]);
-    out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    explicit(out, 0x00020010, "UI", "1.2.840.10008.1.2.1\0".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(dataSet);
-    return out.toByteArray();
-  }
-
-  private static void explicit(ByteArrayOutputStream out, int tag, String vr, byte[] value) {
-    tag(out, tag);
-    out.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
-    u16(out, value.length);
-    out.writeBytes(value);
-  }
-
-  private static void tag(ByteArrayOutputStream out, int tag) {
-    u16(out, tag >>> 16);
-    u16(out, tag & 0xFFFF);
-  }
-
-  private static void u16(ByteArrayOutputStream out, int v) {
-    out.write(v & 0xFF);
-    out.write(v >>> 8 & 0xFF);
-  }
-
-  private static void u32(ByteArrayOutputStream out, long v) {
-    u16(out, (int) (v & 0xFFFF));
-    u16(out, (int) (v >>> 16 & 0xFFFF));
   }
 }
