@@ -212,6 +212,26 @@ abstract class StoreContract extends ArchiveTest {
     assertThat(retrieve(good, "application/dicom")).isNotEmpty();
   }
 
+  /**
+   * A body cut off in its third part after two whole ones: the two are stored and reported, the rest a failure
+   * (202). It was 400, which PS3.18 10.5.3 keeps for a request of which nothing was stored.
+   */
+  @Test
+  void aBodyBrokenAfterStoredPartsAnswers202NamingWhatWasStored() throws Exception {
+    Uids first = TestInstances.fresh();
+    Uids second = TestInstances.fresh();
+    Uids third = TestInstances.fresh();
+    Path thirdFile = TestInstances.ct(work, third);
+    byte[] body = Multipart.body(TestInstances.ct(work, first), TestInstances.ct(work, second), thirdFile);
+    HttpResponse<String> response = stow("/studies", Arrays.copyOf(body, body.length - (int) Files.size(thirdFile) / 2));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    assertThat(response.body()).contains(first.sop(), second.sop()).contains("272").contains("nothing after part 2 was stored")
+        .contains("ends before the closing boundary");
+    assertThat(retrieve(first, "application/dicom")).isNotEmpty();
+    assertThat(retrieve(second, "application/dicom")).isNotEmpty();
+    assertNotStored(third);
+  }
+
   @Test
   void stowRejectsInstancesThatFailValidation() throws Exception {
     Path ct = TestInstances.ct(work, TestInstances.fresh());

@@ -9,6 +9,7 @@ import dev.atrium.store.StoreOutcome;
 import dev.atrium.store.StoreService;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
@@ -38,17 +39,23 @@ final class StowEndpoint implements Route.Endpoint {
     boolean xml = Negotiation.stowResponseAsXml(exchange.header(HttpHeader.ACCEPT)); // a 406 before any part is read
 
     MultipartRelatedReader reader = new MultipartRelatedReader(exchange.body(), boundary);
-    List<StoreOutcome> outcomes;
+    List<StoreOutcome> outcomes = null;
     try (StoreBatch batch = store.openBatch(exchange.partition(), studyUid, duplicatePolicy)) {
       int number = 0;
       try {
-        for (MultipartRelatedReader.Part part; (part = reader.next()) != null; ) addPart(batch, part, ++number);
+        for (MultipartRelatedReader.Part part; (part = reader.next()) != null; number++) {
+          addPart(batch, part, number + 1);
+        }
       } catch (MalformedMultipartException | IncompleteInputException e) {
-        outcomes = batch.finish(); // complete parts before the fault are stored and stay stored
-        throw new HttpProblem(400, "malformed multipart body: " + e.getMessage() + "; "
-            + outcomes.stream().filter(StoreOutcome::succeeded).count() + " earlier part(s) were stored");
+        outcomes = new ArrayList<>(batch.finish()); // complete parts before the fault are stored and stay stored
+        if (outcomes.stream().noneMatch(StoreOutcome::succeeded)) {
+          throw new HttpProblem(400, "malformed multipart body: " + e.getMessage());
+        }
+        // PS3.18 10.5.3: 400 says nothing was stored. Some were: they are reported, and the fault as a failure (202).
+        outcomes.add(new StoreOutcome(StoreOutcome.Status.FAILED, StoreFailure.PROCESSING_FAILURE, "nothing after part "
+            + number + " was stored: malformed multipart body: " + e.getMessage(), null, null, null, null));
       }
-      outcomes = batch.finish();
+      if (outcomes == null) outcomes = batch.finish();
     }
     if (outcomes.isEmpty()) throw new HttpProblem(400, "the request has no parts");
     for (int i = 0; i < outcomes.size(); i++) {
