@@ -25,9 +25,7 @@ final class HttpsConnector {
     factory.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES);
     factory.setCipherComparator(HTTP2Cipher.COMPARATOR);
 
-    HttpConfiguration config = new HttpConfiguration();
-    config.setRequestHeaderSize(http.maxHeaderBytes());
-    config.setSendServerVersion(false);
+    HttpConfiguration config = WebServer.httpConfiguration(http);
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     secure.setSniHostCheck(false); // clients may address the archive by IP; the certificate check is theirs
     config.addCustomizer(secure);

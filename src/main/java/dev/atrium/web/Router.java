@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
@@ -202,7 +203,7 @@ final class Router extends Handler.Abstract {
       response.reset();
       if (wwwAuthenticate != null) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
       // HTTP/2 has no Connection header (RFC 9113 8.2.2): there the stream reset does the same.
-      if (!drainBody(request) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
+      if (!drainBody(request, status) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
       }
       ByteArrayOutputStream body = new ByteArrayOutputStream(256);
@@ -225,7 +226,13 @@ final class Router extends Handler.Abstract {
    * Reads and discards what is left of a rejected request's body, up to a bound, so the client
    * gets the answer instead of a reset connection. False when the body was too large to drain.
    */
-  private static boolean drainBody(Request request) {
+  private static boolean drainBody(Request request, int status) {
+    // Never read a body the client was waiting to be invited to send ("Expect: 100-continue": reading would send
+    // the invitation, RFC 9110 10.1.1), nor one that stalled (408) or would take longer to drain than to resend.
+    if (status == 408 || request.getLength() > MAX_DRAIN_BYTES
+        || request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
+      return false;
+    }
     try (InputStream rest = Content.Source.asInputStream(request)) {
       byte[] sink = new byte[64 * 1024];
       long drained = 0;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +49,13 @@ final class StowEndpoint implements Route.Endpoint {
         }
       } catch (MalformedMultipartException | IncompleteInputException e) {
         outcomes = new ArrayList<>(batch.finish()); // complete parts before the fault are stored and stay stored
-        if (outcomes.stream().noneMatch(StoreOutcome::succeeded)) {
-          throw new HttpProblem(400, "malformed multipart body: " + e.getMessage());
-        }
+        boolean stalled = stalled(e);
+        String fault = stalled ? "the request body stalled: nothing arrived for http.idleTimeoutSeconds"
+            : "malformed multipart body: " + e.getMessage();
+        if (outcomes.stream().noneMatch(StoreOutcome::succeeded)) throw new HttpProblem(stalled ? 408 : 400, fault);
         // PS3.18 10.5.3: 400 says nothing was stored. Some were: they are reported, and the fault as a failure (202).
         outcomes.add(new StoreOutcome(StoreOutcome.Status.FAILED, StoreFailure.PROCESSING_FAILURE, "nothing after part "
-            + number + " was stored: malformed multipart body: " + e.getMessage(), null, null, null, null));
+            + number + " was stored: " + fault, null, null, null, null));
       }
       if (outcomes == null) outcomes = batch.finish();
     }
@@ -76,6 +78,14 @@ final class StowEndpoint implements Route.Endpoint {
       return;
     }
     batch.add(part.body());
+  }
+
+  /** Whether reading the body ended because the client sent nothing for the idle timeout. */
+  private static boolean stalled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) return true;
+    }
+    return false;
   }
 
   /** PS3.18 10.5.1.1: multipart/related with type application/dicom; other media types get 415. */

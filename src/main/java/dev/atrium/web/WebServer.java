@@ -44,10 +44,7 @@ public final class WebServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
-    HttpConfiguration httpConfig = new HttpConfiguration();
-    httpConfig.setRequestHeaderSize(config.http().maxHeaderBytes());
-    httpConfig.setSendServerVersion(false);
-    connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+    connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration(config.http())));
     connector.setIdleTimeout(config.http().idleTimeoutSeconds() * 1000L);
     connector.setHost(config.http().bindAddress());
     connector.setPort(config.http().port());
@@ -104,6 +101,14 @@ public final class WebServer implements AutoCloseable {
         new Authenticator(config.security()), audit, config.http().maxRequestBytes(), partitions::exists));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_GRACE_MS);
+  }
+
+  /** What both connectors share. */
+  static HttpConfiguration httpConfiguration(AtriumConfig.Http http) {
+    HttpConfiguration config = new HttpConfiguration();
+    config.setRequestHeaderSize(http.maxHeaderBytes());
+    config.setSendServerVersion(false);
+    return config;
   }
 
   /** WADO-RS rendered and thumbnail resources (PS3.18 10.4.1.1.3-4) and WADO-URI (PS3.18 9), on one render path. */

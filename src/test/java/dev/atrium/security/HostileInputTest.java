@@ -99,6 +99,40 @@ class HostileInputTest {
     assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
   }
 
+  /**
+   * A client that waits for "100 Continue" before sending its body is refused at once when the body could not be
+   * taken (RFC 9110 10.1.1). The archive used to send "100 Continue" first, inviting a body it then refused.
+   */
+  @Test
+  void aBodyThatCannotBeTakenIsRefusedBeforeTheClientIsInvitedToSendIt() throws Exception {
+    assertThat(rawResponse("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+        + "Content-Type: " + Multipart.CONTENT_TYPE + "\r\nContent-Length: " + (MAX_BODY + 1) + "\r\n\r\n"))
+        .startsWith("HTTP/1.1 413 ").contains("http.maxRequestBytes");
+    assertThat(rawResponse("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+        + "Content-Type: text/plain\r\nContent-Length: 2000\r\n\r\n")).startsWith("HTTP/1.1 415 ");
+  }
+
+  /** A body that stops arriving gets 408 once, after the idle timeout, naming the setting, not a Java exception. */
+  @Test
+  void aStalledBodyGets408() throws Exception {
+    String response = rawResponse("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+        + Multipart.CONTENT_TYPE + "\r\nContent-Length: 2000\r\n\r\n--" + Multipart.BOUNDARY
+        + "\r\nContent-Type: application/dicom\r\n\r\n" + "\0".repeat(100));
+    assertThat(response).startsWith("HTTP/1.1 408 ").contains("http.idleTimeoutSeconds").doesNotContain("java.");
+  }
+
+  /** Sends {@code request} as it is and returns the first answer, without sending anything more. */
+  private String rawResponse(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(archive.baseUrl().replaceAll(".*:", "")))) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      byte[] answer = new byte[4096];
+      int n = socket.getInputStream().read(answer);
+      return n < 0 ? "" : new String(answer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+  }
+
   @Test
   void slowClientsAreCutOff() throws Exception {
     try (Socket slow = new Socket("127.0.0.1", Integer.parseInt(archive.baseUrl().replaceAll(".*:", "")))) {
