@@ -14,9 +14,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpURI;
@@ -63,7 +66,7 @@ final class Router extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     // The raw path: Jetty's decoded path drops ";params", which would let "1.2.3;DROP" pass as 1.2.3.
     String path = request.getHttpURI().getPath();
-    boolean pathKnown = false;
+    Set<String> allowed = new TreeSet<>(); // the methods of the routes whose path matched
     Exchange exchange = null;
     int status = 500;
     try {
@@ -92,7 +95,7 @@ final class Router extends Handler.Abstract {
       for (Route route : routes) {
         Matcher matcher = route.path().matcher(path);
         if (!matcher.matches()) continue;
-        pathKnown = true;
+        allowed.add(route.method());
         if (!route.method().equals(request.getMethod())) continue;
         exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal,
             maxRequestBytes);
@@ -101,11 +104,14 @@ final class Router extends Handler.Abstract {
         callback.succeeded();
         return true;
       }
-      throw pathKnown ? new HttpProblem(405, request.getMethod() + " is not supported on " + path)
-          : new HttpProblem(404, "no resource at " + path);
+      if (allowed.isEmpty()) throw new HttpProblem(404, "no resource at " + path);
+      status = 405; // RFC 9110 15.5.6: with the methods the resource has
+      writeProblem(request, response, callback, 405, request.getMethod() + " is not supported on " + path
+          + " (only " + String.join(", ", allowed) + ")", new HttpField(HttpHeader.ALLOW, String.join(", ", allowed)));
     } catch (Unauthorized unauthorized) {
       status = unauthorized.status;
-      writeProblem(request, response, callback, unauthorized.status, unauthorized.getMessage(), unauthorized.challenge);
+      writeProblem(request, response, callback, unauthorized.status, unauthorized.getMessage(),
+          unauthorized.challenge == null ? null : new HttpField(HttpHeader.WWW_AUTHENTICATE, unauthorized.challenge));
     } catch (HttpProblem problem) {
       status = problem.status();
       writeProblem(request, response, callback, problem.status(), problem.getMessage());
@@ -193,7 +199,7 @@ final class Router extends Handler.Abstract {
   }
 
   private static void writeProblem(Request request, Response response, Callback callback, int status, String message,
-      String wwwAuthenticate) {
+      HttpField extraHeader) {
     if (response.isCommitted()) {
       // Headers are gone; the only honest signal left is to abort the response.
       callback.failed(new IllegalStateException(message));
@@ -201,7 +207,7 @@ final class Router extends Handler.Abstract {
     }
     try {
       response.reset();
-      if (wwwAuthenticate != null) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
+      if (extraHeader != null) response.getHeaders().put(extraHeader);
       // HTTP/2 has no Connection header (RFC 9113 8.2.2): there the stream reset does the same.
       if (!drainBody(request, status) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");

@@ -112,6 +112,14 @@ class HostileInputTest {
         + "Content-Type: text/plain\r\nContent-Length: 2000\r\n\r\n")).startsWith("HTTP/1.1 415 ");
   }
 
+  @Test
+  void aMethodTheResourceDoesNotHaveGets405NamingThoseItHas() throws Exception {
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(archive.dicomWeb() + "/studies"))
+        .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).isEqualTo(405);
+    assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST"); // RFC 9110 15.5.6
+  }
+
   /** A body that stops arriving gets 408 once, after the idle timeout, naming the setting, not a Java exception. */
   @Test
   void aStalledBodyGets408() throws Exception {
