@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
@@ -26,14 +27,34 @@ final class StowEndpoint implements Route.Endpoint {
 
   private final StoreService store;
   private final DuplicatePolicy duplicatePolicy;
+  /**
+   * Uploads under way, each holding an HTTP worker thread while its body arrives: at most half of them, so that
+   * clients sending slowly (or not at all) cannot take every thread from queries, retrieves and /health.
+   */
+  private final Semaphore uploads;
+  private final int maxUploads;
 
-  StowEndpoint(StoreService store, DuplicatePolicy duplicatePolicy) {
+  StowEndpoint(StoreService store, DuplicatePolicy duplicatePolicy, int maxThreads) {
     this.store = store;
     this.duplicatePolicy = duplicatePolicy;
+    this.maxUploads = Math.max(1, maxThreads / 2);
+    this.uploads = new Semaphore(maxUploads);
   }
 
   @Override
   public void serve(Exchange exchange) throws Exception {
+    if (!uploads.tryAcquire()) {
+      throw new HttpProblem(503, maxUploads + " STOW-RS uploads are under way, the most the archive takes at once "
+          + "(half of http.maxThreads); retry shortly");
+    }
+    try {
+      store(exchange);
+    } finally {
+      uploads.release();
+    }
+  }
+
+  private void store(Exchange exchange) throws Exception {
     String studyUid = exchange.pathParam("study");
     if (studyUid != null) DicomUid.require(studyUid, "StudyInstanceUID in the request URL");
     String boundary = boundaryOf(exchange.header(HttpHeader.CONTENT_TYPE));

@@ -58,7 +58,7 @@ public final class WebServer implements AutoCloseable {
     server.setErrorHandler(new JsonErrorHandler());
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
-    StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow());
+    StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow(), config.http().maxThreads());
     String series = study + "/series/(?<series>" + Route.UID + ")";
     FramesEndpoint frames = new FramesEndpoint(retrieve);
     List<Route> routes = List.of(
