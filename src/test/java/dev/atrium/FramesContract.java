@@ -99,6 +99,23 @@ abstract class FramesContract extends ArchiveTest {
     }
   }
 
+  /** One frame may come as the whole body (as the Azure DICOM service serves it); several need a multipart one. */
+  @Test
+  void aSingleFrameMayBeTheWholeBody() throws Exception {
+    for (String name : List.of("native", "bigEndian", "jpeg")) {
+      HttpResponse<byte[]> single = frames(name, "3", "application/octet-stream");
+      assertThat(single.statusCode()).as(name).isEqualTo(200);
+      assertThat(single.headers().firstValue("Content-Type")).as(name)
+          .hasValue("application/octet-stream; transfer-syntax=" + EXPLICIT_LE);
+      assertThat(single.body()).as(name).isEqualTo(MultipartResponse.bodies(frames(name, "3", OCTET_PARTS)).get(0));
+    }
+    HttpResponse<byte[]> asStored = frames("jpeg", "2", "image/jpeg");
+    assertThat(asStored.statusCode()).isEqualTo(200);
+    assertThat(asStored.body()).isEqualTo(MultipartResponse.bodies(frames("jpeg", "2",
+        "multipart/related; type=\"image/jpeg\"")).get(0));
+    assertThat(frames("native", "1,2", "application/octet-stream").statusCode()).isEqualTo(406);
+  }
+
   @Test
   void aNativeYbrFull422FrameHoldsTwoSamplesAPixel() throws Exception {
     // PS3.3 C.7.6.3.1.2: Y1 Y2 Cb Cr for each pair of pixels, so a frame is rows x columns x 2 bytes here.

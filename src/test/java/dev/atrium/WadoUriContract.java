@@ -101,6 +101,8 @@ abstract class WadoUriContract extends RenderingFixtures {
     BufferedImage frame3 = image(wado(multiFrame,
         "&contentType=image/png&frameNumber=3&windowCenter=2000&windowWidth=4001"), null, PNG);
     assertThat(gray(frame3, 4, 4)).as("3000 through a linear 2000/4001 window").isEqualTo(191);
+    // A frame asked of a multi-frame image without contentType: a rendered image (it was 400).
+    image(wado(multiFrame, "&frameNumber=2"), null, JPEG);
     BufferedImage rows = image(wado(ct, "&contentType=image/png&rows=24"), null, PNG, 32, 24);
     BufferedImage both = image(wado(ct, "&contentType=image/png&rows=100&columns=32"), null, PNG, 32, 24);
     BufferedImage region = image(wado(ct, "&contentType=image/png&region=0.5,0,1,0.5"), null, PNG, 32, 24);

@@ -24,10 +24,21 @@ final class FramesEndpoint implements Route.Endpoint {
       "image/x-dicom-rle", "image/dicom-rle", "image/jhc", "image/jphc");
   private static final String OCTET_STREAM = TransferSyntax.OCTET_STREAM;
 
-  /** What each part is: its media type, the transfer syntax it is in, and whether frames are decoded. */
-  private record Choice(String mediaType, String transferSyntax, boolean decode) {
+  /**
+   * What each part is: its media type, the transfer syntax it is in, and whether frames are decoded; {@code single}
+   * when one frame goes as the whole body, not as a part.
+   */
+  private record Choice(String mediaType, String transferSyntax, boolean decode, boolean single) {
+    Choice(String mediaType, String transferSyntax, boolean decode) {
+      this(mediaType, transferSyntax, decode, false);
+    }
+
     String contentType() {
       return mediaType + "; transfer-syntax=" + transferSyntax;
+    }
+
+    Choice asSingle() {
+      return new Choice(mediaType, transferSyntax, decode, true);
     }
   }
 
@@ -71,20 +82,33 @@ final class FramesEndpoint implements Route.Endpoint {
             + (frames.numberOfFrames() == 1 ? " frame" : " frames"));
       }
     }
-    Choice choice = negotiate(exchange.header(HttpHeader.ACCEPT), frames);
+    Choice choice = negotiate(exchange.header(HttpHeader.ACCEPT), frames, numbers.length == 1);
+    if (choice.single()) {
+      write(frames, numbers[0], choice, (contentType, length) -> {
+        if (length >= 0) exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        return exchange.startBody(200, contentType);
+      });
+      return;
+    }
     MultipartWriter.respond(exchange, choice.mediaType(), null, out -> {
-      for (int n : numbers) write(frames, n, choice, out);
+      for (int n : numbers) write(frames, n, choice, out::part);
     });
   }
 
-  private static void write(StoredFrames frames, int n, Choice choice, MultipartWriter out) throws IOException {
+  /** Where a frame goes: a part of a multipart body, or the single body; length -1 when not known. */
+  @FunctionalInterface
+  private interface FrameSink {
+    OutputStream open(String contentType, long length) throws IOException;
+  }
+
+  private static void write(StoredFrames frames, int n, Choice choice, FrameSink sink) throws IOException {
     boolean nativeFrames = !frames.transferSyntax().encapsulated();
     try {
       if (choice.decode()) {
         byte[] decoded = frames.decode(n);
-        out.part(choice.contentType(), decoded.length).write(decoded);
+        sink.open(choice.contentType(), decoded.length).write(decoded);
       } else {
-        OutputStream part = out.part(choice.contentType(), nativeFrames ? frames.pixels().frameLength() : -1);
+        OutputStream part = sink.open(choice.contentType(), nativeFrames ? frames.pixels().frameLength() : -1);
         frames.copy(n, part);
       }
     } catch (DicomParseException e) {
@@ -113,8 +137,12 @@ final class FramesEndpoint implements Route.Endpoint {
     return numbers;
   }
 
-  /** PS3.18 8.7.3.5: the most preferred multipart range whose part type and transfer syntax we can produce. */
-  private static Choice negotiate(String accept, StoredFrames frames) {
+  /**
+   * PS3.18 8.7.3.5: the most preferred multipart range whose part type and transfer syntax we can produce; for
+   * {@code oneFrame}, a single-part application/octet-stream or the stored media type too (as the Azure DICOM
+   * service serves a single frame).
+   */
+  private static Choice negotiate(String accept, StoredFrames frames, boolean oneFrame) {
     TransferSyntax stored = frames.transferSyntax();
     String storedType = stored.encapsulated() ? stored.frameMediaType() : OCTET_STREAM;
     String served = stored.encapsulated()
@@ -123,7 +151,14 @@ final class FramesEndpoint implements Route.Endpoint {
         : "multipart/related; type=\"application/octet-stream\" (frames are stored uncompressed)";
     return Negotiation.choose(accept, range -> {
       MediaType part = range.partType();
-      if (part == null) return null;
+      if (part == null) {
+        if (!oneFrame || range.isWildcard()) return null;
+        String type = ALIASES.getOrDefault(range.type(), range.type());
+        if (type.equals(OCTET_STREAM)) return octetStream(frames, range.transferSyntax()).asSingle();
+        boolean asStored = type.equals(storedType) && (range.transferSyntax() == null
+            || range.transferSyntax().equals("*") || range.transferSyntax().equals(stored.uid()));
+        return asStored ? asStored(stored, storedType).asSingle() : null;
+      }
       if (storedType.equals(TransferSyntax.VIDEO)) {
         throw new Negotiation.Unacceptable(stored.describe() + " is one video stream, not served frame by frame");
       }

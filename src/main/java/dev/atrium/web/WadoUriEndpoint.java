@@ -24,9 +24,9 @@ import org.eclipse.jetty.util.Fields;
  * the same path as WADO-RS /rendered). The partition is the exchange's, which for /wado (no
  * /dicom-web/partitions/{name} prefix) is always the default partition.
  *
- * <p>Without contentType the answer is image/jpeg for a single-frame image, else application/dicom
- * (PS3.18 9.4.1.1 makes image/jpeg the default for single-frame images and leaves others to the
- * server). An absent or "*" transferSyntax (9.4.2.4) sends the instance as stored; another one
+ * <p>Without contentType the answer is image/jpeg for a single-frame image, or for a multi-frame one when
+ * rendering is asked for (frameNumber, windowCenter, …), else application/dicom (PS3.18 9.4.1.1 makes image/jpeg
+ * the default for single-frame images and leaves others to the server). An absent or "*" transferSyntax (9.4.2.4) sends the instance as stored; another one
  * transcodes it through the retrieve path (the same code as WADO-RS and C-MOVE/C-GET), and one
  * the archive cannot produce is 406 naming it. anonymize, annotation and presentation states are
  * not supported: 400 rather than a silently different answer.
@@ -67,7 +67,7 @@ final class WadoUriEndpoint implements Route.Endpoint {
     String contentType = QueryValues.single(query, "contentType");
     StoredInstance instance = retrieve.findInstance(exchange.partition(), study, series, object)
         .orElseThrow(() -> new HttpProblem(404, "no such instance in this archive"));
-    String chosen = contentType(contentType, instance);
+    String chosen = contentType(contentType, instance, query);
     if (chosen.equals(DICOM)) {
       sendDicom(exchange, query, instance);
       return;
@@ -86,10 +86,12 @@ final class WadoUriEndpoint implements Route.Endpoint {
   }
 
   /** contentType is a list of media types with q values (PS3.18 9.4.1.1); absent: see the class comment. */
-  private String contentType(String contentType, StoredInstance instance) throws Exception {
+  private String contentType(String contentType, StoredInstance instance, Fields query) throws Exception {
     if (contentType == null) {
       Optional<ImagePixels> image = render.describe(instance);
-      return image.isPresent() && image.get().numberOfFrames() == 1 ? RenderedFormat.JPEG.mediaType() : DICOM;
+      boolean renderingAsked = RENDERING.stream().anyMatch(name -> QueryValues.single(query, name) != null);
+      return image.isPresent() && (image.get().numberOfFrames() == 1 || renderingAsked)
+          ? RenderedFormat.JPEG.mediaType() : DICOM;
     }
     return Negotiation.chooseType(contentType, "query parameter 'contentType'",
         List.of(RenderedFormat.JPEG.mediaType(), RenderedFormat.PNG.mediaType(), DICOM));
