@@ -401,6 +401,6 @@ abstract class RenderedContract extends RenderingFixtures {
         102, 230, 0, 0);
     expectStatus(url(elsewhere, "/rendered"), PNG, 404);
     expectStatus(archive.dicomWeb() + "/studies/" + uids.study() + "/thumbnail", PNG, 404);
-    expectStatus(archive.dicomWeb() + "/partitions/other" + elsewhere.path() + "/rendered", PNG, 404);
+    expectStatus(archive.dicomWeb() + "/partitions/other" + elsewhere.path() + "/rendered", PNG, 400); // no such partition
   }
 }
