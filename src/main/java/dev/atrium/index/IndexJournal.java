@@ -9,9 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -241,13 +242,27 @@ public final class IndexJournal implements AutoCloseable {
     return records(segments(dir), afterSequence);
   }
 
+  /**
+   * The records to make again, in journal order. A withdrawal cancels the lines before it that it names, not those
+   * after it: a transaction that rolled back and was tried again journals the same line (same sequence, same blob)
+   * after withdrawing the first, and that second line is the committed one.
+   */
   private static List<Record> records(List<Path> segments, long afterSequence) throws IOException {
     List<Record> records = new ArrayList<>();
     for (Path segment : segments) read(segment, afterSequence, records);
-    Set<Withdrawn> withdrawn = new HashSet<>();
-    for (Record r : records) if (r instanceof Withdrawn w) withdrawn.add(w);
-    records.removeIf(r -> r instanceof Withdrawn || r instanceof Stored s && withdrawn.contains(s.withdrawn()));
-    return records;
+    List<Record> kept = new ArrayList<>(records.size());
+    Map<Withdrawn, List<Integer>> positions = new HashMap<>();
+    for (Record r : records) {
+      if (r instanceof Withdrawn w) {
+        for (int at : positions.getOrDefault(w, List.of())) kept.set(at, null);
+        positions.remove(w);
+        continue;
+      }
+      if (r instanceof Stored s) positions.computeIfAbsent(s.withdrawn(), k -> new ArrayList<>()).add(kept.size());
+      kept.add(r);
+    }
+    kept.removeIf(Objects::isNull);
+    return kept;
   }
 
   /**

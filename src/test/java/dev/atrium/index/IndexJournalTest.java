@@ -59,6 +59,23 @@ class IndexJournalTest {
     }
   }
 
+  /**
+   * A transaction that rolled back and was tried again journals the same line after withdrawing it: the second line
+   * is the committed store and is made again. The withdrawal used to cancel both, losing an acknowledged instance.
+   */
+  @Test
+  void aWithdrawalCancelsOnlyTheLinesBeforeIt() throws IOException {
+    IndexJournal.Stored line = stored(7, "DEFAULT", KEY, false);
+    try (IndexJournal journal = IndexJournal.open(dir)) {
+      journal.append(List.of(line));
+      journal.append(List.of(line.withdrawn(), line)); // the retry: same sequence, same blob
+      journal.sync();
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver(0)).containsExactly(line);
+    }
+  }
+
   @Test
   void aLineOfAnEarlierVersionWithoutSizeAndChecksumIsReadAsCheckedAtItsCommit() throws IOException {
     Files.writeString(dir.resolve("journal-3.log"), "4\tDEFAULT\t" + KEY + "\tR\n", StandardCharsets.US_ASCII);
