@@ -7,6 +7,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * acknowledges anything; one fsync serves the whole group. A store is queued while its blobs are
  * still being made durable: the writer runs its statements meanwhile and holds the commit until they
  * are (with four associations, 10 % more instances per second than queueing after the fsyncs). With
- * a journal, the group's lines are synced during that wait, so one association waits for one flush
- * time rather than two in a row (about 10 % more instances per second).
+ * a journal, the group's lines are written before its statements run and synced while they run and the blobs are
+ * made durable, so one association waits for one flush time rather than two in a row (about 10 % more instances
+ * per second), and not for the statements first (7 % more: alternated runs of three single-association sets,
+ * 719–783 against 773–865 instances/s).
  */
 public final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -54,6 +59,12 @@ public final class GroupCommit implements AutoCloseable {
   private long indexSyncedAt = System.nanoTime() - INDEX_SYNC_INTERVAL_NANOS; // writer thread only
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
+  /** Syncs the journal while the writer runs a transaction's statements. */
+  private final ExecutorService journalSync = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "journal-sync");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
 
   /** @param afterCommit {@link CommitSync#afterCommit()} of the index's database */
@@ -223,25 +234,32 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   /**
-   * One store transaction. With a journal, its lines are appended and synced as soon as the statements have given
-   * the sequences, while the blobs are still being made durable (the two flushes overlap), and the commit then
-   * waits for the blobs. The lines of an attempt that does not commit are withdrawn, durably, before its failure is
-   * reported; a crash before that leaves lines whose blobs the replay checks ({@link IndexJournal}).
+   * One store transaction. With a journal, its lines are appended and synced while the statements run and the blobs
+   * are still being made durable (the three overlap), and the commit then waits for the lines and the blobs. The lines
+   * are those of the likely outcome, every instance new in entry order from the counter's next sequence: the writer
+   * is the only one to take sequences. When the statements decide otherwise (a duplicate, a conflict), the lines that
+   * did not come true are withdrawn and the true ones written, durably, before the commit. The lines of an attempt
+   * that does not commit are withdrawn, durably, before its failure is reported; a crash before that leaves lines
+   * whose blobs the replay checks ({@link IndexJournal}).
    */
   private List<IndexOutcome> storeJournaled(List<InstanceIndex.Entry> entries, Runnable awaitBlobs) {
     if (journal == null) return index.storeAll(entries, outcomes -> awaitBlobs.run());
     List<IndexJournal.Stored> uncommitted = new ArrayList<>();
     try {
+      Future<?> likelySynced = journalLikely(entries, uncommitted);
       return index.storeAll(entries, outcomes -> {
-        List<IndexJournal.Record> lines = new ArrayList<>();
-        uncommitted.forEach(s -> lines.add(s.withdrawn())); // an earlier attempt of this transaction rolled back
-        uncommitted.clear();
         List<IndexJournal.Stored> stored = stored(entries, outcomes);
-        lines.addAll(stored);
         try {
-          journal.append(lines);
-          uncommitted.addAll(stored);
-          journal.sync();
+          await(likelySynced);
+          if (!stored.equals(uncommitted)) { // not as guessed, or an earlier attempt of this transaction rolled back
+            List<IndexJournal.Record> lines = new ArrayList<>();
+            uncommitted.stream().filter(s -> !stored.contains(s)).forEach(s -> lines.add(s.withdrawn()));
+            stored.stream().filter(s -> !uncommitted.contains(s)).forEach(lines::add);
+            journal.append(lines);
+            uncommitted.clear();
+            uncommitted.addAll(stored);
+            journal.sync();
+          }
         } catch (IOException e) {
           log.error("the index journal could not be written before a commit", e);
           throw new DataAccessException("the index journal could not be written: " + e.getMessage(), e);
@@ -251,6 +269,41 @@ public final class GroupCommit implements AutoCloseable {
     } catch (RuntimeException e) {
       withdraw(uncommitted);
       throw e;
+    }
+  }
+
+  /**
+   * Appends the lines of the likely outcome (see {@link #storeJournaled}) to {@code uncommitted} and the journal, and
+   * syncs them in the background; null when there is nothing to guess.
+   */
+  private Future<?> journalLikely(List<InstanceIndex.Entry> entries, List<IndexJournal.Stored> uncommitted) {
+    List<IndexJournal.Stored> likely = new ArrayList<>(entries.size());
+    long next = index.nextSequence();
+    for (InstanceIndex.Entry e : entries) {
+      likely.add(new IndexJournal.Stored(next++, e.partition(), e.blobKey(),
+          e.onDuplicate() == InstanceIndex.OnDuplicate.REPLACE, e.blobSize(), e.blobChecksum()));
+    }
+    try {
+      journal.append(likely);
+    } catch (IOException e) {
+      log.error("the index journal could not be written before a commit", e);
+      throw new DataAccessException("the index journal could not be written: " + e.getMessage(), e);
+    }
+    uncommitted.addAll(likely);
+    return journalSync.submit(() -> {
+      journal.sync();
+      return null;
+    });
+  }
+
+  private static void await(Future<?> synced) throws IOException {
+    try {
+      synced.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for the index journal's sync", e);
     }
   }
 
@@ -340,6 +393,7 @@ public final class GroupCommit implements AutoCloseable {
   public void close() {
     closed = true;
     writer.interrupt();
+    journalSync.shutdown();
     for (Object s; (s = queue.poll()) != null; ) {
       var closedError = new DataAccessException("the index writer is closed");
       if (s instanceof Submission submission) submission.result().completeExceptionally(closedError);

@@ -88,6 +88,11 @@ public final class InstanceIndex {
     }));
   }
 
+  /** The sequence the next change will take, as the counter holds it now. */
+  public long nextSequence() {
+    return db.dsl().connectionResult(statements::nextSequence);
+  }
+
   /** A change-feed row to write; its outcome once the batch has given it a sequence. */
   private static final class Change {
     final String partition;

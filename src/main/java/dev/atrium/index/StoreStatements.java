@@ -110,6 +110,11 @@ final class StoreStatements {
     return rows;
   }
 
+  /** The sequence the next change will take (read outside any transaction: a guess unless one writer). */
+  long nextSequence(Connection c) {
+    return nextSequence.first(c, row -> row.getLong(1));
+  }
+
   /**
    * Reserves {@code n} change-feed sequences and returns the first. The counter row stays locked
    * until commit, so sequence order is commit order.

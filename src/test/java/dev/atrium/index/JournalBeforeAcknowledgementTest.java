@@ -106,6 +106,29 @@ class JournalBeforeAcknowledgementTest {
     }
   }
 
+  /**
+   * The lines are written before the statements decide, for the likely outcome (every instance new); a duplicate
+   * shifts the sequences, and the replay must then make again exactly what committed.
+   */
+  @Test
+  void linesWrittenBeforeADuplicateWasFoundAreCorrectedBeforeTheCommit() throws Exception {
+    TestInstances.Uids first = TestInstances.fresh();
+    TestInstances.Uids second = TestInstances.fresh();
+    long firstSequence;
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir);
+        IndexJournal journal = IndexJournal.open(journalDir());
+        GroupCommit writer = writer(db, journal)) {
+      firstSequence = ((IndexOutcome.Created) writer.storeAll(List.of(entry(first))).get(0)).sequence();
+      List<IndexOutcome> outcomes = writer.storeAll(List.of(entry(first), entry(second)));
+      assertThat(outcomes.get(0)).isInstanceOf(IndexOutcome.Duplicate.class);
+      assertThat(((IndexOutcome.Created) outcomes.get(1)).sequence()).isEqualTo(firstSequence + 1);
+    } // closed as a crash leaves it: the journal not cleared
+    try (IndexJournal reopened = IndexJournal.open(journalDir())) {
+      assertThat(reopened.leftOver(0)).extracting(r -> r.sequence() + " " + ((IndexJournal.Stored) r).blobKey())
+          .containsExactly(firstSequence + " " + key(first), (firstSequence + 1) + " " + key(second));
+    }
+  }
+
   private static GroupCommit writer(Database db, IndexJournal journal) {
     return new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
         db.commitSync()::afterCommit, journal);
