@@ -14,6 +14,7 @@ import dev.atrium.support.MainProcess;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.Part10;
 import dev.atrium.support.TempFiles;
+import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
@@ -328,7 +329,7 @@ class CrashRecoveryTest {
         .isEqualTo(storedSops);
     Set<String> files = new HashSet<>();
     try (Stream<Path> walk = Files.walk(blobs)) {
-      walk.filter(Files::isRegularFile).filter(p -> !p.getParent().equals(blobs.resolve(".staging")))
+      walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(blobs.resolve(".staging")))
           .forEach(p -> files.add(p.getFileName().toString()));
     }
     Set<String> metadata = new HashSet<>();
@@ -336,9 +337,7 @@ class CrashRecoveryTest {
     assertThat(files).as("blob files = blobs the index references (no orphans)")
         .isEqualTo(new HashSet<>(blobBySop.values()));
     assertThat(blobBySop.values()).as("metadata sidecars only beside indexed blobs").containsAll(metadata);
-    try (Stream<Path> staging = Files.list(blobs.resolve(".staging"))) {
-      assertThat(staging.toList()).as("staging files left behind").isEmpty();
-    }
+    assertThat(TestArchive.staged(blobs)).as("staging files left behind").isEmpty();
     return journalOnly.size();
   }
 
@@ -363,11 +362,8 @@ class CrashRecoveryTest {
   private static PowerLoss simulatePowerLoss(Path blobs) throws IOException {
     int lost = 0;
     int cutShort = 0;
-    Path staging = blobs.resolve(".staging");
-    List<Path> entries;
-    try (Stream<Path> listing = Files.list(staging)) {
-      entries = listing.filter(p -> p.getFileName().toString().matches("[0-9a-f]{32}\\.tmp")).sorted().toList();
-    }
+    List<Path> entries = TestArchive.staged(blobs).stream()
+        .filter(p -> p.getFileName().toString().matches("[0-9a-f]{32}\\.tmp")).sorted().toList();
     for (int i = 0; i < entries.size(); i++) {
       String key = entries.get(i).getFileName().toString().substring(0, 32);
       Path finalName = blobs.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
@@ -376,7 +372,7 @@ class CrashRecoveryTest {
       if (Files.deleteIfExists(finalName)) lost++;
       if (i % 2 == 0) {
         String unplaced = (key.startsWith("0000") ? "ffff" : "0000") + key.substring(4);
-        Files.move(entries.get(i), staging.resolve(unplaced + ".tmp"));
+        Files.move(entries.get(i), entries.get(i).resolveSibling(unplaced + ".tmp"));
       }
     }
     return new PowerLoss(lost, cutShort);

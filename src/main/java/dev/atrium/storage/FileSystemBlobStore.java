@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blobs as files: {@code root/ab/cd/abcd…} (two hash-prefix levels keep directories small).
- * Writes go to {@code root/.staging/KEY.tmp}; publish fsyncs its data and the staging directory and
+ * Writes go to {@code root/.staging/<process>/KEY.tmp} ({@link StagingDirectories}: nodes sharing the store each
+ * stage apart); publish fsyncs its data and the staging directory and
  * hard-links it to its final name. The staging entry stays until the index has committed and the final
  * directory is synced ({@link DeferredNameSync}, after the acknowledgement), so it marks the blob in flight
  * and keeps it on disk meanwhile: after a crash, {@link #restore} links again the final names a power loss
@@ -60,6 +60,7 @@ public final class FileSystemBlobStore implements BlobStore {
   private static final AtomicLong PARTS = new AtomicLong();
 
   private final Path root;
+  private final StagingDirectories stagingDirectories;
   private final Path staging;
   private final SharedDirectorySync.DirectorySync directorySync;
   private final SharedDirectorySync stagingSync;
@@ -72,10 +73,11 @@ public final class FileSystemBlobStore implements BlobStore {
   /** @param directorySync how a directory is forced to disk (tests watch the order) */
   FileSystemBlobStore(Path root, SharedDirectorySync.DirectorySync directorySync) throws IOException {
     this.root = root;
-    this.staging = root.resolve(".staging");
     this.directorySync = directorySync;
-    Files.createDirectories(staging);
+    Files.createDirectories(root);
     directorySync.force(root);
+    this.stagingDirectories = new StagingDirectories(root.resolve(".staging"), directorySync);
+    this.staging = stagingDirectories.own();
     this.stagingSync = new SharedDirectorySync(staging, directorySync, SYNC);
     this.finalNames = new DeferredNameSync(directorySync);
   }
@@ -158,7 +160,7 @@ public final class FileSystemBlobStore implements BlobStore {
   @Override
   public int restore(Placement placement) throws IOException {
     int restored = 0;
-    boolean renamed = false;
+    Set<Path> renamedIn = new LinkedHashSet<>();
     Set<Path> directories = new LinkedHashSet<>();
     for (StagedEntry entry : stagedEntries()) {
       if (entry.key() == null || Files.exists(pathOf(entry.key()))) continue; // placed and linked, or not ours
@@ -166,8 +168,8 @@ public final class FileSystemBlobStore implements BlobStore {
       if (placed == null) continue; // never written whole, so never committed: recover() removes it
       Path staged = entry.path();
       if (!placed.equals(entry.key())) { // the place() rename was lost: make it again
-        staged = Files.move(staged, staging.resolve(placed + ".tmp"), StandardCopyOption.ATOMIC_MOVE);
-        renamed = true;
+        staged = Files.move(staged, staged.resolveSibling(placed + ".tmp"), StandardCopyOption.ATOMIC_MOVE);
+        renamedIn.add(staged.getParent());
       }
       Path target = pathOf(placed);
       if (Files.exists(target)) continue;
@@ -175,7 +177,7 @@ public final class FileSystemBlobStore implements BlobStore {
       directories.add(target.getParent());
       restored++;
     }
-    if (renamed) directorySync.force(staging);
+    for (Path directory : renamedIn) directorySync.force(directory);
     for (Path directory : directories) directorySync.force(directory);
     return restored;
   }
@@ -211,6 +213,7 @@ public final class FileSystemBlobStore implements BlobStore {
     // The final names of kept blobs are on disk before the staging entries that could restore them go.
     for (Path directory : kept) directorySync.force(directory);
     for (StagedEntry entry : entries) Files.deleteIfExists(entry.path());
+    stagingDirectories.recovered();
     return removed;
   }
 
@@ -219,12 +222,10 @@ public final class FileSystemBlobStore implements BlobStore {
 
   private List<StagedEntry> stagedEntries() throws IOException {
     List<StagedEntry> entries = new ArrayList<>();
-    try (DirectoryStream<Path> names = Files.newDirectoryStream(staging)) {
-      for (Path entry : names) {
-        String name = entry.getFileName().toString();
-        String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
-        entries.add(new StagedEntry(entry, KEY.matcher(key).matches() ? key : null));
-      }
+    for (Path entry : stagingDirectories.leftOver()) {
+      String name = entry.getFileName().toString();
+      String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
+      entries.add(new StagedEntry(entry, KEY.matcher(key).matches() ? key : null));
     }
     return entries;
   }
@@ -232,6 +233,17 @@ public final class FileSystemBlobStore implements BlobStore {
   @Override
   public void close() throws IOException {
     finalNames.close();
+    stagingDirectories.close();
+  }
+
+  /** As the process's death would leave the store (tests of recovery): nothing flushed, its staging up for takeover. */
+  void crash() throws IOException {
+    stagingDirectories.releaseAsACrashWould();
+  }
+
+  /** This process's staging directory. */
+  Path staging() {
+    return staging;
   }
 
   /**

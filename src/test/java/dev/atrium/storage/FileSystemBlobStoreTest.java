@@ -43,8 +43,8 @@ class FileSystemBlobStoreTest {
     BlobWriter crashed = written(store, "in flight at the crash");
     crashed.place("1.2.3");
     crashed.startSync();
-    // the process dies here: recovery must find the renamed staging entry and drop it
-    assertThat(store.recover(key -> false)).isZero();
+    store.crash(); // recovery by the next process must find the renamed staging entry and drop it
+    assertThat(new FileSystemBlobStore(root).recover(key -> false)).isZero();
     assertThat(files()).isEmpty();
   }
 
@@ -59,7 +59,8 @@ class FileSystemBlobStoreTest {
     List<String> syncs = new ArrayList<>();
     FileSystemBlobStore store = new FileSystemBlobStore(root, dir -> {
       synchronized (syncs) {
-        syncs.add(dir.getFileName().equals(Path.of(".staging"))
+        if (dir.getFileName().equals(Path.of(".staging"))) return; // a process's staging directory is made
+        syncs.add(dir.getParent().getFileName().equals(Path.of(".staging"))
             ? "staging, final names " + finalNames() : root.relativize(dir) + ", staging " + stagingNames());
       }
     });
@@ -115,8 +116,8 @@ class FileSystemBlobStoreTest {
     Files.delete(store.pathOf(linkLost.key()));
     Files.delete(store.pathOf(renameLost.key()));
     String unplaced = (renameLost.key().startsWith("0000") ? "ffff" : "0000") + renameLost.key().substring(4);
-    Files.move(root.resolve(".staging").resolve(renameLost.key() + ".tmp"),
-        root.resolve(".staging").resolve(unplaced + ".tmp"));
+    Files.move(store.staging().resolve(renameLost.key() + ".tmp"), store.staging().resolve(unplaced + ".tmp"));
+    store.crash();
 
     FileSystemBlobStore restarted = new FileSystemBlobStore(root);
     assertThat(restarted.restore(CONTENT_IS_PLACEMENT)).isEqualTo(2);
@@ -129,12 +130,32 @@ class FileSystemBlobStoreTest {
     assertThat(files()).containsExactlyInAnyOrder(store.pathOf(linkLost.key()), store.pathOf(renameLost.key()));
   }
 
+  /**
+   * Nodes sharing a data directory: one starting (its recovery) leaves another's blobs in flight alone. It took them
+   * for crash leftovers: stores under way on the other node failed, and an acknowledged one could lose its file.
+   */
+  @Test
+  void aStoreStartingBesideALiveOneLeavesItsBlobsInFlightAlone() throws IOException {
+    FileSystemBlobStore live = new FileSystemBlobStore(root);
+    BlobWriter inFlight = written(live, "1.2.3");
+    inFlight.startSync();
+    inFlight.place("1.2.3");
+    live.publishAll(List.of(inFlight)); // linked, not yet committed by the live node's index
+
+    FileSystemBlobStore starting = new FileSystemBlobStore(root);
+    assertThat(starting.restore(CONTENT_IS_PLACEMENT)).isZero();
+    assertThat(starting.recover(key -> false)).as("none of the live node's blobs removed").isZero();
+    assertThat(text(live.open(inFlight.key()))).isEqualTo("1.2.3");
+    assertThat(stagingNames()).containsExactly(inFlight.key() + ".tmp");
+  }
+
   @Test
   void recoveryKeepsACommittedBlobWhoseFinalNameWasLostEvenWithoutRestore() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
     List<BlobWriter> published = publishedInOneStudy(store, "committed", "never committed");
     BlobWriter kept = published.get(0);
     Files.delete(store.pathOf(kept.key()));
+    store.crash();
 
     assertThat(new FileSystemBlobStore(root).recover(key -> key.equals(kept.key()))).isEqualTo(1);
     assertThat(files()).containsExactly(store.pathOf(kept.key()));
@@ -167,9 +188,12 @@ class FileSystemBlobStoreTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  /** What every process has staged (not their directories and locks). */
   private List<String> stagingNames() {
-    try (Stream<Path> all = Files.list(root.resolve(".staging"))) {
-      return all.map(p -> p.getFileName().toString()).toList();
+    if (!Files.exists(root.resolve(".staging"))) return List.of();
+    try (Stream<Path> all = Files.walk(root.resolve(".staging"))) {
+      return all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock"))
+          .toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -207,9 +231,10 @@ class FileSystemBlobStoreTest {
     return blob;
   }
 
+  /** Every file but the staging directories' locks. */
   private List<Path> files() throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(Files::isRegularFile).toList();
+      return all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).toList();
     }
   }
 }

@@ -115,7 +115,7 @@ public final class TestArchive implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try (Stream<Path> files = Files.walk(root)) {
         return files.filter(Files::isRegularFile)
-            .filter(p -> !p.getParent().getFileName().toString().equals(".staging"))
+            .filter(p -> !p.startsWith(root.resolve(".staging")))
             .filter(p -> p.getFileName().toString().endsWith(".json") == metadata).toList();
       } catch (java.io.UncheckedIOException e) {
         if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) throw e;
@@ -131,11 +131,16 @@ public final class TestArchive implements AutoCloseable {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (true) {
       List<Path> left;
-      try (Stream<Path> files = Files.list(config.dataDir().resolve("blobs").resolve(".staging"))) {
-        left = files.toList();
-      }
+      left = staged(config.dataDir().resolve("blobs"));
       if (left.isEmpty() || System.nanoTime() > deadline) return left;
       Thread.sleep(20);
+    }
+  }
+
+  /** What is staged in a blob store: every process's entries (not their directories and locks). */
+  public static List<Path> staged(Path blobs) throws IOException {
+    try (Stream<Path> files = Files.walk(blobs.resolve(".staging"))) {
+      return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).toList();
     }
   }
 
