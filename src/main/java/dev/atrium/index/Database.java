@@ -19,12 +19,20 @@ public final class Database implements AutoCloseable {
   private final DSLContext dsl;
   private final CommitSync commitSync;
   private final UncleanStopMarker marker;
+  private final boolean embedded;
 
-  private Database(HikariDataSource pool, SQLDialect dialect, CommitSync commitSync, UncleanStopMarker marker) {
+  private Database(HikariDataSource pool, SQLDialect dialect, CommitSync commitSync, UncleanStopMarker marker,
+      boolean embedded) {
     this.pool = pool;
+    this.embedded = embedded;
     this.dsl = DSL.using(pool, dialect);
     this.commitSync = commitSync;
     this.marker = marker;
+  }
+
+  /** The H2 file under the data directory, which one process at a time opens; else a server others may share. */
+  public boolean embedded() {
+    return embedded;
   }
 
   /** H2's ErrorCode.DATABASE_IS_CLOSED. */
@@ -65,7 +73,7 @@ public final class Database implements AutoCloseable {
       String[] migrations = dialect == SQLDialect.MARIADB
           ? new String[] {"classpath:db/migration", "classpath:db/mariadb"} : new String[] {"classpath:db/migration"};
       Flyway.configure().dataSource(pool).locations(migrations).load().migrate();
-      return new Database(pool, dialect, CommitSync.forUrl(url, pool), marker);
+      return new Database(pool, dialect, CommitSync.forUrl(url, pool), marker, db.embedded());
     } catch (IOException e) {
       pool.close();
       if (marker != null) marker.abandoned();

@@ -25,7 +25,8 @@ import org.jooq.impl.DSL;
 /**
  * The extended query tags: their rows, errors and values' removal. Every change goes through
  * here, which keeps a snapshot of the (few, at most 128) tags for the store path and the query
- * engine and drops it after each change.
+ * engine and drops it after each change. On a server database, which several nodes may share, the
+ * store path and the reindex read the tags afresh, and the query engine's snapshot lasts a second.
  */
 public final class ExtendedTagIndex implements ExtendedAttributes {
   public static final int MAX_TAGS = 128;
@@ -40,9 +41,14 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
   public record TagError(String partition, String studyUid, String seriesUid, String sopUid, LocalDateTime createdAt,
       String message) {}
 
-  private record Snapshot(long version, List<ExtendedTag> tags, List<QueryAttribute> ready) {}
+  private record Snapshot(long version, long loadedAt, List<ExtendedTag> tags, List<QueryAttribute> ready) {}
+
+  /** How long a snapshot serves queries when other processes may change the tags (nodes on one MariaDB). */
+  private static final long SHARED_SNAPSHOT_NANOS = 1_000_000_000L;
 
   private final Database db;
+  /** Other processes may change the tags: a server database, which several nodes may share. */
+  private final boolean shared;
   private final AtomicLong version = new AtomicLong();
   /** Changes under way: until they have committed, readers go to the database, not the snapshot. */
   private final AtomicInteger changing = new AtomicInteger();
@@ -50,6 +56,7 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
 
   public ExtendedTagIndex(Database db) {
     this.db = db;
+    this.shared = !db.embedded();
   }
 
   /** All tags, in the order they were added (from the snapshot: error counts may lag). */
@@ -69,9 +76,18 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
         .fetchOptional(ExtendedTagIndex::tag);
   }
 
-  /** The tags the store indexes: Adding and Ready ones. */
+  /**
+   * The tags the store indexes: Adding and Ready ones. Read from the database each time when another node may have
+   * added or deleted one: an instance stored after a tag's addition committed anywhere is indexed for it (its
+   * reindex covers only those stored before), and none refers to a tag deleted meanwhile.
+   */
   public List<ExtendedTag> active() {
-    return all().stream().filter(ExtendedTag::active).toList();
+    return (shared ? load() : all()).stream().filter(ExtendedTag::active).toList();
+  }
+
+  /** The tags as the database holds them now (the reindex: another node may have added them). */
+  public List<ExtendedTag> fresh() {
+    return load();
   }
 
   @Override
@@ -197,14 +213,21 @@ public final class ExtendedTagIndex implements ExtendedAttributes {
     long wanted = version.get();
     boolean quiet = changing.get() == 0;
     Snapshot current = snapshot;
-    if (quiet && current != null && current.version() == wanted) return current;
-    List<ExtendedTag> tags = db.dsl().selectFrom(EXTENDED_QUERY_TAG).orderBy(EXTENDED_QUERY_TAG.TAG_KEY)
-        .fetch(ExtendedTagIndex::tag);
+    long now = System.nanoTime();
+    if (quiet && current != null && current.version() == wanted
+        && (!shared || now - current.loadedAt() < SHARED_SNAPSHOT_NANOS)) {
+      return current;
+    }
+    List<ExtendedTag> tags = load();
     List<QueryAttribute> ready = tags.stream().filter(t -> t.status().equals(ExtendedTag.READY))
         .map(ExtendedTagIndex::attribute).toList();
-    current = new Snapshot(wanted, tags, ready);
+    current = new Snapshot(wanted, now, tags, ready);
     if (quiet) snapshot = current;
     return current;
+  }
+
+  private List<ExtendedTag> load() {
+    return db.dsl().selectFrom(EXTENDED_QUERY_TAG).orderBy(EXTENDED_QUERY_TAG.TAG_KEY).fetch(ExtendedTagIndex::tag);
   }
 
   private static ExtendedTag tag(ExtendedQueryTagRecord r) {

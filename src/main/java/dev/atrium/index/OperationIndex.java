@@ -57,7 +57,7 @@ public final class OperationIndex {
 
   /** The tags an operation still adds (a tag deleted meanwhile is no longer among them). */
   public List<ExtendedTag> addingTags(String id) {
-    return tags.all().stream().filter(t -> id.equals(t.operationId()) && t.status().equals(ExtendedTag.ADDING))
+    return tags.fresh().stream().filter(t -> id.equals(t.operationId()) && t.status().equals(ExtendedTag.ADDING))
         .toList();
   }
 
