@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jooq.exception.IntegrityConstraintViolationException;
 
 /**
  * Extended query tags (the Azure DICOM service's API): add tags, which starts a reindex of the
@@ -46,21 +47,28 @@ public final class ExtendedQueryTagService {
         .map(r -> new NewTagValidator.Request(r.path(), r.vr(), r.privateCreator(), r.level())).toList());
     String operationId = HexFormat.of().formatHex(uuidBytes());
     writer.exclusive(() -> {
-      List<String> existing = valid.stream().filter(n -> tags.all().stream().anyMatch(t -> t.tag() == n.tag()))
+      List<ExtendedTag> current = tags.fresh(); // another node may have added some
+      List<String> existing = valid.stream().filter(n -> current.stream().anyMatch(t -> t.tag() == n.tag()))
           .map(n -> String.format("%08X", n.tag())).toList();
-      if (!existing.isEmpty()) {
-        throw new TagException(TagException.Kind.CONFLICT, "one or more extended query tags already exist: "
-            + String.join(", ", existing));
-      }
-      if (tags.all().size() + valid.size() > ExtendedTagIndex.MAX_TAGS) {
+      if (!existing.isEmpty()) throw alreadyExist(existing);
+      if (current.size() + valid.size() > ExtendedTagIndex.MAX_TAGS) {
         throw TagException.invalid("extended query tags exceed the maximum allowed count of "
             + ExtendedTagIndex.MAX_TAGS);
       }
-      tags.add(valid, operationId);
+      try {
+        tags.add(valid, operationId);
+      } catch (IntegrityConstraintViolationException e) { // added by another node since the check
+        throw alreadyExist(valid.stream().map(n -> String.format("%08X", n.tag())).toList());
+      }
       return null;
     });
     reindexer.wake();
     return operationId;
+  }
+
+  private static TagException alreadyExist(List<String> paths) {
+    return new TagException(TagException.Kind.CONFLICT, "one or more extended query tags already exist: "
+        + String.join(", ", paths));
   }
 
   public List<ExtendedTag> list(int offset, int limit) {
