@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * UDP (RFC 5426). Its own thread reads the spool from a saved offset and advances the offset only
  * after a message went out, so a collector that is down or slow gets everything later, in order
  * (at least once: after a crash the last few may be sent again). UDP cannot tell a lost datagram.
+ * Nodes that share a data directory share the spool: the one holding an OS lock on the offset's
+ * {@code .lock} file sends, the others wait to take over, so each record goes out once.
  */
 public final class SyslogForwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyslogForwarder.class);
@@ -52,6 +56,8 @@ public final class SyslogForwarder implements AutoCloseable {
   private Socket stream;
   private OutputStream streamOut;
   private DatagramSocket datagrams;
+  private FileChannel senderLockFile;
+  private FileLock senderLock;
 
   SyslogForwarder(Path spool, Path offsetFile, Target target, String host) {
     this.spool = spool;
@@ -102,6 +108,7 @@ public final class SyslogForwarder implements AutoCloseable {
 
   /** Sends every whole line after the saved offset; a line still being written waits for the next round. */
   private void sendPending() throws IOException {
+    if (!isSender()) return;
     long offset = savedOffset();
     try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ)) {
       if (channel.size() <= offset) return;
@@ -171,6 +178,21 @@ public final class SyslogForwarder implements AutoCloseable {
     datagrams = null;
   }
 
+  /** Whether this process sends the shared spool: it holds the lock, or took it now. */
+  private boolean isSender() throws IOException {
+    if (senderLock != null && senderLock.isValid()) return true;
+    if (senderLockFile == null) {
+      senderLockFile = FileChannel.open(offsetFile.resolveSibling(offsetFile.getFileName() + ".lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+    try {
+      senderLock = senderLockFile.tryLock();
+    } catch (OverlappingFileLockException e) {
+      senderLock = null; // another forwarder of this JVM sends
+    }
+    return senderLock != null;
+  }
+
   private long savedOffset() throws IOException {
     try {
       return Long.parseLong(Files.readString(offsetFile).trim());
@@ -198,5 +220,10 @@ public final class SyslogForwarder implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     disconnect();
+    try {
+      if (senderLockFile != null) senderLockFile.close(); // releases the lock: another node takes over
+    } catch (IOException ignored) {
+      // closing anyway
+    }
   }
 }

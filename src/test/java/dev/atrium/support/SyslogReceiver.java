@@ -22,8 +22,9 @@ public final class SyslogReceiver implements AutoCloseable {
   private final ServerSocket server;
   private final Thread acceptor;
 
+  /** Over TLS, or plain TCP when {@code tls} is null. */
   public SyslogReceiver(SSLContext tls, int port) throws IOException {
-    server = tls.getServerSocketFactory().createServerSocket();
+    server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     acceptor = new Thread(this::accept, "syslog-receiver");
