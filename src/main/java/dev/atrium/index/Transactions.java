@@ -11,7 +11,9 @@ import org.jooq.exception.DataAccessException;
  * create the same patient, study or series at once. The retry sees the other writer's rows.
  */
 final class Transactions {
-  private static final int ATTEMPTS = 8;
+  private static final int ATTEMPTS = 10;
+  /** The longest pause before a retry: waits double from 2 ms, each a random part of that (jitter). */
+  private static final long MAX_PAUSE_MS = 256;
 
   private Transactions() {}
 
@@ -22,7 +24,9 @@ final class Transactions {
       } catch (DataAccessException e) {
         if (attempt >= ATTEMPTS || !retryable(e)) throw e;
         try {
-          Thread.sleep((long) (Math.random() * 5 * attempt));
+          // Nodes sharing one MariaDB collide in bursts (three storing one series: a few in a thousand transactions
+          // ran out of eight retries a few milliseconds apart); growing, random pauses let one through at a time.
+          Thread.sleep((long) (Math.random() * Math.min(MAX_PAUSE_MS, 2L << attempt)));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;
