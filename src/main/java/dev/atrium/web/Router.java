@@ -234,8 +234,9 @@ final class Router extends Handler.Abstract {
    */
   private static boolean drainBody(Request request, int status) {
     // Never read a body the client was waiting to be invited to send ("Expect: 100-continue": reading would send
-    // the invitation, RFC 9110 10.1.1), nor one that stalled (408) or would take longer to drain than to resend.
-    if (status == 408 || request.getLength() > MAX_DRAIN_BYTES
+    // the invitation, RFC 9110 10.1.1), nor one that stalled (408), nor one refused because the archive is busy
+    // (503: slow uploaders must not hold a thread each while refused), nor one longer to drain than to resend.
+    if (status == 408 || status == 503 || request.getLength() > MAX_DRAIN_BYTES
         || request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
       return false;
     }
