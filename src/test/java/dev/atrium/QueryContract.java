@@ -287,6 +287,7 @@ abstract class QueryContract extends ArchiveTest {
     assertBad("/studies?fuzzymatching=maybe", "fuzzymatching");
     assertBad("/studies?includefield=NoSuchThing", "includefield");
     assertBad("/studies?includefield=ReferencedImageSequence", "includefield");
+    assertBad("/series?InstitutionName=JFK*", "includefield"); // not matched on, but returnable: the message says so
     assertBad("/studies/1.02.3/series", "StudyInstanceUID");
     assertBad("/studies?NumberOfStudyRelatedInstances=3", "NumberOfStudyRelatedInstances");
   }

@@ -69,9 +69,15 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
   }
 
   private static QueryAttribute attribute(QueryCatalog catalog, String parameter, String name) {
+    String why = parameter.equals("includefield")
+        ? "is not a standard attribute a query can return (a keyword such as SeriesDate or a tag such as 00080021; "
+            + "not a sequence)"
+        : catalog.storedAttribute(name).isPresent()
+            ? "is not an attribute this archive matches on (it can be returned: includefield; an extended query tag "
+                + "makes it searchable)"
+            : "is not an attribute this archive matches on (use a keyword such as PatientID or a tag such as 00100020)";
     return catalog.byName(name).orElseThrow(() -> new InvalidQueryException("query parameter '" + parameter
-        + "': '" + name + "' " + catalog.notReady(name).orElse("is not an attribute this archive can query or return "
-        + "(use a keyword such as PatientID or a tag such as 00100020)")));
+        + "': '" + name + "' " + catalog.notReady(name).orElse(why)));
   }
 
   private static String single(String name, List<String> values) {
