@@ -352,7 +352,8 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     HttpResponse<byte[]> multipart = Http.getBytes(uri, "multipart/related; type=\"application/octet-stream\"");
     assertThat(MultipartResponse.bodies(multipart)).containsExactly(pixels);
     HttpResponse<byte[]> single = Http.getBytes(uri, "application/octet-stream");
-    assertThat(single.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    assertThat(single.headers().firstValue("Content-Type")).hasValue("application/octet-stream; transfer-syntax="
+        + EXPLICIT_LE);
     assertThat(single.body()).isEqualTo(pixels);
     assertThat(Http.getBytes(uri, "image/jpeg").statusCode()).isEqualTo(406);
   }
@@ -390,6 +391,8 @@ abstract class WadoRetrieveContract extends ArchiveTest {
       swapped[i + 1] = pixels[i];
     }
     assertThat(MultipartResponse.bodies(asStored)).as("as stored: big endian").containsExactly(swapped);
+    assertThat(MultipartResponse.parts(asStored).get(0).contentType())
+        .isEqualTo("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.2");
 
     HttpResponse<byte[]> inflated = Http.getBytes(url("deflated") + "/bulkdata/7FE00010", octets);
     assertThat(inflated.statusCode()).isEqualTo(200);

@@ -61,13 +61,15 @@ final class BulkDataEndpoint implements Route.Endpoint {
           + ") or as stored (transfer-syntax=*), not in " + asked);
     }
     int swapWidth = value.bigEndian() && !asStored && value.vr() != null ? ByteSwap.width(value.vr()) : 0;
+    String contentType = OCTET_STREAM + "; transfer-syntax="
+        + (value.bigEndian() && asStored ? BIG_ENDIAN : EXPLICIT_LE); // the byte order the value is sent in
     try (InputStream in = retrieve.openValue(instance, value)) {
       if (choice.multipart()) {
         MultipartWriter.respond(exchange, OCTET_STREAM, null,
-            out -> ByteSwap.copy(in, out.part(OCTET_STREAM, value.length()), value.length(), swapWidth));
+            out -> ByteSwap.copy(in, out.part(contentType, value.length()), value.length(), swapWidth));
       } else {
         exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, value.length());
-        exchange.respond(200, OCTET_STREAM, out -> ByteSwap.copy(in, out, value.length(), swapWidth));
+        exchange.respond(200, contentType, out -> ByteSwap.copy(in, out, value.length(), swapWidth));
       }
     }
   }
