@@ -3,6 +3,7 @@ package dev.atrium;
 import dev.atrium.support.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
 import dev.atrium.support.Corpus;
 import dev.atrium.support.Dcmtk;
@@ -13,6 +14,9 @@ import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -230,6 +234,27 @@ abstract class StoreContract extends ArchiveTest {
     assertThat(retrieve(first, "application/dicom")).isNotEmpty();
     assertThat(retrieve(second, "application/dicom")).isNotEmpty();
     assertNotStored(third);
+  }
+
+  /** PUT is an upsert: an instance already stored is replaced, whatever the duplicate policy of POST (reject here). */
+  @Test
+  void putReplacesAnInstanceAlreadyStored() throws Exception {
+    Uids uids = TestInstances.fresh();
+    assertThat(stow("/studies", Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
+    Path corrected = TestInstances.ct(work, uids, Map.<AttributeTag, String>of(TagFromName.PatientName,
+        "CORRECTED^NAME"));
+    assertThat(stow("/studies", Multipart.body(corrected)).body()).as("POST keeps the first").contains("45070");
+    HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(archive.dicomWeb()
+        + "/studies/" + uids.study())).header("Content-Type", Multipart.CONTENT_TYPE)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(Multipart.body(corrected))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    assertThat(retrieve(uids, "application/dicom")).isEqualTo(Files.readAllBytes(corrected));
+    assertThat(Http.get(archive.dicomWeb() + "/studies?StudyInstanceUID=" + uids.study(), null).body())
+        .contains("CORRECTED^NAME");
+    for (int i = 0; i < 200 && archive.blobFiles().size() != archive.instanceRows(); i++) {
+      Thread.sleep(50); // the replaced blob is reclaimed in the background (the check after each test wants it gone)
+    }
   }
 
   @Test

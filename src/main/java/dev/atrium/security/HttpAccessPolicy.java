@@ -25,7 +25,9 @@ public final class HttpAccessPolicy {
     }
     if (startsWith(path, "/dicom-web") || startsWith(path, "/wado")) {
       if (read) return new Requirement(Action.READ, false);
-      if (method.equals("POST") && startsWith(path, "/dicom-web/studies")) return new Requirement(Action.WRITE, false);
+      if ((method.equals("POST") || method.equals("PUT")) && startsWith(path, "/dicom-web/studies")) {
+        return new Requirement(Action.WRITE, false);
+      }
       if (method.equals("DELETE") && startsWith(path, "/dicom-web/studies")) {
         return new Requirement(Action.DELETE, false);
       }

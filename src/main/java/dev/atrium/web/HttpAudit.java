@@ -94,6 +94,7 @@ final class HttpAudit {
   private static Kind kind(String method, String path) {
     switch (method) {
       case "POST":
+      case "PUT":
         return path.startsWith("/dicom-web/studies") ? Kind.INSTANCES_STORED : null;
       case "DELETE":
         return path.startsWith("/dicom-web/studies/") ? Kind.STUDY_DELETED : null;

@@ -82,7 +82,8 @@ final class Router extends Handler.Abstract {
       }
       // Authentication before routing: an unauthenticated caller learns nothing, not even which paths exist.
       Principal principal = authorize(request, path, partition);
-      boolean creates = request.getMethod().equals("POST") && STOW.matcher(path).matches();
+      boolean creates = (request.getMethod().equals("POST") || request.getMethod().equals("PUT"))
+          && STOW.matcher(path).matches();
       if (!partitionPrefix.isEmpty() && !creates && !partitionExists.test(partition)) {
         // The Azure DICOM service's answer: a partition comes into being with its first STOW-RS, nothing else.
         throw new HttpProblem(400, "Specified PartitionName " + partition + " does not exist.");

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * STOW-RS (PS3.18 10.5): each part of a multipart/related; type="application/dicom" body goes
  * through the store funnel as it arrives; the response lists what was stored and what failed.
+ * POST applies the configured duplicate policy; PUT is an upsert, as the Azure DICOM service's
+ * and Google's DICOM stores offer: an instance already stored is replaced.
  */
 final class StowEndpoint implements Route.Endpoint {
   private static final Logger log = LoggerFactory.getLogger(StowEndpoint.class);
@@ -62,7 +64,8 @@ final class StowEndpoint implements Route.Endpoint {
 
     MultipartRelatedReader reader = new MultipartRelatedReader(exchange.body(), boundary);
     List<StoreOutcome> outcomes = null;
-    try (StoreBatch batch = store.openBatch(exchange.partition(), studyUid, duplicatePolicy)) {
+    DuplicatePolicy policy = exchange.request.getMethod().equals("PUT") ? DuplicatePolicy.OVERWRITE : duplicatePolicy;
+    try (StoreBatch batch = store.openBatch(exchange.partition(), studyUid, policy)) {
       int number = 0;
       try {
         for (MultipartRelatedReader.Part part; (part = reader.next()) != null; number++) {

@@ -72,6 +72,8 @@ public final class WebServer implements AutoCloseable {
             changeFeed(changeFeed, retrieve, ChangeFeedEndpoint.Shape.LATEST)),
         Route.of("POST", "/dicom-web/studies", stow),
         Route.of("POST", study, stow),
+        Route.of("PUT", "/dicom-web/studies", stow),
+        Route.of("PUT", study, stow),
         Route.of("GET", "/dicom-web/studies", qido(query, QueryLevel.STUDY)),
         Route.of("GET", "/dicom-web/series", qido(query, QueryLevel.SERIES)),
         Route.of("GET", "/dicom-web/instances", qido(query, QueryLevel.INSTANCE)),

@@ -115,6 +115,7 @@ class HttpSecurityTest {
         new Endpoint("GET", "/dicom-web/changefeed/latest", Action.READ, false),
         new Endpoint("POST", "/dicom-web/studies", Action.WRITE, false),
         new Endpoint("POST", study, Action.WRITE, false),
+        new Endpoint("PUT", "/dicom-web/studies", Action.WRITE, false),
         new Endpoint("DELETE", "/dicom-web/studies/1.2.3.4.5.6.7.8.9", Action.DELETE, false),
         new Endpoint("GET", "/dicom-web/partitions", Action.ADMIN, true),
         new Endpoint("GET", "/dicom-web/extendedquerytags", Action.READ, true),
