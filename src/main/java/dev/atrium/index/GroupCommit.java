@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import dev.atrium.storage.SyncFutures;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,7 +251,7 @@ public final class GroupCommit implements AutoCloseable {
       return index.storeAll(entries, outcomes -> {
         List<IndexJournal.Stored> stored = stored(entries, outcomes);
         try {
-          await(likelySynced);
+          SyncFutures.await(likelySynced, "the index journal's sync");
           if (!stored.equals(uncommitted)) { // not as guessed, or an earlier attempt of this transaction rolled back
             List<IndexJournal.Record> lines = new ArrayList<>();
             uncommitted.stream().filter(s -> !stored.contains(s)).forEach(s -> lines.add(s.withdrawn()));
@@ -294,17 +295,6 @@ public final class GroupCommit implements AutoCloseable {
       journal.sync();
       return null;
     });
-  }
-
-  private static void await(Future<?> synced) throws IOException {
-    try {
-      synced.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for the index journal's sync", e);
-    }
   }
 
   /** Lines of a transaction that rolled back: withdrawn and synced, so that no replay makes it. */

@@ -2,7 +2,6 @@ package dev.atrium.storage;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -18,7 +17,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -356,19 +354,9 @@ public final class FileSystemBlobStore implements BlobStore {
         channel.force(true);
         return;
       }
-      await(sync);
+      SyncFutures.await(sync, "fsync");
     }
 
-    private static void await(Future<?> sync) throws IOException {
-      try {
-        sync.get();
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted waiting for fsync");
-      }
-    }
 
     /**
      * Data and staging name on disk, then the final name. The staging name must be durable first: it is what
@@ -378,7 +366,7 @@ public final class FileSystemBlobStore implements BlobStore {
     void link() throws IOException {
       output.flush();
       awaitSync();
-      await(stagingName != null ? stagingName : stagingSync.request());
+      SyncFutures.await(stagingName != null ? stagingName : stagingSync.request(), "fsync");
       output.close();
       linkFinal(pathOf(key), tmp);
       linked = true;

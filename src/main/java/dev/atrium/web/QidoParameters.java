@@ -64,8 +64,8 @@ record QidoParameters(Map<Integer, String> matchKeys, Set<Integer> includeFields
    * "if available").
    */
   private static int includable(QueryCatalog catalog, String name) {
-    if (catalog.byName(name).isPresent()) return catalog.byName(name).get().tag();
-    return catalog.storedAttribute(name).orElseGet(() -> attribute(catalog, "includefield", name).tag());
+    return catalog.byName(name).map(QueryAttribute::tag).or(() -> catalog.storedAttribute(name))
+        .orElseGet(() -> attribute(catalog, "includefield", name).tag());
   }
 
   private static QueryAttribute attribute(QueryCatalog catalog, String parameter, String name) {
