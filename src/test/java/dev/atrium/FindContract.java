@@ -125,6 +125,17 @@ abstract class FindContract extends ArchiveTest {
   }
 
   @Test
+  void patientLevelCountsStudiesSeriesAndInstances() throws Exception {
+    // PS3.4 C.6.1.1.2: NumberOfPatientRelatedStudies, -Series, -Instances are patient-level return keys.
+    Found counts = find("-P", "-k", "0008,0052=PATIENT", "-k", "PatientID=FIND-P*", "-k",
+        "NumberOfPatientRelatedStudies", "-k", "NumberOfPatientRelatedSeries", "-k",
+        "NumberOfPatientRelatedInstances");
+    counts.succeeded();
+    assertThat(counts.values(PATIENT_ID, 0x00201200, 0x00201202, 0x00201204)).containsExactlyInAnyOrder(
+        "FIND-P1|2|3|4", "FIND-P2|1|1|1", "FIND-P3|1|1|" + MANY);
+  }
+
+  @Test
   void patientRootStudySeriesAndImageLevels() throws Exception {
     Found studies = find("-P", "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-P1", "-k", "StudyInstanceUID",
         "-k", "StudyDate");

@@ -34,6 +34,8 @@ final class IndexColumns {
       Map.entry(0x00100030, new Column(PATIENT.PATIENT_BIRTH_DATE)),
       Map.entry(0x00100040, new Column(PATIENT.PATIENT_SEX)),
       Map.entry(0x00201200, new Column(QueryIndex.patientStudyCount())),
+      Map.entry(0x00201202, new Column(QueryIndex.patientTotal(STUDY.NUMBER_OF_SERIES))),
+      Map.entry(0x00201204, new Column(QueryIndex.patientTotal(STUDY.NUMBER_OF_INSTANCES))),
       Map.entry(0x00080020, new Column(STUDY.STUDY_DATE)),
       Map.entry(0x00080030, new Column(STUDY.STUDY_TIME)),
       Map.entry(0x00080050, new Column(STUDY.ACCESSION_NUMBER)),

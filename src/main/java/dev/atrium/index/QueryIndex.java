@@ -102,4 +102,11 @@ public final class QueryIndex implements QueryStore {
     var s2 = STUDY.as("s2");
     return DSL.field(DSL.selectCount().from(s2).where(s2.PATIENT_PK.eq(PATIENT.PK)));
   }
+
+  /** The sum of a study count column over the patient's studies (NumberOfPatientRelatedSeries, -Instances). */
+  static Field<Integer> patientTotal(Field<Integer> studyCount) {
+    var s2 = STUDY.as("s2");
+    return DSL.field(DSL.select(DSL.coalesce(DSL.sum(s2.field(studyCount)), DSL.inline(java.math.BigDecimal.ZERO))
+        .cast(Integer.class)).from(s2).where(s2.PATIENT_PK.eq(PATIENT.PK)));
+  }
 }

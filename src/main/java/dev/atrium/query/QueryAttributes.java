@@ -39,6 +39,8 @@ public final class QueryAttributes {
     add(0x00100030, "PatientBirthDate", "DA", PATIENT, true);
     add(0x00100040, "PatientSex", "CS", PATIENT, true);
     add(0x00201200, "NumberOfPatientRelatedStudies", "IS", PATIENT, false);
+    add(0x00201202, "NumberOfPatientRelatedSeries", "IS", PATIENT, false);
+    add(0x00201204, "NumberOfPatientRelatedInstances", "IS", PATIENT, false);
     // Study (PS3.18 Table 10.6.1-5, 10.6.3-3)
     add(0x00080020, "StudyDate", "DA", STUDY, true);
     add(0x00080030, "StudyTime", "TM", STUDY, true);
