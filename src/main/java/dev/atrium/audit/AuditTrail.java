@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,12 @@ public final class AuditTrail implements AutoCloseable {
   /** Disabled auditing: records go nowhere. */
   public static final AuditTrail NONE = new AuditTrail();
   private static final long FORCE_INTERVAL_NANOS = 500_000_000L;
+  /** Records waiting while the file cannot be written (a full disk): about 200 MB of heap at most. */
+  static final int MAX_QUEUED = 100_000;
+  private static final long CLOSE_WAIT_MILLIS = 10_000;
 
-  private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+  private final AtomicLong dropped = new AtomicLong();
   private final String sourceId;
   private final String host;
   private final Path file;
@@ -37,6 +42,8 @@ public final class AuditTrail implements AutoCloseable {
   private final SyslogForwarder forwarder;
   private final AuditPatients patients;
   private volatile boolean closing;
+  /** Set when close() stops waiting for a writer that cannot write: what is queued is lost. */
+  private volatile boolean abandoned;
   private long lastForce;
 
   private AuditTrail() {
@@ -70,13 +77,13 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   public void record(AuditEvent event) {
-    if (this != NONE && !closing) queue.add(event);
+    if (this != NONE && !closing && !queue.offer(event)) dropped.incrementAndGet();
   }
 
   private void writeLoop() {
     List<AuditEvent> batch = new ArrayList<>();
     long complete = -1; // the file's size before the batch being written
-    while (!closing || !queue.isEmpty()) {
+    while (!abandoned && (!closing || !queue.isEmpty())) {
       try {
         AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) continue;
@@ -97,6 +104,7 @@ public final class AuditTrail implements AutoCloseable {
           lastForce = now;
         }
         batch.clear();
+        reportDropped();
         if (forwarder != null) forwarder.wake();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -105,8 +113,11 @@ public final class AuditTrail implements AutoCloseable {
         // Keep the batch and try again: a full disk must not drop audit records. What part of it was written goes,
         // or the retry would follow a half record on its line, and repeat the records before it.
         log.error("audit trail: cannot write {} records to {}: {}", batch.size(), file, e.toString());
+        if (abandoned) return;
         truncateTo(complete);
-        queue.addAll(batch);
+        for (AuditEvent event : batch) {
+          if (!queue.offer(event)) dropped.incrementAndGet();
+        }
         batch.clear();
         sleepQuietly();
       }
@@ -122,6 +133,12 @@ public final class AuditTrail implements AutoCloseable {
       if (patient != null && !found.contains(patient)) found.add(patient);
     }
     return found;
+  }
+
+  private void reportDropped() {
+    long n = dropped.getAndSet(0);
+    if (n > 0) log.error("audit trail: {} records were lost: more than {} waited for {} to be writable", n,
+        MAX_QUEUED, file);
   }
 
   private void truncateTo(long size) {
@@ -140,18 +157,31 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  /** Writes what is queued, then stops; the forwarder sends the rest at the next start. */
+  /**
+   * Writes what is queued, then stops; the forwarder sends the rest at the next start. A writer that cannot write
+   * (a full disk) is given {@link #CLOSE_WAIT_MILLIS}, then stopped, and what it still held is reported lost.
+   */
   @Override
   public void close() throws IOException {
     if (this == NONE || closing) return;
     closing = true;
     try {
-      writer.join(10_000);
+      writer.join(CLOSE_WAIT_MILLIS);
+      if (writer.isAlive()) {
+        abandoned = true;
+        writer.interrupt();
+        writer.join(CLOSE_WAIT_MILLIS);
+        log.error("audit trail: stopped with {} records that could not be written to {}: they are lost",
+            queue.size() + dropped.get(), file);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (forwarder != null) forwarder.close();
-    channel.force(false);
-    channel.close();
+    try {
+      if (channel.isOpen()) channel.force(false); // closed when the writer was interrupted in a write
+    } finally {
+      channel.close();
+    }
   }
 }

@@ -388,7 +388,13 @@ public final class FileSystemBlobStore implements BlobStore {
           // the blob is being discarded anyway
         }
       }
-      output.close();
+      try {
+        output.close();
+      } catch (IOException e) {
+        if (linked) throw e;
+        // A blob being discarded: bytes its last flush could not write (a full disk) are not wanted, and its
+        // staging file must still go, or each failed store on a full disk leaves one until the next start.
+      }
       if (confirmed) return;
       if (linked) delete(key);
       Files.deleteIfExists(tmp);
