@@ -99,7 +99,7 @@ public final class Atrium implements AutoCloseable {
       if (changes.alignCounter()) log.warn("recovery: the change-feed counter was behind its last change; moved on");
       if (journal != null) JournalReplay.replay(journal, changes.lastSequence(), blobs, groupCommit, deletion);
       reclaimer.recoverAfterCrash();
-      StoreService store = new StoreService(blobs, groupCommit, reclaimer);
+      StoreService store = new StoreService(blobs, groupCommit, reclaimer, config.store().minFreeSpaceBytes());
       RetrieveService retrieve = new RetrieveService(locator, blobs, config.dataDir().resolve("spool"));
       QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags, new MatchMetadata(retrieve));
       OperationIndex operations = new OperationIndex(db, extendedTags);

@@ -33,7 +33,7 @@ abstract class ArchiveTest {
   /** The configuration with STOW-RS overwriting an instance stored again (DIMSE keeps its policy). */
   static AtriumConfig stowOverwrites(AtriumConfig config) {
     return config.withStore(new AtriumConfig.Store(AtriumConfig.DuplicatePolicy.OVERWRITE,
-        config.store().duplicatePolicyDimse()));
+        config.store().duplicatePolicyDimse(), config.store().minFreeSpaceBytes()));
   }
 
   @BeforeAll

@@ -91,7 +91,12 @@ public record AtriumConfig(
     }
   }
 
-  public record Store(DuplicatePolicy duplicatePolicyStow, DuplicatePolicy duplicatePolicyDimse) {}
+  /**
+   * Duplicate policies, and the free space below which stores are refused ({@code minFreeSpaceBytes}, 0: never):
+   * what is left keeps the index, the journal, the audit trail and deletes working on a disk that fills up.
+   */
+  public record Store(DuplicatePolicy duplicatePolicyStow, DuplicatePolicy duplicatePolicyDimse,
+      long minFreeSpaceBytes) {}
 
   public record RemoteAe(String aeTitle, String host, int port) {
     static RemoteAe parse(String aeTitle, String hostPort) {
@@ -139,7 +144,8 @@ public record AtriumConfig(
             SecurityConfigReader.calledAePartitions(r, root.path("dimse")), r.port("dimse.tlsPort"),
             SecurityConfigReader.clientAuth(r.textOr("dimse.tlsClientAuth", "want"))),
         new Db(r.text("db.url"), r.text("db.user"), r.text("db.password"), r.positiveInt("db.poolSize")),
-        new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse")),
+        new Store(r.duplicatePolicy("store.duplicatePolicyStow"), r.duplicatePolicy("store.duplicatePolicyDimse"),
+            r.nonNegativeLong("store.minFreeSpaceBytes")),
         Collections.unmodifiableMap(destinations), security,
         new Tls(r.textOr("tls.keyStore", ""), r.textOr("tls.keyStorePassword", ""), r.textOr("tls.certificateChain", ""),
             r.textOr("tls.privateKey", ""), r.textOr("tls.trustedCertificates", "")),

@@ -41,6 +41,10 @@ final class ConfigReader {
     return number(path, text(path), 1, Long.MAX_VALUE, "a positive integer");
   }
 
+  long nonNegativeLong(String path) {
+    return number(path, text(path), 0, Long.MAX_VALUE, "an integer of at least 0");
+  }
+
   int positiveInt(String path) {
     return (int) number(path, text(path), 1, Integer.MAX_VALUE, "a positive integer");
   }

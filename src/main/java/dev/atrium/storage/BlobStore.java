@@ -83,4 +83,7 @@ public interface BlobStore extends java.io.Closeable {
 
   /** Throws when the store cannot be written (health check). */
   void checkWritable() throws IOException;
+
+  /** Bytes new blobs may still take (a file system's usable space). */
+  long usableSpace() throws IOException;
 }

@@ -272,6 +272,11 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
+  @Override
+  public long usableSpace() throws IOException {
+    return Files.getFileStore(staging).getUsableSpace();
+  }
+
   private static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

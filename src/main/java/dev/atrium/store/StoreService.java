@@ -38,11 +38,14 @@ public final class StoreService {
   private final BlobStore blobs;
   private final GroupCommit index;
   private final BlobReclaimer reclaimer;
+  private final long minFreeSpaceBytes;
 
-  public StoreService(BlobStore blobs, GroupCommit index, BlobReclaimer reclaimer) {
+  /** {@code minFreeSpaceBytes}: below this much free space a store is refused before it writes (0: never). */
+  public StoreService(BlobStore blobs, GroupCommit index, BlobReclaimer reclaimer, long minFreeSpaceBytes) {
     this.blobs = blobs;
     this.index = index;
     this.reclaimer = reclaimer;
+    this.minFreeSpaceBytes = minFreeSpaceBytes;
   }
 
   /**
@@ -119,6 +122,14 @@ public final class StoreService {
     BlobWriter blob = null;
     Uids uids = Uids.NONE; // known once the header is read: a failure after that names the instance
     try {
+      if (minFreeSpaceBytes > 0 && blobs.usableSpace() < minFreeSpaceBytes) {
+        // Read to its end all the same: the next message or part follows it on the connection.
+        writing.writeTo(OutputStream.nullOutputStream());
+        log.warn("store: refused, the store's disk has less than {} MiB free (store.minFreeSpaceBytes)",
+            minFreeSpaceBytes >> 20);
+        return refused(StoreFailure.OUT_OF_RESOURCES, "disk full: stores are refused below " + mebibytes()
+            + " free", Uids.NONE);
+      }
       blob = blobs.create();
       writing.writeTo(blob.output()); // read failures surface as IncompleteInputException
       blob.startSync(); // the data fsync runs while the header is checked
@@ -142,8 +153,7 @@ public final class StoreService {
       throw e;
     } catch (IOException e) {
       log.error("store: blob store failure", e);
-      return refused(StoreFailure.OUT_OF_RESOURCES, "the archive could not store the instance: "
-          + IoFailureText.of(e), uids);
+      return refused(StoreFailure.OUT_OF_RESOURCES, "cannot store the instance: " + IoFailureText.of(e), uids);
     } finally {
       discard(blob);
     }
@@ -234,7 +244,7 @@ public final class StoreService {
     log.error("store: making {} instance(s) durable failed", pending.size(), e);
     pending.forEach(p -> discard(p.blob()));
     return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.OUT_OF_RESOURCES,
-        "the archive could not write the instance durably: " + IoFailureText.of(e), p.uids())).toList();
+        "cannot make the instance durable: " + IoFailureText.of(e), p.uids())).toList();
   }
 
   /** The index transaction failed: nothing names these blobs, which go. */
@@ -243,6 +253,10 @@ public final class StoreService {
     pending.forEach(p -> discard(p.blob()));
     return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE,
         "the archive's index could not record the instance", p.uids())).toList();
+  }
+
+  private String mebibytes() {
+    return minFreeSpaceBytes >= 1 << 20 ? (minFreeSpaceBytes >> 20) + " MiB" : minFreeSpaceBytes + " bytes";
   }
 
   private static Refused refused(StoreFailure failure, String message, Uids uids) {
