@@ -12,6 +12,7 @@ import dev.atrium.query.QueryMatch;
 import dev.atrium.query.QuerySink;
 import dev.atrium.query.QueryStore;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -106,7 +107,7 @@ public final class QueryIndex implements QueryStore {
   /** The sum of a study count column over the patient's studies (NumberOfPatientRelatedSeries, -Instances). */
   static Field<Integer> patientTotal(Field<Integer> studyCount) {
     var s2 = STUDY.as("s2");
-    return DSL.field(DSL.select(DSL.coalesce(DSL.sum(s2.field(studyCount)), DSL.inline(java.math.BigDecimal.ZERO))
+    return DSL.field(DSL.select(DSL.coalesce(DSL.sum(s2.field(studyCount)), DSL.inline(BigDecimal.ZERO))
         .cast(Integer.class)).from(s2).where(s2.PATIENT_PK.eq(PATIENT.PK)));
   }
 }

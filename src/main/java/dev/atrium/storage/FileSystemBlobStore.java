@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,6 +61,8 @@ public final class FileSystemBlobStore implements BlobStore {
   private final Path root;
   private final StagingDirectories stagingDirectories;
   private final Path staging;
+  /** Its file system, found once: finding it reads the mount table. */
+  private volatile FileStore stagingFileStore;
   private final SharedDirectorySync.DirectorySync directorySync;
   private final SharedDirectorySync stagingSync;
   private final DeferredNameSync finalNames;
@@ -265,7 +268,7 @@ public final class FileSystemBlobStore implements BlobStore {
   public void checkWritable() throws IOException {
     Path probe = Files.createTempFile(staging, "health", ".probe");
     Files.delete(probe);
-    long free = Files.getFileStore(staging).getUsableSpace();
+    long free = usableSpace();
     if (free < MIN_FREE_BYTES) {
       throw new FileSystemException(staging.toString(), null, "the store's disk is full (" + (free >> 10)
           + " KiB free)");
@@ -274,7 +277,9 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public long usableSpace() throws IOException {
-    return Files.getFileStore(staging).getUsableSpace();
+    FileStore store = stagingFileStore;
+    if (store == null) stagingFileStore = store = Files.getFileStore(staging);
+    return store.getUsableSpace();
   }
 
   private static void fsyncDirectory(Path dir) throws IOException {
