@@ -58,6 +58,12 @@ public final class GroupCommit implements AutoCloseable {
   private final AfterCommit afterCommit;
   private final IndexJournal journal;
   private long indexSyncedAt = System.nanoTime() - INDEX_SYNC_INTERVAL_NANOS; // writer thread only
+  /**
+   * The sequence the next store will likely take, as the last store left the counter; -1 when unknown (at first,
+   * after a failure or an exclusive write). Writer thread only. Saves the journal's guess a query per transaction;
+   * a wrong one costs a rewrite of its lines, never a wrong line.
+   */
+  private long nextSequenceGuess = -1;
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   /** Syncs the journal while the writer runs a transaction's statements. */
@@ -176,6 +182,8 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   private void runAlone(Exclusive task) {
+    nextSequenceGuess = -1;
+    index.forgetCached(); // a delete or a tag change: what the store path remembers of the rows may be gone
     Object done;
     try {
       done = task.work().get();
@@ -248,7 +256,7 @@ public final class GroupCommit implements AutoCloseable {
     List<IndexJournal.Stored> uncommitted = new ArrayList<>();
     try {
       Future<?> likelySynced = journalLikely(entries, uncommitted);
-      return index.storeAll(entries, outcomes -> {
+      List<IndexOutcome> committed = index.storeAll(entries, outcomes -> {
         List<IndexJournal.Stored> stored = stored(entries, outcomes);
         try {
           SyncFutures.await(likelySynced, "the index journal's sync");
@@ -267,7 +275,10 @@ public final class GroupCommit implements AutoCloseable {
         }
         awaitBlobs.run();
       });
+      for (IndexJournal.Stored s : uncommitted) nextSequenceGuess = Math.max(nextSequenceGuess, s.sequence() + 1);
+      return committed;
     } catch (RuntimeException e) {
+      nextSequenceGuess = -1;
       withdraw(uncommitted);
       throw e;
     }
@@ -279,7 +290,7 @@ public final class GroupCommit implements AutoCloseable {
    */
   private Future<?> journalLikely(List<InstanceIndex.Entry> entries, List<IndexJournal.Stored> uncommitted) {
     List<IndexJournal.Stored> likely = new ArrayList<>(entries.size());
-    long next = index.nextSequence();
+    long next = nextSequenceGuess >= 0 ? nextSequenceGuess : index.nextSequence();
     for (InstanceIndex.Entry e : entries) {
       likely.add(new IndexJournal.Stored(next++, e.partition(), e.blobKey(),
           e.onDuplicate() == InstanceIndex.OnDuplicate.REPLACE, e.blobSize(), e.blobChecksum()));

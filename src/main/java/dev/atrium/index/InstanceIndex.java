@@ -14,6 +14,7 @@ import dev.atrium.index.schema.tables.records.PatientRecord;
 import dev.atrium.index.schema.tables.records.SeriesRecord;
 import dev.atrium.index.schema.tables.records.StudyRecord;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -38,6 +40,7 @@ public final class InstanceIndex {
   private final ExtendedTagIndex extendedTags;
   private final ExtendedValue.Reader extendedValues;
   private final StoreStatements statements;
+  private final KnownSeriesCache seriesCache;
 
   /** Extended query tags that are Adding or Ready are indexed in the same transaction. */
   public InstanceIndex(Database db, ExtendedTagIndex extendedTags, ExtendedValue.Reader extendedValues) {
@@ -45,6 +48,12 @@ public final class InstanceIndex {
     this.extendedTags = extendedTags;
     this.extendedValues = extendedValues;
     this.statements = new StoreStatements(db.dsl());
+    this.seriesCache = new KnownSeriesCache(db.embedded());
+  }
+
+  /** Forgets what the writer remembers of stored rows: for anything that changes them besides {@link #storeAll}. */
+  public void forgetCached() {
+    seriesCache.clear();
   }
 
   /**
@@ -74,18 +83,28 @@ public final class InstanceIndex {
    */
   public List<IndexOutcome> storeAll(List<Entry> entries, BlobsDurable durable) {
     List<ExtendedTag> tags = extendedTags.active();
-    return Transactions.withRetry(db.dsl(), tx -> tx.dsl().connectionResult(connection -> {
-      Batch batch = new Batch(tx.dsl(), connection, statements);
-      List<Object> results = new ArrayList<>(entries.size());
-      for (Entry e : entries) {
-        results.add(storeIn(batch, e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
-      }
-      batch.finish();
-      List<IndexOutcome> outcomes = new ArrayList<>(results.size());
-      for (Object r : results) outcomes.add(r instanceof Change c ? c.outcome() : (IndexOutcome) r);
-      durable.await(outcomes); // throws, rolling the transaction back, when a blob could not be made durable
-      return outcomes;
-    }));
+    try {
+      return Transactions.withRetry(db.dsl(), tx -> tx.dsl().connectionResult(connection -> {
+        Batch batch = new Batch(tx.dsl(), connection, statements);
+        List<Object> results = new ArrayList<>(entries.size());
+        try {
+          for (Entry e : entries) {
+            results.add(storeIn(batch, e.partition(), e.header(), e.blobKey(), e.blobSize(), e.onDuplicate(), tags));
+          }
+          batch.finish();
+          List<IndexOutcome> outcomes = new ArrayList<>(results.size());
+          for (Object r : results) outcomes.add(r instanceof Change c ? c.outcome() : (IndexOutcome) r);
+          durable.await(outcomes); // throws, rolling the transaction back, when a blob could not be made durable
+          return outcomes;
+        } catch (RuntimeException e) {
+          seriesCache.clear(); // it may name rows of this transaction, which rolls back (and may be retried)
+          throw e;
+        }
+      }));
+    } catch (RuntimeException e) {
+      seriesCache.clear(); // the commit itself failed
+      throw e;
+    }
   }
 
   /** The sequence the next change will take, as the counter holds it now. */
@@ -166,12 +185,23 @@ public final class InstanceIndex {
     InstanceRecord existing = null;
     if (onDuplicate == OnDuplicate.REPLACE) {
       existing = dsl.selectFrom(INSTANCE).where(sameInstance).forUpdate().fetchOne();
-    } else if (batch.statements.instanceExists(batch.connection, partition, h.sopInstanceUid())) {
+    }
+    StoreStatements.KnownSeries known = knownSeries(batch, partition, h);
+    // The common case, a new instance of a known series whose patient is unchanged, writes nothing before the
+    // instance row: there the unique key tells a duplicate, and one query fewer runs per instance.
+    boolean keyTellsDuplicate = onDuplicate == OnDuplicate.KEEP && known != null && !demographicsChanged(known, h);
+    if (onDuplicate == OnDuplicate.KEEP && !keyTellsDuplicate
+        && batch.statements.instanceExists(batch.connection, partition, h.sopInstanceUid())) {
       return new IndexOutcome.Duplicate();
     }
 
-    Parents parents = knownSeries(batch, partition, h, now);
-    if (parents == null) {
+    Parents parents;
+    if (known != null) {
+      if (demographicsChanged(known, h)) {
+        upsertPatient(dsl, partition, h, now); // demographics corrected by a later instance
+      }
+      parents = new Parents(known.seriesPk(), known.studyPk());
+    } else {
       PatientRecord patient = upsertPatient(dsl, partition, h, now);
       StudyRecord study = upsertStudy(dsl, partition, patient, h, now);
       SeriesRecord series = upsertSeries(dsl, partition, study, h, now);
@@ -185,6 +215,7 @@ public final class InstanceIndex {
       if (!existing.getSeriesPk().equals(parents.seriesPk())) {
         return new IndexOutcome.Conflict("instance " + h.sopInstanceUid() + " is stored in another series");
       }
+      seriesCache.clear(); // the study may move to another patient
       String oldBlob = existing.getBlobKey();
       fillInstance(existing, h, blobKey, blobSize, now).update();
       replaceParentAttributes(dsl, partition, h, parents, now);
@@ -204,12 +235,25 @@ public final class InstanceIndex {
     instance.setSopInstanceUid(h.sopInstanceUid());
     instance.setCreatedAt(now);
     fillInstance(instance, h, blobKey, blobSize, now);
-    // The generated key is read back only when extended query tags need it.
-    long pk = batch.statements.insertInstance(batch.connection, instance, !tags.isEmpty());
+    long pk;
+    try {
+      // The generated key is read back only when extended query tags need it.
+      pk = batch.statements.insertInstance(batch.connection, instance, !tags.isEmpty());
+    } catch (DataAccessException e) {
+      // Only the statement fails (H2 and MariaDB alike): the transaction and the batch's other instances go on.
+      if (keyTellsDuplicate && isDuplicateKey(e)) return new IndexOutcome.Duplicate();
+      throw e;
+    }
     indexExtended(dsl, tags, h, new ExtendedValueWriter.Keys(pk, parents.seriesPk(), parents.studyPk()), false);
     batch.seriesAdded.merge(parents.seriesPk(), 1, Integer::sum);
     batch.studyAdded.merge(parents.studyPk(), 1, Integer::sum);
     return added(batch, new Change(partition, h, "create", now, null));
+  }
+
+  /** A unique key violated: H2's error 23505, MariaDB's 1062. */
+  private static boolean isDuplicateKey(DataAccessException e) {
+    SQLException sql = e.getCause(SQLException.class);
+    return sql != null && (sql.getErrorCode() == 23505 || sql.getErrorCode() == 1062);
   }
 
   /**
@@ -217,7 +261,7 @@ public final class InstanceIndex {
    * series, study and patient, as its extended query tag values do, so that a query finds what a retrieve returns.
    * A new Patient ID moves the study to that patient (a patient left without studies goes).
    */
-  private static void replaceParentAttributes(DSLContext dsl, String partition, DicomHeader h, Parents parents,
+  private void replaceParentAttributes(DSLContext dsl, String partition, DicomHeader h, Parents parents,
       LocalDateTime now) {
     dsl.update(SERIES)
         .set(SERIES.MODALITY, truncate(h.modality(), 16))
@@ -266,24 +310,29 @@ public final class InstanceIndex {
   }
 
   /**
-   * The common case, an instance of a series already stored: one query finds series, study and
-   * patient. Null when the series is new. A series under another study is a conflict (PS3.3: a
-   * series belongs to one study), reported by the slow path's checks.
+   * The common case, an instance of a series already stored: one query (or none, when cached) finds series, study
+   * and patient. Null when the series is new. A series under another study is a conflict (PS3.3: a series belongs
+   * to one study), reported by the slow path's checks.
    */
-  private static Parents knownSeries(Batch batch, String partition, DicomHeader h, LocalDateTime now) {
-    StoreStatements.KnownSeries known = batch.statements.knownSeries(batch.connection, partition,
-        h.seriesInstanceUid());
-    if (known == null || !known.studyInstanceUid().equals(h.studyInstanceUid())) return null;
-    boolean samePatient = known.patientId().equals(truncate(nullToEmpty(h.patientId()), 64));
-    if (samePatient && !(Objects.equals(known.patientName(), h.patientName())
-        && Objects.equals(known.patientBirthDate(), h.patientBirthDate())
-        && Objects.equals(known.patientSex(), h.patientSex()))) {
-      upsertPatient(batch.dsl, partition, h, now); // demographics corrected by a later instance
+  private StoreStatements.KnownSeries knownSeries(Batch batch, String partition, DicomHeader h) {
+    StoreStatements.KnownSeries known = seriesCache.get(partition, h.seriesInstanceUid());
+    if (known == null) {
+      known = batch.statements.knownSeries(batch.connection, partition, h.seriesInstanceUid());
+      if (known == null) return null;
+      seriesCache.put(partition, h.seriesInstanceUid(), known);
     }
-    return new Parents(known.seriesPk(), known.studyPk());
+    return known.studyInstanceUid().equals(h.studyInstanceUid()) ? known : null;
   }
 
-  private static PatientRecord upsertPatient(DSLContext dsl, String partition, DicomHeader h, LocalDateTime now) {
+  /** The instance names the series' patient, with other demographics (an existing study keeps its patient). */
+  private static boolean demographicsChanged(StoreStatements.KnownSeries known, DicomHeader h) {
+    return known.patientId().equals(truncate(nullToEmpty(h.patientId()), 64))
+        && !(Objects.equals(known.patientName(), h.patientName())
+            && Objects.equals(known.patientBirthDate(), h.patientBirthDate())
+            && Objects.equals(known.patientSex(), h.patientSex()));
+  }
+
+  private PatientRecord upsertPatient(DSLContext dsl, String partition, DicomHeader h, LocalDateTime now) {
     String patientId = truncate(nullToEmpty(h.patientId()), 64);
     String issuer = truncate(nullToEmpty(h.issuerOfPatientId()), 64);
     PatientRecord p = dsl.selectFrom(PATIENT)
@@ -307,6 +356,7 @@ public final class InstanceIndex {
     p.setPatientBirthDate(h.patientBirthDate());
     p.setPatientSex(truncate(h.patientSex(), 16));
     p.setUpdatedAt(now);
+    if (p.getPk() != null) seriesCache.clear(); // its cached series hold the former demographics
     p.store();
     return p;
   }

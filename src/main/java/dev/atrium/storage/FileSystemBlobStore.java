@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import java.security.NoSuchAlgorithmException;
 import java.security.MessageDigest;
@@ -44,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileSystemBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(FileSystemBlobStore.class);
-  private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
   private static final SecureRandom RANDOM = new SecureRandom();
   /** For the small writes (a PS3.10 header); writers hand bulk data over in larger blocks, which go straight through. */
   private static final int BUFFER = 8 * 1024;
@@ -93,13 +91,18 @@ public final class FileSystemBlobStore implements BlobStore {
 
   /** The directory group of a placement: the first two bytes of its SHA-256, as four hex digits. */
   static String groupOf(String placement) {
+    byte[] digest = SHA_256.get().digest(placement.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 2);
+  }
+
+  /** One per thread: the provider lookup of MessageDigest.getInstance cost more than the digest of a UID. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(placement.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 2);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
-  }
+  });
 
   @Override
   public void publishAll(List<? extends BlobWriter> writers) throws IOException {
@@ -153,8 +156,18 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   /** The only way a key becomes a path: it must be one of ours. */
+  /** A blob key: 32 lowercase hex digits (a random id, or a placement group and one). */
+  private static boolean isKey(String key) {
+    if (key == null || key.length() != 32) return false;
+    for (int i = 0; i < 32; i++) {
+      char c = key.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+    }
+    return true;
+  }
+
   Path pathOf(String key) {
-    if (key == null || !KEY.matcher(key).matches()) throw new IllegalArgumentException("not a blob key: " + key);
+    if (!isKey(key)) throw new IllegalArgumentException("not a blob key: " + key);
     return root.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
   }
 
@@ -226,7 +239,7 @@ public final class FileSystemBlobStore implements BlobStore {
     for (Path entry : stagingDirectories.leftOver()) {
       String name = entry.getFileName().toString();
       String key = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : "";
-      entries.add(new StagedEntry(entry, KEY.matcher(key).matches() ? key : null));
+      entries.add(new StagedEntry(entry, isKey(key) ? key : null));
     }
     return entries;
   }
