@@ -106,6 +106,11 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   }
 
   @Override
+  public void associationClosed(AssociationInfo association) {
+    audit.associationClosed(association); // its stores' audit events
+  }
+
+  @Override
   public void associationRefused(AssociationInfo association, String reason) {
     audit.associationRejected(association, reason);
   }

@@ -7,20 +7,38 @@ import dev.atrium.audit.AuditTrail;
 import dev.atrium.dimse.net.AssociationInfo;
 import dev.atrium.dimse.net.DimseExchange;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The audit records of DIMSE traffic (PS3.15 A.5.3): who is the calling AE, from its address. */
 final class DimseAudit {
   private final AuditTrail trail;
+  /** The stores of each open association not yet recorded. */
+  private final Map<AssociationInfo, AssociationStores> stores = new ConcurrentHashMap<>();
 
   DimseAudit(AuditTrail trail) {
     this.trail = trail;
   }
 
+  /** Counted, and recorded per study when the association ends (or has been open a minute). */
   void stored(DimseExchange exchange, String partition, String studyUid, boolean succeeded, String failure) {
     AssociationInfo a = exchange.association();
-    trail.record(AuditEvent.of(Kind.INSTANCES_STORED, succeeded ? Outcome.SUCCESS : Outcome.MINOR_FAILURE,
-        a.callingAeTitle(), address(a), partition, studyUid == null ? List.of() : List.of(studyUid), null,
-        succeeded ? "C-STORE" : "C-STORE failed: " + failure));
+    AssociationStores counted = stores.computeIfAbsent(a, k -> new AssociationStores());
+    counted.add(partition, studyUid, succeeded, failure);
+    if (counted.old(System.nanoTime())) record(a, counted);
+  }
+
+  void associationClosed(AssociationInfo a) {
+    AssociationStores counted = stores.remove(a);
+    if (counted != null) record(a, counted);
+  }
+
+  private void record(AssociationInfo a, AssociationStores counted) {
+    for (AssociationStores.Tally t : counted.drain()) {
+      trail.record(AuditEvent.of(Kind.INSTANCES_STORED, t.succeeded() ? Outcome.SUCCESS : Outcome.MINOR_FAILURE,
+          a.callingAeTitle(), address(a), t.partition(), t.studyUid() == null ? List.of() : List.of(t.studyUid()),
+          null, t.detail()));
+    }
   }
 
   void queried(DimseExchange exchange, String partition, String query) {

@@ -88,8 +88,13 @@ class AuditTrailTest {
           .isEqualTo(200);
       assertThat(send(archive, "GET", "/dicom-web/studies", "forged.token.value", null).statusCode()).isEqualTo(401);
       TestInstances.Uids sent = TestInstances.fresh();
+      // Three instances of one study in one association: one event for the study, counting them.
       Dcmtk.Result store = Dcmtk.run(60, "storescu", "-aet", "CT_SCANNER", "-aec", archive.aeTitle(), "127.0.0.1",
-          String.valueOf(archive.dimsePort()), TestInstances.ct(work, sent).toString());
+          String.valueOf(archive.dimsePort()), TestInstances.ct(work, sent).toString(),
+          TestInstances.ct(work, new TestInstances.Uids(sent.study(), sent.series(), TestInstances.newUid()))
+              .toString(),
+          TestInstances.ct(work, new TestInstances.Uids(sent.study(), sent.series(), TestInstances.newUid()))
+              .toString());
       assertThat(store.exitCode()).as(store.output()).isZero();
       Dcmtk.Result find = Dcmtk.run(60, "findscu", "-S", "-aet", "CT_SCANNER", "-aec", archive.aeTitle(),
           "-k", "0008,0052=STUDY", "-k", "PatientID=FIND-ME", "127.0.0.1", String.valueOf(archive.dimsePort()));
@@ -123,8 +128,10 @@ class AuditTrailTest {
       awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("rejected bearer token"),
           "rejected token as Security Alert");
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("UserID=\"CT_SCANNER\"")
-          && m.contains(sent.study()) && m.contains("NetworkAccessPointID=\"127.0.0.1\""),
-          "C-STORE naming the calling AE and its address");
+          && m.contains(sent.study()) && m.contains("NetworkAccessPointID=\"127.0.0.1\"")
+          && m.contains("C-STORE of 3 instances"), "C-STORE naming the calling AE and its address");
+      assertThat(collector.messages.stream().filter(m -> m.contains("csd-code=\"110104\"") && m.contains(sent.study())))
+          .as("one Instances Transferred event for the association's three stores of the study").hasSize(1);
       awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("UserID=\"CT_SCANNER\"")
           && m.contains("called AE title NOT_ATRIUM not served here"), "an association to an AE title not served");
       assertThat(send(archive, "DELETE", "/dicom-web/studies/" + stowed.study(), token, null).statusCode())
