@@ -259,7 +259,8 @@ abstract class StoreContract extends ArchiveTest {
 
   @Test
   void stowRejectsInstancesThatFailValidation() throws Exception {
-    Path ct = TestInstances.ct(work, TestInstances.fresh());
+    TestInstances.Uids cut = TestInstances.fresh();
+    Path ct = TestInstances.ct(work, cut);
     byte[] whole = Files.readAllBytes(ct);
     Path truncated = work.resolve("truncated.dcm");
     Files.write(truncated, Arrays.copyOf(whole, whole.length - 100)); // cut inside Pixel Data
@@ -275,7 +276,8 @@ abstract class StoreContract extends ArchiveTest {
       assertThat(response.statusCode()).as(bad[0].getFileName().toString()).isEqualTo(409);
       assertThat(response.body()).contains("43264");
     }
-    assertThat(stow("/studies", Multipart.body(truncated)).body()).contains("truncated");
+    assertThat(stow("/studies", Multipart.body(truncated)).body()).contains("truncated")
+        .as("the failed item names the instance, from its File Meta Information").contains(cut.sop());
     assertThat(stow("/studies", Multipart.body(noSop)).body()).contains("no SOP Instance UID");
     assertThat(stow("/studies", Multipart.body(traversal)).body()).contains("not a valid UID").contains("../../etc");
     assertThat(stow("/studies", Multipart.body(injection)).body()).contains("not a valid UID");

@@ -5,6 +5,7 @@ import dev.atrium.dicom.DicomHeader;
 import dev.atrium.dicom.DicomHeaderReader;
 import dev.atrium.dicom.DicomParseException;
 import dev.atrium.dicom.DicomUid;
+import dev.atrium.dicom.FileMetaReader;
 import dev.atrium.dicom.Part10Writer;
 import dev.atrium.index.BlobsNotDurableException;
 import dev.atrium.index.GroupCommit;
@@ -137,7 +138,7 @@ public final class StoreService {
       try {
         header = DicomHeaderReader.read(blob::openStaged, blob.size());
       } catch (DicomParseException e) {
-        return refused(StoreFailure.VALIDATION_FAILED, e.getMessage(), Uids.NONE);
+        return refused(StoreFailure.VALIDATION_FAILED, e.getMessage(), namedByMeta(blob));
       }
       uids = new Uids(header.sopClassUid(), header.sopInstanceUid(), header.studyInstanceUid(),
           header.seriesInstanceUid());
@@ -253,6 +254,21 @@ public final class StoreService {
     pending.forEach(p -> discard(p.blob()));
     return pending.stream().map(p -> StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE,
         "the archive's index could not record the instance", p.uids())).toList();
+  }
+
+  /**
+   * The SOP Class and Instance UIDs of a data set that could not be parsed, from its File Meta Information when that
+   * much is readable (a file cut short in its data set): so that a STOW-RS response's FailedSOPSequence item names
+   * the instance (PS3.18 10.5.3). Only well-formed UIDs; none otherwise.
+   */
+  private static Uids namedByMeta(BlobWriter blob) {
+    try (InputStream staged = blob.openStaged()) {
+      FileMetaReader.DataSet meta = FileMetaReader.open(staged);
+      return DicomUid.isValid(meta.sopClassUid()) && DicomUid.isValid(meta.sopInstanceUid())
+          ? new Uids(meta.sopClassUid(), meta.sopInstanceUid(), null, null) : Uids.NONE;
+    } catch (IOException | DicomParseException | RuntimeException e) {
+      return Uids.NONE;
+    }
   }
 
   private String mebibytes() {

@@ -7,10 +7,13 @@ import dev.atrium.config.AtriumConfig;
 import dev.atrium.config.ConfigLoader;
 import dev.atrium.index.Database;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -109,16 +112,22 @@ public final class TestArchive implements AutoCloseable {
     return published(true);
   }
 
-  /** A walk that meets a file the archive deletes meanwhile (blob reclaim runs in the background) starts again. */
   private List<Path> published(boolean metadata) throws IOException {
     Path root = config.dataDir().resolve("blobs");
+    return regularFiles(root, p -> !p.startsWith(root.resolve(".staging"))
+        && p.getFileName().toString().endsWith(".json") == metadata);
+  }
+
+  /**
+   * The regular files under {@code root} that {@code wanted} takes. A walk that meets a file the archive deletes
+   * meanwhile (blob reclaim, a confirmed store's staging entry: both in the background) starts again.
+   */
+  private static List<Path> regularFiles(Path root, Predicate<Path> wanted) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try (Stream<Path> files = Files.walk(root)) {
-        return files.filter(Files::isRegularFile)
-            .filter(p -> !p.startsWith(root.resolve(".staging")))
-            .filter(p -> p.getFileName().toString().endsWith(".json") == metadata).toList();
-      } catch (java.io.UncheckedIOException e) {
-        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) throw e;
+        return files.filter(Files::isRegularFile).filter(wanted).toList();
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == 20) throw e;
       }
     }
   }
@@ -139,9 +148,7 @@ public final class TestArchive implements AutoCloseable {
 
   /** What is staged in a blob store: every process's entries (not their directories and locks). */
   public static List<Path> staged(Path blobs) throws IOException {
-    try (Stream<Path> files = Files.walk(blobs.resolve(".staging"))) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).toList();
-    }
+    return regularFiles(blobs.resolve(".staging"), p -> !p.getFileName().toString().equals(".lock"));
   }
 
   private void closeInspector() {
