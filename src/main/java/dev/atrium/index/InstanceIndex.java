@@ -189,7 +189,8 @@ public final class InstanceIndex {
     StoreStatements.KnownSeries known = knownSeries(batch, partition, h);
     // The common case, a new instance of a known series whose patient is unchanged, writes nothing before the
     // instance row: there the unique key tells a duplicate, and one query fewer runs per instance.
-    boolean keyTellsDuplicate = onDuplicate == OnDuplicate.KEEP && known != null && !demographicsChanged(known, h);
+    boolean newDemographics = known != null && demographicsChanged(known, h);
+    boolean keyTellsDuplicate = onDuplicate == OnDuplicate.KEEP && known != null && !newDemographics;
     if (onDuplicate == OnDuplicate.KEEP && !keyTellsDuplicate
         && batch.statements.instanceExists(batch.connection, partition, h.sopInstanceUid())) {
       return new IndexOutcome.Duplicate();
@@ -197,9 +198,7 @@ public final class InstanceIndex {
 
     Parents parents;
     if (known != null) {
-      if (demographicsChanged(known, h)) {
-        upsertPatient(dsl, partition, h, now); // demographics corrected by a later instance
-      }
+      if (newDemographics) upsertPatient(dsl, partition, h, now); // corrected by a later instance
       parents = new Parents(known.seriesPk(), known.studyPk());
     } else {
       PatientRecord patient = upsertPatient(dsl, partition, h, now);
