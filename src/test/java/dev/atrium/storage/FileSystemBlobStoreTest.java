@@ -178,6 +178,20 @@ class FileSystemBlobStoreTest {
     assertThat(files()).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
   }
 
+  /** A document that cannot be put in its place (here: no published blob, so no directory) leaves nothing aside. */
+  @Test
+  void aMetadataDocumentThatCannotBePlacedLeavesNoPartFile() throws IOException {
+    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    BlobWriter unpublished = written(store, "never published");
+    unpublished.place("9.8.7");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store.writeMetadata(unpublished.key(), "{}".getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(IOException.class);
+
+    assertThat(files()).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
+  }
+
   @Test
   void placingAfterPublishingIsRefused() throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
