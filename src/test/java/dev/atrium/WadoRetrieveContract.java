@@ -24,6 +24,7 @@ import dev.atrium.support.MultipartResponse;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestInstances.Uids;
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -125,6 +126,34 @@ abstract class WadoRetrieveContract extends ArchiveTest {
       HttpResponse<byte[]> star = instance(entry.getKey(), "application/dicom; transfer-syntax=*");
       assertThat(star.body()).as(entry.getKey()).isEqualTo(original);
       assertThat(star.headers().firstValue("Content-Type")).hasValue("application/dicom; transfer-syntax=" + syntax);
+    }
+  }
+
+  /** RFC 9110 9.3.2: HEAD answers as GET would, with the same status and header fields, and sends no content. */
+  @Test
+  void headAnswersAsGetWouldWithoutTheContent() throws Exception {
+    HttpResponse<byte[]> get = instance("explicit", DICOM_PARTS);
+    HttpResponse<byte[]> head = Http.head(url("explicit"), DICOM_PARTS);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(contentType(head)).startsWith(DICOM_PARTS);
+    assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(get.body().length);
+    assertThat(head.body()).isEmpty();
+    assertThat(Http.head(url("jpegLs"), DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE).statusCode())
+        .isEqualTo(406);
+    assertThat(Http.head(archive.dicomWeb() + "/studies/" + study + "/series/" + series + "/instances/"
+        + TestInstances.newUid(), DICOM_PARTS).statusCode()).isEqualTo(404);
+    assertThat(Http.head(archive.dicomWeb() + "/studies/" + study + "/metadata", null).statusCode()).isEqualTo(200);
+
+    // Nothing follows the header fields on the connection: the next response on it comes next.
+    String path = url("explicit").substring(archive.baseUrl().length());
+    try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(archive.baseUrl().replaceAll(".*:", "")))) {
+      socket.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+          + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String both = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(both).startsWith("HTTP/1.1 200 ");
+      String afterHead = both.substring(both.indexOf("\r\n\r\n") + 4);
+      assertThat(afterHead).startsWith("HTTP/1.1 200 ").endsWith("\"store\":\"UP\"}");
     }
   }
 

@@ -21,10 +21,14 @@ final class DirectBody extends OutputStream {
   private final Response response;
   private final RetainableByteBuffer pooled;
   private final ByteBuffer buffer;
+  /** A HEAD request's body: nothing is read or sent, only the header fields and the end. */
+  private final boolean discard;
+  private long discarded;
   private boolean closed;
 
-  DirectBody(Response response) {
+  DirectBody(Response response, boolean discard) {
     this.response = response;
+    this.discard = discard;
     this.pooled = response.getRequest().getComponents().getByteBufferPool().acquire(SIZE, true);
     this.buffer = pooled.getByteBuffer();
     buffer.clear(); // fill mode: position = bytes held, limit = capacity
@@ -32,6 +36,10 @@ final class DirectBody extends OutputStream {
 
   /** {@code count} bytes of {@code file} from {@code position}, without passing through the heap. */
   void transferFrom(FileChannel file, long position, long count) throws IOException {
+    if (discard) {
+      discarded += count;
+      return;
+    }
     long end = position + count;
     while (position < end) {
       if (!buffer.hasRemaining()) flush(false);
@@ -51,12 +59,20 @@ final class DirectBody extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
+    if (discard) {
+      discarded++;
+      return;
+    }
     if (!buffer.hasRemaining()) flush(false);
     buffer.put((byte) b);
   }
 
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
+    if (discard) {
+      discarded += length;
+      return;
+    }
     while (length > 0) {
       if (!buffer.hasRemaining()) flush(false);
       int n = Math.min(length, buffer.remaining());
@@ -90,6 +106,7 @@ final class DirectBody extends OutputStream {
     if (closed) return;
     closed = true;
     try {
+      if (discard) Exchange.declareLength(response, discarded);
       flush(true);
     } finally {
       pooled.release();

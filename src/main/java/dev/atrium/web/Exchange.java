@@ -6,6 +6,7 @@ import dev.atrium.audit.AuditPatients;
 import dev.atrium.partition.Partitions;
 import dev.atrium.security.Principal;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -112,7 +113,41 @@ final class Exchange {
   OutputStream startBody(int status, String contentType) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-    return Content.Sink.asOutputStream(response);
+    OutputStream sink = Content.Sink.asOutputStream(response);
+    return head() ? new FilterOutputStream(sink) { // the content is counted and dropped
+      private long length;
+
+      @Override
+      public void write(int b) {
+        length++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        length += len;
+      }
+
+      @Override
+      public void close() throws IOException {
+        declareLength(response, length);
+        super.close();
+      }
+    } : sink;
+  }
+
+  /**
+   * A HEAD response's Content-Length: the GET's, whose body would have been whole at its end. Jetty would otherwise
+   * take the empty last write for the whole content and declare 0; a length the endpoint declared stays.
+   */
+  static void declareLength(Response response, long length) {
+    if (!response.isCommitted() && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    }
+  }
+
+  /** A HEAD request (RFC 9110 9.3.2): answered as GET, with the content left out. */
+  boolean head() {
+    return "HEAD".equals(request.getMethod());
   }
 
   /** Writes a response body. */
@@ -136,7 +171,7 @@ final class Exchange {
   DirectBody startDirectBody(int status, String contentType) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-    return new DirectBody(response);
+    return new DirectBody(response, head());
   }
 
   JsonGenerator startJson(int status, String contentType) throws IOException {

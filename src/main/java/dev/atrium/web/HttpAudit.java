@@ -102,7 +102,10 @@ final class HttpAudit {
       case "HEAD":
         if (QIDO.matcher(path).matches() || CHANGE_FEED.matcher(path).matches()) return Kind.QUERY;
         if (ACCESSED.matcher(path).matches()) return Kind.INSTANCES_ACCESSED;
-        if (path.startsWith("/dicom-web/studies/") || path.equals("/wado")) return Kind.INSTANCES_RETRIEVED;
+        if (path.startsWith("/dicom-web/studies/") || path.equals("/wado")) {
+          // A HEAD transfers nothing, but tells the caller what exists: accessed (PS3.15 A.5.3.2), not transferred.
+          return method.equals("HEAD") ? Kind.INSTANCES_ACCESSED : Kind.INSTANCES_RETRIEVED;
+        }
         return null;
       default:
         return null;

@@ -97,7 +97,8 @@ final class Router extends Handler.Abstract {
         Matcher matcher = route.path().matcher(path);
         if (!matcher.matches()) continue;
         allowed.add(route.method());
-        if (!route.method().equals(request.getMethod())) continue;
+        if (route.method().equals("GET")) allowed.add("HEAD");
+        if (!answers(route, request.getMethod())) continue;
         exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal,
             maxRequestBytes);
         route.endpoint().serve(exchange);
@@ -138,6 +139,11 @@ final class Router extends Handler.Abstract {
       if (exchange != null) audit.served(request, path, exchange, status);
     }
     return true;
+  }
+
+  /** RFC 9110 9.3.2: HEAD is answered wherever GET is, with the same status and header fields and no content. */
+  private static boolean answers(Route route, String method) {
+    return route.method().equals(method) || method.equals("HEAD") && route.method().equals("GET");
   }
 
   /**

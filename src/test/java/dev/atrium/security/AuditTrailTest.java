@@ -86,6 +86,8 @@ class AuditTrailTest {
           .isEqualTo(200);
       assertThat(send(archive, "GET", "/dicom-web/studies/" + stowed.study(), token, null).statusCode())
           .isEqualTo(200);
+      assertThat(send(archive, "HEAD", "/dicom-web/studies/" + stowed.study(), token, null).statusCode())
+          .isEqualTo(200);
       assertThat(send(archive, "GET", "/dicom-web/studies", "forged.token.value", null).statusCode()).isEqualTo(401);
       TestInstances.Uids sent = TestInstances.fresh();
       // Three instances of one study in one association: one event for the study, counting them.
@@ -123,6 +125,8 @@ class AuditTrailTest {
           "WADO-RS as Instances Transferred (read), the requestor their Destination (PS3.15 A.5.3.7)");
       awaitMessage(collector, m -> m.contains("csd-code=\"110104\"") && m.contains("EventActionCode=\"C\"")
           && requestorRole(m).equals("110153"), "a store's requestor the Source");
+      awaitMessage(collector, m -> m.contains("csd-code=\"110103\"") && m.contains(stowed.study())
+          && m.contains("HEAD /dicom-web/studies/"), "a HEAD as Instances Accessed: it transfers nothing");
       awaitMessage(collector, m -> m.contains("csd-code=\"110114\"") && m.contains("EventOutcomeIndicator=\"4\""),
           "rejected token as failed User Authentication");
       awaitMessage(collector, m -> m.contains("csd-code=\"110113\"") && m.contains("rejected bearer token"),

@@ -25,6 +25,14 @@ public final class Http {
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** A HEAD request: what came back besides the content, which must be none. */
+  public static HttpResponse<byte[]> head(String url, String accept) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody());
+    if (accept != null) request.header("Accept", accept);
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   public static HttpResponse<String> post(String url, String contentType, byte[] body)
       throws IOException, InterruptedException {
     return post(url, contentType, null, body);
