@@ -2,11 +2,8 @@ package dev.atrium.audit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -19,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit trail (PS3.15 A.5, IHE ATNA). {@link #record} only enqueues, so auditing never
  * blocks or slows a request; one writer thread appends the messages to a local append-only file
- * (one message per line, fsynced at most twice a second), which is also the spool a {@link SyslogForwarder}
+ * (one message per line, fsynced at most twice a second; closed and succeeded by a new one at a size:
+ * {@link AuditAppender}), which is also the spool a {@link SyslogForwarder}
  * sends from, at its own pace, resuming where it stopped: a slow or absent collector loses
  * nothing and delays nothing.
  */
@@ -37,7 +35,7 @@ public final class AuditTrail implements AutoCloseable {
   private final String sourceId;
   private final String host;
   private final Path file;
-  private final FileChannel channel;
+  private final AuditAppender appender;
   private final Thread writer;
   private final SyslogForwarder forwarder;
   private final AuditPatients patients;
@@ -49,7 +47,7 @@ public final class AuditTrail implements AutoCloseable {
   private AuditTrail() {
     sourceId = host = null;
     file = null;
-    channel = null;
+    appender = null;
     writer = null;
     forwarder = null;
     patients = AuditPatients.NONE;
@@ -58,14 +56,23 @@ public final class AuditTrail implements AutoCloseable {
   /** {@code syslog} null: the local file only. {@code patients} names the patient of each study recorded. */
   public AuditTrail(Path directory, String sourceId, String host, SyslogForwarder.Target syslog,
       AuditPatients patients) throws IOException {
+    this(directory, sourceId, host, syslog, patients, 0, 0);
+  }
+
+  /**
+   * As above, the live file closed once it would pass {@code closeAtBytes} (0: never) and only the newest
+   * {@code keepClosed} closed files kept (0: all): {@link AuditAppender}.
+   */
+  public AuditTrail(Path directory, String sourceId, String host, SyslogForwarder.Target syslog,
+      AuditPatients patients, long closeAtBytes, int keepClosed) throws IOException {
     this.sourceId = sourceId;
     this.patients = new CachedAuditPatients(patients);
     this.host = host;
-    this.file = Files.createDirectories(directory).resolve("audit.log");
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
-    this.forwarder = syslog == null ? null : new SyslogForwarder(file, directory.resolve("syslog.offset"), syslog,
-        host);
+    AuditFiles files = new AuditFiles(directory);
+    this.file = files.live();
+    Path position = directory.resolve("syslog.offset");
+    this.appender = new AuditAppender(files, closeAtBytes, keepClosed, syslog == null ? null : position);
+    this.forwarder = syslog == null ? null : new SyslogForwarder(files, position, syslog, host);
     this.writer = new Thread(this::writeLoop, "audit-writer");
     writer.setDaemon(true);
     writer.start();
@@ -82,7 +89,6 @@ public final class AuditTrail implements AutoCloseable {
 
   private void writeLoop() {
     List<AuditEvent> batch = new ArrayList<>();
-    long complete = -1; // the file's size before the batch being written
     while (!abandoned && (!closing || !queue.isEmpty())) {
       try {
         AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -93,14 +99,12 @@ public final class AuditTrail implements AutoCloseable {
         for (AuditEvent event : batch) {
           lines.append(AuditXml.write(event, patientsOf(event), sourceId, host)).append('\n');
         }
-        ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-        complete = channel.size();
-        while (bytes.hasRemaining()) channel.write(bytes);
+        appender.append(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
         // At most a few fsyncs a second: each one is a journal commit that the store's own
         // fsyncs would queue behind (a crash can cost the last FORCE_INTERVAL_MS of records).
         long now = System.nanoTime();
         if (now - lastForce >= FORCE_INTERVAL_NANOS || closing) {
-          channel.force(false);
+          appender.force();
           lastForce = now;
         }
         batch.clear();
@@ -110,11 +114,10 @@ public final class AuditTrail implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (IOException | RuntimeException e) {
-        // Keep the batch and try again: a full disk must not drop audit records. What part of it was written goes,
-        // or the retry would follow a half record on its line, and repeat the records before it.
+        // Keep the batch and try again: a full disk must not drop audit records (the appender cut what part of it
+        // was written, or the retry would repeat the records before it).
         log.error("audit trail: cannot write {} records to {}: {}", batch.size(), file, e.toString());
         if (abandoned) return;
-        truncateTo(complete);
         for (AuditEvent event : batch) {
           if (!queue.offer(event)) dropped.incrementAndGet();
         }
@@ -139,14 +142,6 @@ public final class AuditTrail implements AutoCloseable {
     long n = dropped.getAndSet(0);
     if (n > 0) log.error("audit trail: {} records were lost: more than {} waited for {} to be writable", n,
         MAX_QUEUED, file);
-  }
-
-  private void truncateTo(long size) {
-    try {
-      if (size >= 0 && channel.size() > size) channel.truncate(size);
-    } catch (IOException e) {
-      log.error("audit trail: cannot cut a partly written batch from {}: {}", file, e.toString());
-    }
   }
 
   private static void sleepQuietly() {
@@ -178,10 +173,6 @@ public final class AuditTrail implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (forwarder != null) forwarder.close();
-    try {
-      if (channel.isOpen()) channel.force(false); // closed when the writer was interrupted in a write
-    } finally {
-      channel.close();
-    }
+    appender.close();
   }
 }

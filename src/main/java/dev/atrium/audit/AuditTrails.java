@@ -31,7 +31,8 @@ public final class AuditTrails {
       syslog = new SyslogForwarder.Target(audit.syslogHost(), audit.syslogPort(), protocol, tls,
           tls == null ? null : TlsContexts.parameters(tls));
     }
-    return new AuditTrail(directory, audit.sourceId(), hostName(), syslog, patients);
+    return new AuditTrail(directory, audit.sourceId(), hostName(), syslog, patients, audit.maxFileBytes(),
+        audit.keepClosedFiles());
   }
 
   private static String hostName() {

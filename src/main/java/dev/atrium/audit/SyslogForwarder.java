@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
@@ -46,7 +45,7 @@ public final class SyslogForwarder implements AutoCloseable {
   /** Where to send; {@code tls} verifies the collector (TLS only). */
   public record Target(String host, int port, Protocol protocol, SSLContext tls, SSLParameters tlsParameters) {}
 
-  private final Path spool;
+  private final AuditFiles files;
   private final Path offsetFile;
   private final Target target;
   private final String host;
@@ -59,8 +58,8 @@ public final class SyslogForwarder implements AutoCloseable {
   private FileChannel senderLockFile;
   private FileLock senderLock;
 
-  SyslogForwarder(Path spool, Path offsetFile, Target target, String host) {
-    this.spool = spool;
+  SyslogForwarder(AuditFiles files, Path offsetFile, Target target, String host) {
+    this.files = files;
     this.offsetFile = offsetFile;
     this.target = target;
     this.host = host;
@@ -106,28 +105,89 @@ public final class SyslogForwarder implements AutoCloseable {
     }
   }
 
-  /** Sends every whole line after the saved offset; a line still being written waits for the next round. */
+  /**
+   * Sends every whole line after the saved position, file after file: a closed file to its end, then the next; the
+   * live file up to its last whole line (one still being written waits for the next round).
+   */
   private void sendPending() throws IOException {
     if (!isSender()) return;
-    long offset = savedOffset();
-    try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ)) {
-      if (channel.size() <= offset) return;
-      channel.position(offset);
-      InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
-      ByteArrayOutputStream line = new ByteArrayOutputStream(2048);
-      int sent = 0;
-      for (int b; (b = in.read()) >= 0 && !closed; ) {
-        if (b != '\n') {
-          line.write(b);
-          continue;
+    SpoolPosition at = SpoolPosition.read(offsetFile);
+    while (!closed) {
+      Reading reading = open(at.file());
+      if (reading == null) return; // no live file yet
+      try (FileChannel channel = reading.channel()) {
+        if (reading.file() != at.file()) {
+          log.warn("audit trail: audit-{}.log is gone before it was sent to syslog; going on with {}", at.file(),
+              reading.closed() ? "audit-" + reading.file() + ".log" : AuditFiles.LIVE);
+          at = new SpoolPosition(reading.file(), 0);
         }
-        send(line.toString(StandardCharsets.UTF_8));
-        offset += line.size() + 1;
-        line.reset();
-        if (++sent % SAVE_EVERY == 0) saveOffset(offset);
+        long end = sendLines(channel, at);
+        if (closed || !reading.closed()) return;
+        if (end < channel.size()) {
+          log.warn("audit trail: audit-{}.log ends in a part of a record (a crash cut it); not sent", at.file());
+        }
+        at = at.nextFile();
+        at.write(offsetFile);
       }
-      if (sent > 0) saveOffset(offset);
     }
+  }
+
+  /** An audit file opened to be sent: its number, and whether it is closed (no record will be added to it). */
+  private record Reading(long file, FileChannel channel, boolean closed) {}
+
+  /**
+   * The file numbered {@code number}, or, when it was removed unsent, the next one there is; null when that is the
+   * live file and it does not exist yet.
+   */
+  private Reading open(long number) throws IOException {
+    long live = files.liveNumber(); // once: a later count could already be the successor's
+    if (number < live) {
+      for (long closedFile : files.closedNumbers()) {
+        if (closedFile < number) continue;
+        try {
+          return new Reading(closedFile, FileChannel.open(files.closed(closedFile), StandardOpenOption.READ), true);
+        } catch (NoSuchFileException e) {
+          // removed meanwhile: the next one
+        }
+      }
+    }
+    number = live; // also for a number beyond it (closed files removed by hand): the live one from its start
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(files.live(), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    // Closed between the numbering and the open: what was opened may be the new live file. A closed name that
+    // does not exist after the open means the open found the file numbered so (it is renamed before its successor
+    // is made).
+    if (Files.exists(files.closed(number))) {
+      channel.close();
+      return new Reading(number, FileChannel.open(files.closed(number), StandardOpenOption.READ), true);
+    }
+    return new Reading(number, channel, false);
+  }
+
+  /** Sends the whole lines from the position, saving the position as it goes; the offset after the last one sent. */
+  private long sendLines(FileChannel channel, SpoolPosition from) throws IOException {
+    long offset = from.offset();
+    if (channel.size() <= offset) return offset;
+    channel.position(offset);
+    InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
+    ByteArrayOutputStream line = new ByteArrayOutputStream(2048);
+    int sent = 0;
+    for (int b; (b = in.read()) >= 0 && !closed; ) {
+      if (b != '\n') {
+        line.write(b);
+        continue;
+      }
+      send(line.toString(StandardCharsets.UTF_8));
+      offset += line.size() + 1;
+      line.reset();
+      if (++sent % SAVE_EVERY == 0) new SpoolPosition(from.file(), offset).write(offsetFile);
+    }
+    if (sent > 0) new SpoolPosition(from.file(), offset).write(offsetFile);
+    return offset;
   }
 
   private void send(String xml) throws IOException {
@@ -191,23 +251,6 @@ public final class SyslogForwarder implements AutoCloseable {
       senderLock = null; // another forwarder of this JVM sends
     }
     return senderLock != null;
-  }
-
-  private long savedOffset() throws IOException {
-    try {
-      return Long.parseLong(Files.readString(offsetFile).trim());
-    } catch (NoSuchFileException e) {
-      return 0;
-    } catch (NumberFormatException e) {
-      log.warn("audit trail: {} is unreadable; sending the spool from its start", offsetFile);
-      return 0;
-    }
-  }
-
-  private void saveOffset(long offset) throws IOException {
-    Path temp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
-    Files.writeString(temp, Long.toString(offset));
-    Files.move(temp, offsetFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   @Override

@@ -42,10 +42,21 @@ public record AtriumConfig(
   /**
    * The audit trail: a local append-only file under {@code directory} (empty: dataDir/audit), sent
    * on to syslog when {@code syslogHost} is set ({@code syslogProtocol} tls, tcp or udp;
-   * {@code syslogTrustedCertificates}: PEM CA of the collector, empty = the JVM's trust store).
+   * {@code syslogTrustedCertificates}: PEM CA of the collector, empty = the JVM's trust store). The file is
+   * closed (renamed audit-N.log) before it passes {@code maxFileBytes} (0: never); {@code keepClosedFiles} of those
+   * are kept, the oldest removed once sent (0: all kept).
    */
   public record Audit(boolean enabled, String directory, String sourceId, String syslogHost, int syslogPort,
-      String syslogProtocol, String syslogTrustedCertificates) {}
+      String syslogProtocol, String syslogTrustedCertificates, long maxFileBytes, int keepClosedFiles) {
+    public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
+
+    /** With the default file size and every closed file kept. */
+    public Audit(boolean enabled, String directory, String sourceId, String syslogHost, int syslogPort,
+        String syslogProtocol, String syslogTrustedCertificates) {
+      this(enabled, directory, sourceId, syslogHost, syslogPort, syslogProtocol, syslogTrustedCertificates,
+          DEFAULT_MAX_FILE_BYTES, 0);
+    }
+  }
 
   /** DICOM TLS client authentication (PS3.15 B.1): none, want (checked when sent) or need. */
   public enum ClientAuth { NONE, WANT, NEED }
@@ -152,7 +163,8 @@ public record AtriumConfig(
         new Audit(r.bool("audit.enabled", true), r.textOr("audit.directory", ""),
             r.textOr("audit.sourceId", r.aeTitle("aeTitle")), r.textOr("audit.syslog.host", ""),
             r.port("audit.syslog.port"), r.textOr("audit.syslog.protocol", "tls"),
-            r.textOr("audit.syslog.trustedCertificates", "")),
+            r.textOr("audit.syslog.trustedCertificates", ""), r.nonNegativeLong("audit.maxFileBytes"),
+            r.intOr("audit.keepClosedFiles", 0, 0)),
         FhirSettings.read(r, root));
     config.requireCertificatesForCertifiedAes();
     return config;

@@ -24,8 +24,8 @@ class SyslogForwarderTest {
     try (SyslogReceiver collector = new SyslogReceiver(null, 0)) {
       SyslogForwarder.Target target = new SyslogForwarder.Target("127.0.0.1", collector.port(),
           SyslogForwarder.Protocol.TCP, null, null);
-      SyslogForwarder first = new SyslogForwarder(spool, dir.resolve("syslog.offset"), target, "node1");
-      SyslogForwarder second = new SyslogForwarder(spool, dir.resolve("syslog.offset"), target, "node2");
+      SyslogForwarder first = new SyslogForwarder(new AuditFiles(dir), dir.resolve("syslog.offset"), target, "node1");
+      SyslogForwarder second = new SyslogForwarder(new AuditFiles(dir), dir.resolve("syslog.offset"), target, "node2");
       first.start();
       second.start();
       try {
