@@ -229,10 +229,17 @@ final class Router extends Handler.Abstract {
       response.setStatus(status);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.size());
-      response.write(true, ByteBuffer.wrap(body.toByteArray()), callback);
+      // A 503 refuses a body that may still be arriving (too many uploads): read it after the answer, threadless.
+      Callback sent = status == 503 && !expectsContinue(request) ? new LingeringDrain(request, callback,
+          MAX_DRAIN_BYTES) : callback;
+      response.write(true, ByteBuffer.wrap(body.toByteArray()), sent);
     } catch (Exception e) {
       callback.failed(e);
     }
+  }
+
+  private static boolean expectsContinue(Request request) {
+    return request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString());
   }
 
   /**
@@ -242,9 +249,9 @@ final class Router extends Handler.Abstract {
   private static boolean drainBody(Request request, int status) {
     // Never read a body the client was waiting to be invited to send ("Expect: 100-continue": reading would send
     // the invitation, RFC 9110 10.1.1), nor one that stalled (408), nor one refused because the archive is busy
-    // (503: slow uploaders must not hold a thread each while refused), nor one longer to drain than to resend.
-    if (status == 408 || status == 503 || request.getLength() > MAX_DRAIN_BYTES
-        || request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
+    // (503: slow uploaders must not hold a thread each while refused; LingeringDrain reads it after the answer,
+    // threadless), nor one longer to drain than to resend.
+    if (status == 408 || status == 503 || request.getLength() > MAX_DRAIN_BYTES || expectsContinue(request)) {
       return false;
     }
     try (InputStream rest = Content.Source.asInputStream(request)) {

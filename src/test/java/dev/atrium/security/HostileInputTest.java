@@ -139,6 +139,24 @@ class HostileInputTest {
       String another = rawResponse("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
           + "Content-Type: " + Multipart.CONTENT_TYPE + "\r\nContent-Length: 40000\r\n\r\n");
       assertThat(another).startsWith("HTTP/1.1 503 ").contains("retry");
+      // One that sends its body at once gets the 503 too, not a reset connection: the body is read after the answer.
+      // (Chunked, so that its length is not refused first, and larger than the sockets' buffers hold.)
+      try (Socket eager = new Socket("127.0.0.1", port)) {
+        eager.setSoTimeout(20_000);
+        OutputStream out = eager.getOutputStream();
+        out.write(("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + Multipart.CONTENT_TYPE
+            + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] chunk = new byte[64 * 1024];
+        for (int i = 0; i < 256; i++) {
+          out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        assertThat(new String(eager.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+            .startsWith("HTTP/1.1 503 ").contains("retry");
+      }
     } finally {
       for (Socket socket : stalled) socket.close();
     }
