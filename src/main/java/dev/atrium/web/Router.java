@@ -230,8 +230,9 @@ final class Router extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.size());
       // A 503 refuses a body that may still be arriving (too many uploads): read it after the answer, threadless.
-      Callback sent = status == 503 && !expectsContinue(request) ? new LingeringDrain(request, callback,
-          MAX_DRAIN_BYTES) : callback;
+      // (Not one declared longer than the bound: the connection would be reset all the same.)
+      Callback sent = status == 503 && !expectsContinue(request) && request.getLength() <= MAX_DRAIN_BYTES
+          ? new LingeringDrain(request, callback, MAX_DRAIN_BYTES) : callback;
       response.write(true, ByteBuffer.wrap(body.toByteArray()), sent);
     } catch (Exception e) {
       callback.failed(e);
