@@ -123,6 +123,21 @@ abstract class QueryContract extends ArchiveTest {
     assertThat(qido("/studies?PatientName=" + URLEncoder.encode("bUC^jé*", StandardCharsets.UTF_8))).isNotEmpty();
   }
 
+  /** Accents of Latin letters are ignored like case, both ways; a kana's voicing mark is part of the letter. */
+  @Test
+  void accentsOfLatinLettersAreIgnoredLikeCase() throws Exception {
+    String french = studyOf("chrFren.dcm"); // Buc^Jérôme
+    for (String name : List.of("buc^jerome", "BUC^JEROME", "Buc^Jer*", "Büc^Jérôme")) {
+      assertThat(studyUids("/studies?PatientName=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+          .as(name).contains(french);
+    }
+    assertThat(studyUids("/studies?PatientName=jerome&fuzzymatching=true")).contains(french);
+    assertThat(studyUids("/studies?PatientName=" + URLEncoder.encode("dôe^jöhn", StandardCharsets.UTF_8)))
+        .contains(a1.study());
+    assertThat(studyUids("/studies?PatientName=" + URLEncoder.encode("やまた^たろう", StandardCharsets.UTF_8)))
+        .as("た is not だ").doesNotContain(studyOf("chrH31.dcm"));
+  }
+
   @Test
   void aQueryOfOneComponentGroupMatchesThatGroupOfANameStoredWithSeveral() throws Exception {
     String japanese = studyOf("chrH31.dcm");

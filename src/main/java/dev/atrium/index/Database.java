@@ -72,7 +72,8 @@ public final class Database implements AutoCloseable {
     try {
       String[] migrations = dialect == SQLDialect.MARIADB
           ? new String[] {"classpath:db/migration", "classpath:db/mariadb"} : new String[] {"classpath:db/migration"};
-      Flyway.configure().dataSource(pool).locations(migrations).load().migrate();
+      Flyway.configure().dataSource(pool).locations(migrations).javaMigrations(new PersonNameKeysMigration()).load()
+          .migrate();
       return new Database(pool, dialect, CommitSync.forUrl(url, pool), marker, db.embedded());
     } catch (IOException e) {
       pool.close();

@@ -4,8 +4,8 @@ import static dev.atrium.index.schema.Tables.SERIES;
 import static dev.atrium.index.schema.Tables.STUDY;
 
 import dev.atrium.query.Criterion;
+import dev.atrium.query.PersonNameKey;
 import java.util.List;
-import java.util.Locale;
 import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -114,7 +114,8 @@ final class IndexConditions {
     return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
+  /** A person name as it is matched: {@link PersonNameKey}. */
   private static String upper(String s) {
-    return s.toUpperCase(Locale.ROOT);
+    return PersonNameKey.of(s);
   }
 }

@@ -1,5 +1,7 @@
 package dev.atrium.index;
 
+import dev.atrium.query.PersonNameKey;
+
 import static dev.atrium.index.schema.Tables.BLOB_GARBAGE;
 import static dev.atrium.index.schema.Tables.CHANGE_FEED;
 import static dev.atrium.index.schema.Tables.DATA_PARTITION;
@@ -20,7 +22,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -445,9 +446,9 @@ public final class InstanceIndex {
     return joined.length() <= 256 ? joined : modalities;
   }
 
-  /** Case-insensitive matching of person names (PS3.4 C.2.2.2.1 leaves it to the SCP). */
+  /** The key person names are matched by: case and Latin accents ignored ({@link PersonNameKey}). */
   static String normalizeName(String name) {
-    return name == null ? null : truncate(name.toUpperCase(Locale.ROOT), 400);
+    return name == null ? null : truncate(PersonNameKey.of(name), 400);
   }
 
   private static String truncate(String value, int max) {

@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** Turns a raw DICOM match value into a {@link Criterion}, or says precisely why it cannot. */
 final class MatchParser {
@@ -45,7 +44,7 @@ final class MatchParser {
   private static Criterion personName(QueryAttribute a, String value, boolean fuzzy) {
     String words = value.replaceAll("\\*+(?=[\\s^=,]|$)", "");
     if (fuzzy && !hasWildcard(words)) {
-      return new Criterion.FuzzyName(a, Arrays.stream(words.toUpperCase(Locale.ROOT).split("[\\s^=,]+"))
+      return new Criterion.FuzzyName(a, Arrays.stream(PersonNameKey.of(words).split("[\\s^=,]+"))
           .filter(w -> !w.isEmpty()).toList());
     }
     return text(a, value);

@@ -1,0 +1,33 @@
+package dev.atrium.query;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * What person names are matched by, stored and asked alike: upper case, and Latin letters without their accents, so
+ * that "muller" finds "Müller^Jürgen" and "MULLER" finds "Muller" (PS3.4 C.2.2.2.1 leaves case and accent
+ * insensitivity of PN matching to the SCP; Orthanc and the usual MariaDB collations ignore both). Only marks on Latin
+ * letters go: a Japanese kana's voicing mark or a Greek tonos changes the letter, and stays.
+ */
+public final class PersonNameKey {
+  private PersonNameKey() {}
+
+  public static String of(String name) {
+    if (name == null) return null;
+    if (name.chars().allMatch(c -> c < 0x80)) return name.toUpperCase(Locale.ROOT); // the common case, no copy
+    String decomposed = Normalizer.normalize(name, Normalizer.Form.NFD);
+    StringBuilder folded = new StringBuilder(decomposed.length());
+    int base = -1; // the last character that is not a mark
+    for (int i = 0; i < decomposed.length(); ) {
+      int c = decomposed.codePointAt(i);
+      i += Character.charCount(c);
+      if (Character.getType(c) == Character.NON_SPACING_MARK) {
+        if (base >= 0 && Character.UnicodeScript.of(base) == Character.UnicodeScript.LATIN) continue;
+      } else {
+        base = c;
+      }
+      folded.appendCodePoint(c);
+    }
+    return Normalizer.normalize(folded, Normalizer.Form.NFC).toUpperCase(Locale.ROOT);
+  }
+}
