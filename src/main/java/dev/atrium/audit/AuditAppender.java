@@ -61,8 +61,11 @@ final class AuditAppender implements AutoCloseable {
     }
   }
 
-  /** Appends the bytes whole to the live file, or, when that fails, not at all (what part was written is cut). */
-  void append(ByteBuffer bytes) throws IOException {
+  /**
+   * Appends the bytes whole to the live file, or, when that fails, not at all (what part was written is cut);
+   * {@code force}: and fdatasyncs the file, the bytes cut too when that fails (the caller writes them again).
+   */
+  void append(ByteBuffer bytes, boolean force) throws IOException {
     synchronized (inProcess) {
       try (FileLock ignored = lockFile.lock()) {
         if (!channel.isOpen() || !isLive()) open();
@@ -70,17 +73,13 @@ final class AuditAppender implements AutoCloseable {
         long complete = channel.size();
         try {
           while (bytes.hasRemaining()) channel.write(bytes);
+          if (force) channel.force(false);
         } catch (IOException | RuntimeException e) {
           truncateTo(complete); // else the retry would follow a half record on its line
           throw e;
         }
       }
     }
-  }
-
-  /** fdatasync of what was appended. */
-  void force() throws IOException {
-    channel.force(false);
   }
 
   /** Whether the channel still writes the live file (another node may have closed it, or it is gone). */

@@ -99,14 +99,12 @@ public final class AuditTrail implements AutoCloseable {
         for (AuditEvent event : batch) {
           lines.append(AuditXml.write(event, patientsOf(event), sourceId, host)).append('\n');
         }
-        appender.append(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
         // At most a few fsyncs a second: each one is a journal commit that the store's own
         // fsyncs would queue behind (a crash can cost the last FORCE_INTERVAL_MS of records).
         long now = System.nanoTime();
-        if (now - lastForce >= FORCE_INTERVAL_NANOS || closing) {
-          appender.force();
-          lastForce = now;
-        }
+        boolean force = now - lastForce >= FORCE_INTERVAL_NANOS || closing;
+        appender.append(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)), force);
+        if (force) lastForce = now;
         batch.clear();
         reportDropped();
         if (forwarder != null) forwarder.wake();
