@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * What person names are matched by, stored and asked alike: upper case, and Latin letters without their accents, so
- * that "muller" finds "Müller^Jürgen" and "MULLER" finds "Muller" (PS3.4 C.2.2.2.1 leaves case and accent
+ * that "muller" finds "Müller^Jürgen", "sorensen" finds "Sørensen" and "MULLER" finds "Muller" (PS3.4 C.2.2.2.1 leaves case and accent
  * insensitivity of PN matching to the SCP; Orthanc and the usual MariaDB collations ignore both). Only marks on Latin
  * letters go: a Japanese kana's voicing mark or a Greek tonos changes the letter, and stays.
  */
@@ -26,8 +26,25 @@ public final class PersonNameKey {
       } else {
         base = c;
       }
-      folded.appendCodePoint(c);
+      String plain = withoutStroke(c);
+      if (plain != null) folded.append(plain);
+      else folded.appendCodePoint(c);
     }
     return Normalizer.normalize(folded, Normalizer.Form.NFC).toUpperCase(Locale.ROOT);
+  }
+
+  /** Latin letters whose mark is part of the letter, so that no decomposition takes it off (Sørensen, Łukasz). */
+  private static String withoutStroke(int c) {
+    return switch (c) {
+      case 'Ø', 'ø' -> "O";
+      case 'Ł', 'ł' -> "L";
+      case 'Đ', 'đ' -> "D";
+      case 'Ħ', 'ħ' -> "H";
+      case 'Ŧ', 'ŧ' -> "T";
+      case 'Æ', 'æ' -> "AE";
+      case 'Œ', 'œ' -> "OE";
+      case 'Þ', 'þ' -> "TH";
+      default -> null;
+    };
   }
 }

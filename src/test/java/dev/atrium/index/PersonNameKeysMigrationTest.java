@@ -22,7 +22,8 @@ class PersonNameKeysMigrationTest {
     try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
       s.execute("insert into patient (pk, partition_name, patient_id, issuer_of_patient_id, patient_name,"
           + " patient_name_norm, created_at, updated_at) values (1, 'DEFAULT', 'P1', '', 'Müller^Jürgen',"
-          + " 'MÜLLER^JÜRGEN', now(), now()), (2, 'DEFAULT', 'P2', '', 'Yamada^Tarou=山田^太郎=やまだ^たろう',"
+          + " 'MÜLLER^JÜRGEN', now(), now()), (3, 'DEFAULT', 'P3', '', 'Sørensen^Łukasz', 'SØRENSEN^ŁUKASZ',"
+          + " now(), now()), (2, 'DEFAULT', 'P2', '', 'Yamada^Tarou=山田^太郎=やまだ^たろう',"
           + " 'YAMADA^TAROU=山田^太郎=やまだ^たろう', now(), now())");
       s.execute("insert into study (pk, partition_name, patient_pk, study_instance_uid, referring_physician_name,"
           + " referring_physician_norm, number_of_series, number_of_instances, created_at, updated_at) values (1,"
@@ -35,6 +36,7 @@ class PersonNameKeysMigrationTest {
       assertThat(one(s, "select patient_name_norm from patient where pk = 2"))
           .isEqualTo("YAMADA^TAROU=山田^太郎=やまだ^たろう");
       assertThat(one(s, "select referring_physician_norm from study where pk = 1")).isEqualTo("EMILE^ZOLA");
+      assertThat(one(s, "select patient_name_norm from patient where pk = 3")).isEqualTo("SORENSEN^LUKASZ");
       assertThat(one(s, "select patient_name from patient where pk = 1")).as("as stored").isEqualTo("Müller^Jürgen");
     }
   }
