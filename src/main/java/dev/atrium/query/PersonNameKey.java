@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * What person names are matched by, stored and asked alike: upper case, and Latin letters without their accents, so
- * that "muller" finds "Müller^Jürgen", "sorensen" finds "Sørensen" and "MULLER" finds "Muller" (PS3.4 C.2.2.2.1 leaves case and accent
- * insensitivity of PN matching to the SCP; Orthanc and the usual MariaDB collations ignore both). Only marks on Latin
+ * that "muller" finds "Müller^Jürgen", "sorensen" finds "Sørensen" and "MULLER" finds "Muller". PS3.4 C.2.2.2.1 lets
+ * an SCP match PN without regard to case; accents go one step further, as in Orthanc's name lookups (upper-case
+ * ASCII) and MariaDB's usual collations (which Atrium's tables do not use: they compare exactly). Only marks on Latin
  * letters go: a Japanese kana's voicing mark or a Greek tonos changes the letter, and stays.
  */
 public final class PersonNameKey {
