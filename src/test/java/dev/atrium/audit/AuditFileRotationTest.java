@@ -127,17 +127,22 @@ class AuditFileRotationTest {
     AuditFiles files = new AuditFiles(dir);
     String wanted = "UserID=\"" + user + "\"";
     for (int i = 0; i < 1000; i++) {
-      if (Files.exists(files.live()) && Files.readString(files.live()).contains(wanted)) return;
+      if (holds(files.live(), wanted)) return;
       for (long n : files.closedNumbers()) {
-        try {
-          if (Files.readString(files.closed(n)).contains(wanted)) return;
-        } catch (NoSuchFileException removed) {
-          // sent, and removed meanwhile
-        }
+        if (holds(files.closed(n), wanted)) return;
       }
       Thread.sleep(5);
     }
     throw new AssertionError(user + "'s record was not written");
+  }
+
+  /** Whether the file holds the text; false for one closed (renamed) or removed meanwhile. */
+  private static boolean holds(Path file, String text) throws Exception {
+    try {
+      return Files.readString(file).contains(text);
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
   }
 
   private static List<String> usersInFileOrder(AuditFiles files) throws Exception {
