@@ -1,5 +1,6 @@
 package dev.atrium.audit;
 
+import dev.atrium.storage.Directories;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -107,7 +108,7 @@ final class AuditAppender implements AutoCloseable {
     long number = files.liveNumber();
     Files.move(files.live(), files.closed(number), StandardCopyOption.ATOMIC_MOVE);
     open();
-    syncDirectory();
+    Directories.sync(files.directory());
     log.info("audit trail: {} closed at {} bytes as {}", AuditFiles.LIVE, Files.size(files.closed(number)),
         files.closed(number).getFileName());
     removeOldest();
@@ -124,12 +125,6 @@ final class AuditAppender implements AutoCloseable {
       }
     } catch (IOException e) {
       log.warn("audit trail: closed files beyond audit.keepClosedFiles not removed: {}", e.toString());
-    }
-  }
-
-  private void syncDirectory() throws IOException {
-    try (FileChannel directory = FileChannel.open(files.directory(), StandardOpenOption.READ)) {
-      directory.force(true);
     }
   }
 

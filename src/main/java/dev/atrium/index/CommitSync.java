@@ -1,5 +1,6 @@
 package dev.atrium.index;
 
+import dev.atrium.storage.Directories;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -38,9 +39,7 @@ public final class CommitSync implements AutoCloseable {
     FileChannel channel = FileChannel.open(store, StandardOpenOption.READ);
     try {
       // The file's own name must survive a power loss too (it is created once, by the first open).
-      try (FileChannel dir = FileChannel.open(store.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-        dir.force(true);
-      }
+      Directories.sync(store.toAbsolutePath().getParent());
       return new CommitSync(channel, database);
     } catch (IOException | RuntimeException e) {
       channel.close();

@@ -1,5 +1,6 @@
 package dev.atrium.index;
 
+import dev.atrium.storage.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -308,9 +309,7 @@ public final class IndexJournal implements AutoCloseable {
     current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     currentSize = 0;
-    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-      directory.force(true); // the new segment's name survives a power loss
-    }
+    Directories.sync(dir); // the new segment's name survives a power loss
   }
 
   /** Closes the current segment; every record was synced before anyone was answered. The segments stay. */

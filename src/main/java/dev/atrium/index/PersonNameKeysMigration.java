@@ -16,7 +16,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * values are one per level entity.
  */
 final class PersonNameKeysMigration implements JavaMigration {
-  /** A table's person name column and the key column matched in its place; {@code where} keys the update. */
+  /** A table's person name column, the key column matched in its place, and the columns that find its row. */
   private record NameColumn(String table, String keyColumns, String name, String key) {}
 
   private static final NameColumn[] COLUMNS = {

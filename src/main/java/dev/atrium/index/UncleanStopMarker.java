@@ -1,10 +1,9 @@
 package dev.atrium.index;
 
+import dev.atrium.storage.Directories;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -66,9 +65,7 @@ final class UncleanStopMarker {
       Files.createDirectories(marker.getParent());
       if (!Files.exists(marker)) {
         Files.createFile(marker);
-        try (FileChannel directory = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
-          directory.force(true); // a crash from now on finds it
-        }
+        Directories.sync(marker.getParent()); // a crash from now on finds it
       }
       OPEN.merge(marker, 1, Integer::sum);
       return new UncleanStopMarker(marker, rewrite);
@@ -110,9 +107,7 @@ final class UncleanStopMarker {
         s.execute("SHUTDOWN");
       }
       Files.move(copy, store, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel directory = FileChannel.open(store.getParent(), StandardOpenOption.READ)) {
-        directory.force(true);
-      }
+      Directories.sync(store.getParent());
       log.info("recovery: index file rewritten and read back ({} rows) in {} ms", rows,
           (System.nanoTime() - started) / 1_000_000);
     } catch (SQLException | IOException e) {

@@ -66,7 +66,7 @@ public final class FileSystemBlobStore implements BlobStore {
   private final DeferredNameSync finalNames;
 
   public FileSystemBlobStore(Path root) throws IOException {
-    this(root, FileSystemBlobStore::fsyncDirectory);
+    this(root, Directories::sync);
   }
 
   /** @param directorySync how a directory is forced to disk (tests watch the order) */
@@ -300,12 +300,6 @@ public final class FileSystemBlobStore implements BlobStore {
     FileStore store = stagingFileStore;
     if (store == null) stagingFileStore = store = Files.getFileStore(staging);
     return store.getUsableSpace();
-  }
-
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 
   private final class FileBlobWriter implements BlobWriter {
