@@ -1,6 +1,7 @@
 package dev.atrium;
 
 import static dev.atrium.support.CodecFixtures.EXPLICIT_LE;
+import static dev.atrium.support.CodecFixtures.JPEG_EXTENDED;
 import static dev.atrium.support.CodecFixtures.JPEG_LOSSLESS_SV1;
 import static dev.atrium.support.CodecFixtures.JPEG_LS;
 import static dev.atrium.support.CodecFixtures.RLE;
@@ -59,6 +60,7 @@ abstract class FramesContract extends ArchiveTest {
     add("jpegFragments", CodecFixtures.convert(native16, work, "dcmcjpeg", "+e1", "+fs", "1"));
     add("jpegFragmentsNoTable", CodecFixtures.convert(native16, work, "dcmcjpeg", "+e1", "+fs", "1", "-ot"));
     add("jls", CodecFixtures.convert(native16, work, "dcmcjpls"));
+    add("jpeg12", CodecFixtures.convert(native16, work, "dcmcjpeg", "+ee")); // 12-bit lossy: no codec decodes it
     add("baseline8", CodecFixtures.convert(gray8, work, "dcmcjpeg", "+eb"));
     add("singleFrame", TestInstances.ct(work, TestInstances.fresh()));
     add("report", Corpus.testFile("reportsi.dcm"));
@@ -163,7 +165,7 @@ abstract class FramesContract extends ArchiveTest {
   void compressedFramesDecodeToTheOriginalPixelsWhateverTheFragmentation() throws Exception {
     assertThat(CodecFixtures.pixelData(CodecFixtures.convert(file("jpegFragmentsNoTable"), work, "dcmdjpeg")))
         .as("dcmtk's own decompression is the original").isEqualTo(pixels);
-    for (String name : List.of("rle", "jpeg", "jpegNoTable", "jpegFragments", "jpegFragmentsNoTable")) {
+    for (String name : List.of("rle", "jpeg", "jpegNoTable", "jpegFragments", "jpegFragmentsNoTable", "jls")) {
       HttpResponse<byte[]> response = frames(name, "5,1,7,2", OCTET_PARTS);
       assertThat(response.statusCode()).as(name + ": " + new String(response.body(), StandardCharsets.UTF_8))
           .isEqualTo(200);
@@ -190,14 +192,17 @@ abstract class FramesContract extends ArchiveTest {
     HttpResponse<byte[]> compressed = frames("jpeg", "2",
         "multipart/related; type=\"image/jpeg\"; q=0.9, " + OCTET_PARTS + "; q=0.5");
     assertThat(MultipartResponse.parts(compressed).get(0).contentType()).startsWith("image/jpeg");
-    // No JPEG-LS codec: the preferred decoded frames cannot be had, the stored ones can.
     HttpResponse<byte[]> jls = frames("jls", "2", OCTET_PARTS + ", multipart/related; type=\"image/jls\"; q=0.3");
-    assertThat(MultipartResponse.parts(jls).get(0).contentType()).isEqualTo("image/jls; transfer-syntax=" + JPEG_LS);
+    assertThat(MultipartResponse.bodies(jls)).containsExactly(frame(pixels, 2, FRAME_BYTES));
+    // 12-bit lossy JPEG has no codec: the preferred decoded frames cannot be had, the stored ones can.
+    HttpResponse<byte[]> jpeg12 = frames("jpeg12", "2", OCTET_PARTS + ", multipart/related; type=\"image/jpeg\"; q=0.3");
+    assertThat(MultipartResponse.parts(jpeg12).get(0).contentType())
+        .isEqualTo("image/jpeg; transfer-syntax=" + JPEG_EXTENDED);
   }
 
   @Test
   void unservableMediaTypesAre406NamingWhy() throws Exception {
-    assertProblem(frames("jls", "1", OCTET_PARTS), 406, "JPEG-LS", JPEG_LS);
+    assertProblem(frames("jpeg12", "1", OCTET_PARTS), 406, "12-bit", JPEG_EXTENDED);
     assertProblem(frames("jpeg", "1", "multipart/related; type=\"image/jp2\""), 406, "image/jp2", JPEG_LOSSLESS_SV1);
     assertProblem(frames("native", "1", "multipart/related; type=\"image/jpeg\""), 406, "image/jpeg",
         "application/octet-stream");

@@ -51,6 +51,7 @@ abstract class MoveGetContract extends ArchiveTest {
   static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.70";
   static final String RLE = "1.2.840.10008.1.2.5";
   static final String JPEG_LS = "1.2.840.10008.1.2.4.80";
+  static final String JPEG_EXTENDED = "1.2.840.10008.1.2.4.51";
   static final String JPEG_2000 = "1.2.840.10008.1.2.4.91";
 
   StoreScpProcess all; // accepts every transfer syntax
@@ -60,12 +61,14 @@ abstract class MoveGetContract extends ArchiveTest {
   int deadPort;
 
   // MG-P1: study A (A1: 3 CT, A2: 2 MR), explicit VR LE.
-  // MG-P2: study C (C1: 2 CT JPEG lossless, C2: 1 MR RLE, C3: 1 CT JPEG-LS, C4: 1 CT explicit VR LE).
+  // MG-P2: study C (C1: 2 CT JPEG lossless, C2: 1 MR RLE, C3: 1 12-bit lossy JPEG, which no codec here decodes,
+  // C4: 1 CT explicit VR LE). MG-P7: study E (2 CT JPEG-LS).
   // MG-P3: study D (1 CT implicit VR LE). MG-P4: study X (X1: 1, X2: 3) for the delete; MG-P5: study Y (6) for cancel.
   // P: 1 CT of a patient also called MG-P1, stored through PARTITION_AE into partition "mgpart".
   List<Uids> a1 = new ArrayList<>(), a2 = new ArrayList<>(), c1 = new ArrayList<>(), c2 = new ArrayList<>(),
       c3 = new ArrayList<>(), c4 = new ArrayList<>(), d = new ArrayList<>(), x1 = new ArrayList<>(),
-      x2 = new ArrayList<>(), y = new ArrayList<>(), p = new ArrayList<>(), z = new ArrayList<>();
+      x2 = new ArrayList<>(), y = new ArrayList<>(), p = new ArrayList<>(), z = new ArrayList<>(),
+      e = new ArrayList<>();
   /** MG-P6: study Z holds z (1 CT) and this JPEG 2000 instance, whose frame the decoder refuses only when decoding. */
   Uids undecodable;
   /** Where the storescp destinations write what they receive; removed after the class. */
@@ -114,9 +117,10 @@ abstract class MoveGetContract extends ArchiveTest {
     Uids c = TestInstances.fresh();
     series(c1, ct, c, 1, 2, "MG-P2", "dcmcjpeg");
     series(c2, mr, c, 2, 1, "MG-P2", "dcmcrle");
-    series(c3, ct, c, 3, 1, "MG-P2", "dcmcjpls");
+    series(c3, Corpus.testFile("JPGExtended.dcm"), c, 3, 1, "MG-P2", "jpeg12");
     series(c4, ct, c, 4, 1, "MG-P2", null);
     series(d, ct, TestInstances.fresh(), 1, 1, "MG-P3", "dcmconv");
+    series(e, ct, TestInstances.fresh(), 1, 2, "MG-P7", "dcmcjpls");
     Uids xStudy = TestInstances.fresh();
     series(x1, ct, xStudy, 1, 1, "MG-P4", null);
     series(x2, ct, xStudy, 2, 3, "MG-P4", null);
@@ -143,7 +147,7 @@ abstract class MoveGetContract extends ArchiveTest {
         .from(INSTANCE).fetchMap(INSTANCE.SOP_INSTANCE_UID, INSTANCE.TRANSFER_SYNTAX_UID);
     assertThat(stored).as("stored in the syntaxes the fixtures were made in").containsAllEntriesOf(syntaxOf);
     assertThat(new java.util.TreeSet<>(syntaxOf.values()))
-        .containsExactlyInAnyOrder(EXPLICIT_LE, IMPLICIT_LE, JPEG_LOSSLESS, RLE, JPEG_LS, JPEG_2000);
+        .containsExactlyInAnyOrder(EXPLICIT_LE, IMPLICIT_LE, JPEG_LOSSLESS, RLE, JPEG_LS, JPEG_EXTENDED, JPEG_2000);
   }
 
   @AfterAll
@@ -167,9 +171,11 @@ abstract class MoveGetContract extends ArchiveTest {
       Map<AttributeTag, String> values = Map.of(TagFromName.PatientID, patientId, TagFromName.PatientName,
           patientId + "^TEST", TagFromName.SeriesNumber, String.valueOf(number), TagFromName.InstanceNumber,
           String.valueOf(i + 1));
-      Path file = TestInstances.copyWith(source, work, uids, values);
+      // A compressed source is not decoded on the way (PixelMed's reader would): dcmodify sets its values.
+      Path file = "jpeg12".equals(tool) ? CodecFixtures.withValues(source, work, uids, dcmodifyKeys(values))
+          : TestInstances.copyWith(source, work, uids, values);
       String syntax = EXPLICIT_LE;
-      if (tool != null) {
+      if (tool != null && !tool.equals("jpeg12")) { // jpeg12: a source compressed already
         Path converted = work.resolve(uids.sop() + ".dcm");
         List<String> convert = switch (tool) {
           case "dcmcjpeg" -> List.of("dcmcjpeg", "+e1", file.toString(), converted.toString());
@@ -180,10 +186,13 @@ abstract class MoveGetContract extends ArchiveTest {
         Dcmtk.Result result = Dcmtk.run(60, convert);
         assertThat(result.exitCode()).as(result.output()).isZero();
         file = converted;
+      }
+      if (tool != null) {
         syntax = switch (tool) {
           case "dcmcjpeg" -> JPEG_LOSSLESS;
           case "dcmcrle" -> RLE;
           case "dcmcjpls" -> JPEG_LS;
+          case "jpeg12" -> JPEG_EXTENDED;
           default -> IMPLICIT_LE;
         };
       }
@@ -193,6 +202,7 @@ abstract class MoveGetContract extends ArchiveTest {
         case "dcmcjpeg" -> "-xs";
         case "dcmcrle" -> "-xr";
         case "dcmcjpls" -> "-xt";
+        case "jpeg12" -> "-xx";
         default -> "-xi";
       };
       toStore.computeIfAbsent(into == p ? PARTITION_AE : proposal, k -> new ArrayList<>()).add(file);
@@ -254,14 +264,14 @@ abstract class MoveGetContract extends ArchiveTest {
         concat(a1, a2));
     getAndCompare(List.of("-S", "+xr", "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID="
         + c2.get(0).study(), "-k", "SeriesInstanceUID=" + c2.get(0).series()), c2);
-    getAndCompare(List.of("-S", "+xt", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + c3.get(0).study(),
+    getAndCompare(List.of("-S", "+xx", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + c3.get(0).study(),
         "-k", "SeriesInstanceUID=" + c3.get(0).series(), "-k", "SOPInstanceUID=" + c3.get(0).sop()), c3);
   }
 
   @Test
   void getTranscodesWhatTheScuDidNotOfferAndFailsOnlyWhatHasNoCodec() throws Exception {
     // getscu's default offers explicit VR little endian only: C4 arrives as stored, the JPEG lossless C1 and the
-    // RLE C2 decompressed; the JPEG-LS C3 has no codec here and fails. (dcmtk 3.6.7's getscu does not read the
+    // RLE C2 decompressed; the 12-bit lossy JPEG C3 has no codec here and fails. (dcmtk 3.6.7's getscu does not read the
     // final response's identifier, the Failed SOP Instance UID List that PS3.4 C.4.3.1.3 asks for, and so reports
     // a failed release afterwards; the raw SCU of the C-MOVE tests reads that list.)
     Path into = Files.createTempDirectory(work, "get");
@@ -271,6 +281,12 @@ abstract class MoveGetContract extends ArchiveTest {
         .contains("Number of Completed Suboperations : 4").contains("Number of Failed Suboperations    : 1");
     assertThat(receivedUids(into)).containsExactlyInAnyOrderElementsOf(sops(concat(c1, c2, c4)));
     assertArrivedDecompressed(into, concat(c1, c2));
+
+    Path jpegLs = Files.createTempDirectory(work, "getjls");
+    Dcmtk.Result jls = Dcmtk.run(120, getscu(archive.aeTitle(), jpegLs, List.of("-S", "-k",
+        "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + e.get(0).study())));
+    assertThat(jls.output()).contains("Number of Completed Suboperations : 2");
+    assertArrivedDecompressed(jpegLs, e);
   }
 
   @Test
@@ -331,6 +347,12 @@ abstract class MoveGetContract extends ArchiveTest {
     assertThat(result.output()).contains("Received Final Move Response (Success)");
     assertThat(receivedUids(uncompressed.directory)).containsExactlyInAnyOrderElementsOf(sops(concat(c1, c2)));
     assertArrivedDecompressed(uncompressed.directory, concat(c1, c2));
+
+    uncompressed.clear();
+    Dcmtk.Result jpegLs = movescu(uncompressed.aeTitle, List.of("-S", "-k", "QueryRetrieveLevel=STUDY",
+        "-k", "StudyInstanceUID=" + e.get(0).study()));
+    assertThat(jpegLs.output()).contains("Received Final Move Response (Success)");
+    assertArrivedDecompressed(uncompressed.directory, e);
   }
 
   @Test
@@ -350,7 +372,7 @@ abstract class MoveGetContract extends ArchiveTest {
       assertThat(p.getInt(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS, -1) + sum(counts(pending))).isEqualTo(2);
     }
 
-    // none can be sent (JPEG-LS has no codec here): refused as a whole, every UID listed
+    // none can be sent (12-bit lossy JPEG has no codec here): refused as a whole, every UID listed
     RawDimseScu.Response none = last(rawMove(uncompressed.aeTitle, identifier("SERIES", Map.of(
         0x0020000D, c3.get(0).study(), 0x0020000E, c3.get(0).series())), false));
     assertThat(none.status()).isEqualTo(0xA702);
@@ -584,11 +606,18 @@ abstract class MoveGetContract extends ArchiveTest {
       Path received = arrived.get(uids.sop());
       assertThat(received).as("arrived: " + uids.sop()).isNotNull();
       assertThat(Part10.read(received).transferSyntaxUid()).isEqualTo(EXPLICIT_LE);
-      String tool = syntaxOf.get(uids.sop()).equals(RLE) ? "dcmdrle" : "dcmdjpeg";
+      String syntax = syntaxOf.get(uids.sop());
+      String tool = syntax.equals(RLE) ? "dcmdrle" : syntax.equals(JPEG_LS) ? "dcmdjpls" : "dcmdjpeg";
       Path theirs = CodecFixtures.convert(storedCopy(uids), work, tool);
       assertThat(CodecFixtures.decodedImage(received)).as(uids.sop() + " against " + tool)
           .isEqualTo(CodecFixtures.decodedImage(theirs));
     }
+  }
+
+  private static Map<String, String> dcmodifyKeys(Map<AttributeTag, String> values) {
+    Map<String, String> keys = new HashMap<>();
+    values.forEach((tag, value) -> keys.put(String.format("(%04x,%04x)", tag.getGroup(), tag.getElement()), value));
+    return keys;
   }
 
   /** The instance as the archive stores it (WADO-RS without a transfer syntax), in a file. */

@@ -151,13 +151,17 @@ abstract class RenderedContract extends RenderingFixtures {
   }
 
   @Test
-  void jpeg2000RendersAsTheUncompressedOriginal() throws Exception {
+  void jpeg2000AndJpegLsRenderAsTheUncompressedOriginal() throws Exception {
     Uids j2k = TestInstances.fresh();
+    Uids jls = TestInstances.fresh();
     Uids plain = TestInstances.fresh();
     Stored compressed = new Stored(j2k, TestInstances.copyWith(Corpus.testFile("MR_small_jp2klossless.dcm"), work, j2k));
+    Stored jpegLs = new Stored(jls, CodecFixtures.withUids(Corpus.testFile("MR_small_jpeg_ls_lossless.dcm"), work, jls));
     Stored original = new Stored(plain, TestInstances.copyWith(Corpus.testFile("MR_small.dcm"), work, plain));
-    store(compressed, original);
-    assertSamePixels(image(url(compressed, "/rendered"), PNG, PNG, 64, 64), image(url(original, "/rendered"), PNG, PNG));
+    store(compressed, jpegLs, original);
+    BufferedImage expected = image(url(original, "/rendered"), PNG, PNG);
+    assertSamePixels(image(url(compressed, "/rendered"), PNG, PNG, 64, 64), expected);
+    assertSamePixels(image(url(jpegLs, "/rendered"), PNG, PNG, 64, 64), expected);
   }
 
   @Test
@@ -382,12 +386,13 @@ abstract class RenderedContract extends RenderingFixtures {
   @Test
   void instancesThatCannotBeRenderedAre406WithTheReason() throws Exception {
     Uids sr = TestInstances.fresh();
-    Uids jpegLs = TestInstances.fresh();
+    Uids twelveBit = TestInstances.fresh();
     Stored report = new Stored(sr, TestInstances.copyWith(Corpus.testFile("test-SR.dcm"), work, sr));
-    Stored ls = new Stored(jpegLs, CodecFixtures.convert(ct(jpegLs), work, "dcmcjpls"));
-    store(report, ls);
+    Stored jpeg12 = new Stored(twelveBit, CodecFixtures.withUids(Corpus.testFile("JPGExtended.dcm"), work, twelveBit));
+    store(report, jpeg12);
     assertThat(expectStatus(url(report, "/rendered"), PNG, 406).body()).contains("not an image");
-    assertThat(expectStatus(url(ls, "/rendered"), PNG, 406).body()).contains("1.2.840.10008.1.2.4.80");
+    assertThat(expectStatus(url(jpeg12, "/rendered"), PNG, 406).body()).contains("12-bit")
+        .contains("1.2.840.10008.1.2.4.51");
     assertThat(expectStatus(archive.dicomWeb() + "/studies/" + sr.study() + "/thumbnail", PNG, 406).body())
         .contains("no thumbnail");
   }

@@ -47,7 +47,7 @@ import org.w3c.dom.NodeList;
  * WADO-RS retrieve in other transfer syntaxes (PS3.18 8.7.3.5.2), Accept negotiation (8.7) and
  * metadata as PS3.19 XML, over real HTTP. Fixtures are made by dcmtk (dcmconv, dcmcjpeg, dcmcrle,
  * dcmcjpls) or come from pydicom's test files; decompressed pixel data must equal dcmtk's own
- * decompression (dcmdjpeg, dcmdrle), the lossless original, or pydicom's decoding.
+ * decompression (dcmdjpeg, dcmdrle, dcmdjpls), the lossless original, or pydicom's decoding.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class WadoRetrieveContract extends ArchiveTest {
@@ -57,7 +57,7 @@ abstract class WadoRetrieveContract extends ArchiveTest {
   private final String study = TestInstances.newUid();
   private final String series = TestInstances.newUid();
   /** JPEG-LS lives in a series of its own: no codec decodes it, so only that series cannot be transcoded. */
-  private final String jlsSeries = TestInstances.newUid();
+  private final String twelveBitSeries = TestInstances.newUid();
   /** So does a JPEG 2000 instance whose frame is found not to decode only when decoded. */
   private final String undecodableSeries = TestInstances.newUid();
   /** name → the stored file (its bytes as sent) and its UIDs. */
@@ -84,8 +84,10 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     add("j2kLossless", d.resolve("MR_small_jp2klossless.dcm"));
     add("j2k", d.resolve("JPEG2000.dcm"));
     add("rtplan", d.resolve("rtplan.dcm"));
-    Uids jls = new Uids(study, jlsSeries, TestInstances.newUid());
-    stored.put("jpegLs", new Stored(jls, CodecFixtures.withUids(CodecFixtures.convert(ct, work, "dcmcjpls"), work, jls)));
+    add("jpegLs", CodecFixtures.convert(ct, work, "dcmcjpls"));
+    Uids twelveBit = new Uids(study, twelveBitSeries, TestInstances.newUid());
+    stored.put("jpegExtended12BitAlone", new Stored(twelveBit,
+        CodecFixtures.withUids(d.resolve("JPGExtended.dcm"), work, twelveBit)));
     Uids undecodable = new Uids(study, undecodableSeries, TestInstances.newUid());
     stored.put("j2kUndecodable", new Stored(undecodable,
         CodecFixtures.withUids(d.resolve("JPEG2000-embedded-sequence-delimiter.dcm"), work, undecodable)));
@@ -138,7 +140,7 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     assertThat(contentType(head)).startsWith(DICOM_PARTS);
     assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(get.body().length);
     assertThat(head.body()).isEmpty();
-    assertThat(Http.head(url("jpegLs"), DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE).statusCode())
+    assertThat(Http.head(url("jpegExtended12Bit"), DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE).statusCode())
         .isEqualTo(406);
     assertThat(Http.head(archive.dicomWeb() + "/studies/" + study + "/series/" + series + "/instances/"
         + TestInstances.newUid(), DICOM_PARTS).statusCode()).isEqualTo(404);
@@ -183,7 +185,7 @@ abstract class WadoRetrieveContract extends ArchiveTest {
   void decompressedPixelDataEqualsDcmtksDecompression() throws Exception {
     Map<String, String> decompressor = Map.of("rle", "dcmdrle", "jpegLosslessSv1", "dcmdjpeg", "jpegLossless",
         "dcmdjpeg", "jpegBaselineGray", "dcmdjpeg", "jpegBaselineColor", "dcmdjpeg", "jpegBaselineYbr422", "dcmdjpeg",
-        "rleColor2Frames", "dcmdrle");
+        "rleColor2Frames", "dcmdrle", "jpegLs", "dcmdjpls");
     for (var entry : decompressor.entrySet()) {
       Path ours = transcoded(entry.getKey(), EXPLICIT_LE);
       Path theirs = CodecFixtures.convert(file(entry.getKey()), work, entry.getValue());
@@ -193,6 +195,8 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     }
     assertThat(CodecFixtures.pixelData(transcoded("jpegLosslessSv1", EXPLICIT_LE)))
         .as("lossless: the original pixels").isEqualTo(CodecFixtures.pixelData(ct));
+    assertThat(CodecFixtures.pixelData(transcoded("jpegLs", EXPLICIT_LE)))
+        .as("JPEG-LS lossless: the original pixels").isEqualTo(CodecFixtures.pixelData(ct));
     // Decoded straight into the other native syntaxes too.
     assertThat(CodecFixtures.pixelData(transcoded("rle", EXPLICIT_BE))).isEqualTo(CodecFixtures.pixelData(ct));
     assertThat(CodecFixtures.pixelData(transcoded("jpegLossless", IMPLICIT_LE))).isEqualTo(CodecFixtures.pixelData(ct));
@@ -221,9 +225,6 @@ abstract class WadoRetrieveContract extends ArchiveTest {
 
   @Test
   void whatCannotBeTranscodedIs406NamingTheSyntax() throws Exception {
-    HttpResponse<byte[]> jls = instance("jpegLs", DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE);
-    assertThat(jls.statusCode()).isEqualTo(406);
-    assertThat(new String(jls.body(), StandardCharsets.UTF_8)).contains("JPEG-LS Lossless").contains(JPEG_LS);
     HttpResponse<byte[]> twelveBit = instance("jpegExtended12Bit", "application/dicom; transfer-syntax=" + EXPLICIT_LE);
     assertThat(twelveBit.statusCode()).isEqualTo(406);
     assertThat(new String(twelveBit.body(), StandardCharsets.UTF_8)).contains("12-bit")
@@ -232,11 +233,11 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     assertThat(compress.statusCode()).as("the archive does not compress").isEqualTo(406);
     assertThat(new String(compress.body(), StandardCharsets.UTF_8)).contains("JPEG Baseline").contains(JPEG_BASELINE);
 
-    // A study with a JPEG-LS instance cannot be sent decompressed; its other series can.
+    // A study with a 12-bit lossy JPEG instance cannot be sent decompressed; its other series can.
     HttpResponse<byte[]> wholeStudy = Http.getBytes(archive.dicomWeb() + "/studies/" + study,
         DICOM_PARTS + "; transfer-syntax=" + EXPLICIT_LE);
     assertThat(wholeStudy.statusCode()).isEqualTo(406);
-    assertThat(new String(wholeStudy.body(), StandardCharsets.UTF_8)).contains(JPEG_LS);
+    assertThat(new String(wholeStudy.body(), StandardCharsets.UTF_8)).contains("1.2.840.10008.1.2.4.51");
   }
 
   @Test
@@ -324,7 +325,7 @@ abstract class WadoRetrieveContract extends ArchiveTest {
     HttpResponse<byte[]> studyAsOne = Http.getBytes(studyUrl, "application/dicom");
     assertThat(studyAsOne.statusCode()).isEqualTo(406);
     assertThat(new String(studyAsOne.body(), StandardCharsets.UTF_8)).contains("multipart/related");
-    assertThat(Http.getBytes(studyUrl + "/series/" + jlsSeries, "application/dicom, " + DICOM_PARTS + "; q=0.5")
+    assertThat(Http.getBytes(studyUrl + "/series/" + twelveBitSeries, "application/dicom, " + DICOM_PARTS + "; q=0.5")
         .statusCode()).as("the multipart range is taken when the single one cannot be").isEqualTo(200);
   }
 

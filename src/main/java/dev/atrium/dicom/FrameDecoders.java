@@ -15,10 +15,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The codecs that turn one compressed frame into native pixels (little endian, color-by-pixel):
- * RLE by our own decoder; JPEG baseline/extended 8-bit by the JDK's reader; JPEG lossless by
- * PixelMed's (com.pixelmed.imageio, Debian libpixelmed-imageio-java); JPEG 2000 by
- * jai-imageio-jpeg2000. There is no Java JPEG-LS (or 12-bit lossy JPEG, or HTJ2K) codec on Maven
- * Central or in Debian, so those syntaxes cannot be decoded.
+ * RLE and JPEG-LS by our own decoders (no Java JPEG-LS codec is on Maven Central or in Debian); JPEG
+ * baseline/extended 8-bit by the JDK's reader; JPEG lossless by PixelMed's (com.pixelmed.imageio, Debian
+ * libpixelmed-imageio-java); JPEG 2000 by jai-imageio-jpeg2000. 12-bit lossy JPEG and HTJ2K have no codec here.
  */
 final class FrameDecoders {
   private static final String JDK_JPEG = "com.sun.imageio.plugins.jpeg.JPEGImageReader";
@@ -39,7 +38,7 @@ final class FrameDecoders {
 
   /** Whether frames of this encapsulated syntax can be decoded here at all. */
   static boolean canDecode(String transferSyntaxUid) {
-    if (transferSyntaxUid.equals(TransferSyntax.RLE_LOSSLESS)) return true;
+    if (transferSyntaxUid.equals(TransferSyntax.RLE_LOSSLESS) || isJpegLs(transferSyntaxUid)) return true;
     String reader = READERS.get(transferSyntaxUid);
     return reader != null && spi(reader).isPresent();
   }
@@ -89,6 +88,7 @@ final class FrameDecoders {
       throws UnsupportedTranscodingException, IOException {
     check(transferSyntaxUid, p);
     if (transferSyntaxUid.equals(TransferSyntax.RLE_LOSSLESS)) return RleDecoder.decode(frame, p);
+    if (isJpegLs(transferSyntaxUid)) return JpegLsDecoder.decode(frame, p);
     ImageReaderSpi spi = spi(READERS.get(transferSyntaxUid)).orElseThrow();
     javax.imageio.ImageReader reader = spi.createReaderInstance();
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(frame))) {
@@ -101,6 +101,11 @@ final class FrameDecoders {
     } finally {
       reader.dispose();
     }
+  }
+
+  private static boolean isJpegLs(String transferSyntaxUid) {
+    return transferSyntaxUid.equals(TransferSyntax.JPEG_LS_LOSSLESS)
+        || transferSyntaxUid.equals(TransferSyntax.JPEG_LS_NEAR_LOSSLESS);
   }
 
   private static byte[] samples(Raster raster, ImagePixels p, String ts) throws UnsupportedTranscodingException {

@@ -59,10 +59,19 @@ public final class CodecFixtures {
 
   /** A copy of any PS3.10 file with new UIDs, keeping its transfer syntax and encoding (dcmodify). */
   public static Path withUids(Path source, Path dir, TestInstances.Uids uids) throws Exception {
+    return withValues(source, dir, uids, java.util.Map.of());
+  }
+
+  /** As {@link #withUids}, with other elements set too: "(gggg,eeee)" to value. */
+  public static Path withValues(Path source, Path dir, TestInstances.Uids uids, java.util.Map<String, String> values)
+      throws Exception {
     Path out = Files.createTempFile(dir, "uids", ".dcm");
     Files.copy(source, out, StandardCopyOption.REPLACE_EXISTING);
-    Dcmtk.Result result = Dcmtk.run(60, "dcmodify", "-nb", "-m", "(0020,000d)=" + uids.study(), "-m",
-        "(0020,000e)=" + uids.series(), "-m", "(0008,0018)=" + uids.sop(), out.toString());
+    List<String> command = new ArrayList<>(List.of("dcmodify", "-nb", "-m", "(0020,000d)=" + uids.study(), "-m",
+        "(0020,000e)=" + uids.series(), "-m", "(0008,0018)=" + uids.sop()));
+    values.forEach((tag, value) -> command.addAll(List.of("-m", tag + "=" + value)));
+    command.add(out.toString());
+    Dcmtk.Result result = Dcmtk.run(60, command);
     if (result.exitCode() != 0) throw new IllegalStateException("dcmodify: " + result.output());
     return out;
   }
