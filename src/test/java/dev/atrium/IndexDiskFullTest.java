@@ -23,17 +23,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedded index on a disk that fills up, for real: a 4 MB tmpfs under data/index (so root is needed to mount
+ * The embedded index on a disk that fills up, for real: a 32 MB tmpfs under data/index (so root is needed to mount
  * it; skipped elsewhere). H2 closes its database when a write fails, and answered every statement with "database
  * has been closed" from then on: the archive stayed up refusing every store after the space was back. Now the
- * process starts the archive again once it can, and the journal brings back what was acknowledged.
+ * process starts the archive again once it can, and the journal brings back what was acknowledged. /health reports
+ * the full disk at once, not only once H2 has failed a write.
  */
 class IndexDiskFullTest {
   @Test
   void afterTheIndexDiskFilledAndSpaceCameBackTheArchiveStoresAgainWithEverythingAcknowledged() throws Exception {
     Path root = Files.createTempDirectory("atrium-diskfull");
     Path work = Files.createDirectories(root.resolve("work"));
-    try (SmallTmpfs index = SmallTmpfs.mount(root.resolve("data").resolve("index"), "4m")) {
+    try (SmallTmpfs index = SmallTmpfs.mount(root.resolve("data").resolve("index"), "32m")) {
       int httpPort = StoreScpProcess.freePort();
       Path log = root.resolve("server.log");
       Process server = MainProcess.start(Map.of("ATRIUM_DATA_DIR", root.resolve("data").toString(), "ATRIUM_HTTP_PORT",
@@ -53,12 +54,15 @@ class IndexDiskFullTest {
   private static void fillAndRecover(SmallTmpfs index, int httpPort, Path log, Path work)
       throws Exception {
     String dicomWeb = "http://127.0.0.1:" + httpPort + "/dicom-web";
-    awaitHealth(httpPort, 200, log);
+    awaitHealth(httpPort, 200, log, 90);
 
     List<TestInstances.Uids> acknowledged = new ArrayList<>();
     storeOne(dicomWeb, work, acknowledged);
     Path filler = index.path().resolve("filler");
     SmallTmpfs.fill(filler, 0);
+    // Before anything writes: H2 still answers, but a load balancer must hear that this node cannot store.
+    String down = awaitHealth(httpPort, 503, log, 5);
+    assertThat(down).contains("the index's disk is full");
     // Stores now fail once H2 writes its pages; none of them may be acknowledged falsely.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     Set<Integer> queryStatuses = new TreeSet<>();
@@ -76,7 +80,7 @@ class IndexDiskFullTest {
     assertThat(queryStatuses).as("an unusable index is 503, not 500").isSubsetOf(200, 503);
 
     Files.delete(filler);
-    awaitHealth(httpPort, 200, log);
+    awaitHealth(httpPort, 200, log, 90);
     int before = acknowledged.size();
     storeOne(dicomWeb, work, acknowledged);
     assertThat(acknowledged).as("a store succeeds again, without a restart of the process").hasSize(before + 1);
@@ -98,11 +102,13 @@ class IndexDiskFullTest {
     if (stow.statusCode() == 200) acknowledged.add(uids);
   }
 
-  private static void awaitHealth(int port, int status, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+  /** Waits up to {@code seconds} for /health to answer {@code status}; returns its body. */
+  private static String awaitHealth(int port, int status, Path log, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       try {
-        if (Http.get("http://127.0.0.1:" + port + "/health", null).statusCode() == status) return;
+        HttpResponse<String> health = Http.get("http://127.0.0.1:" + port + "/health", null);
+        if (health.statusCode() == status) return health.body();
       } catch (IOException notListening) {
         // starting
       }

@@ -2,7 +2,10 @@ package dev.atrium.index;
 
 import dev.atrium.storage.Directories;
 import java.io.IOException;
+import dev.atrium.storage.FileSystemBlobStore;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,13 +25,15 @@ import javax.sql.DataSource;
  * here: for those this does nothing.
  */
 public final class CommitSync implements AutoCloseable {
-  private static final CommitSync NONE = new CommitSync(null, null);
+  private static final CommitSync NONE = new CommitSync(null, null, null);
 
   private final FileChannel file;
+  private final FileStore disk;
   private final DataSource database;
 
-  private CommitSync(FileChannel file, DataSource database) {
+  private CommitSync(FileChannel file, FileStore disk, DataSource database) {
     this.file = file;
+    this.disk = disk;
     this.database = database;
   }
 
@@ -40,7 +45,7 @@ public final class CommitSync implements AutoCloseable {
     try {
       // The file's own name must survive a power loss too (it is created once, by the first open).
       Directories.sync(store.toAbsolutePath().getParent());
-      return new CommitSync(channel, database);
+      return new CommitSync(channel, Files.getFileStore(store), database);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -82,9 +87,18 @@ public final class CommitSync implements AutoCloseable {
     file.force(false);
   }
 
-  /** Throws when the index file cannot be synced (health check); writes nothing. */
+  /**
+   * Throws when the index file cannot be synced, or its disk is all but full (health check); writes nothing. H2
+   * answers reads and takes commits in memory for a while after its disk filled, and fails only when it next writes
+   * its file, so without the free-space test a full disk went unreported until then.
+   */
   public void checkSyncable() throws IOException {
-    if (file != null) file.force(false);
+    if (file == null) return;
+    long free = disk.getUsableSpace();
+    if (free < FileSystemBlobStore.MIN_FREE_BYTES) {
+      throw new FileSystemException(null, null, "the index's disk is full (" + (free >> 10) + " KiB free)");
+    }
+    file.force(false);
   }
 
   @Override

@@ -115,14 +115,10 @@ public final class Database implements AutoCloseable {
     return dsl.dialect();
   }
 
-  /** Throws when the database does not answer, or its file cannot be synced (health check). */
-  public void checkUsable() {
+  /** Throws when the database does not answer, its file cannot be synced or its disk is all but full (health). */
+  public void checkUsable() throws IOException {
     dsl.selectOne().fetch();
-    try {
-      commitSync.checkSyncable(); // with nothing unsynced, an fdatasync costs microseconds
-    } catch (IOException e) {
-      throw new UncheckedIOException("the index file cannot be synced to disk: " + e.getMessage(), e);
-    }
+    commitSync.checkSyncable(); // with nothing unsynced, an fdatasync costs microseconds
   }
 
   /**

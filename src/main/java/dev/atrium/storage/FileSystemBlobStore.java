@@ -281,8 +281,11 @@ public final class FileSystemBlobStore implements BlobStore {
     Files.createLink(target, staged);
   }
 
-  /** Below this much free space, a store is all but sure to fail: an empty file can still be made on a full disk. */
-  static final long MIN_FREE_BYTES = 16L << 20;
+  /**
+   * Below this much free space, a store is all but sure to fail: an empty file can still be made on a full disk. The
+   * health check holds the index's disk to it too ({@code index.CommitSync}).
+   */
+  public static final long MIN_FREE_BYTES = 16L << 20;
 
   @Override
   public void checkWritable() throws IOException {
