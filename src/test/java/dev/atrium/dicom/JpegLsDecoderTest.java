@@ -109,16 +109,27 @@ class JpegLsDecoderTest {
     byte[] headerOnly = Arrays.copyOf(frame, 20);
     assertThatThrownBy(() -> JpegLsDecoder.decode(headerOnly, pixels))
         .isInstanceOf(UnsupportedTranscodingException.class).hasMessageContaining("JPEG-LS");
-    // Garbage in the entropy-coded data: an exception or wrong samples, never a hang or a crash of another kind.
-    for (int seed = 1; seed <= 20; seed++) {
+    // Cut anywhere, or garbage anywhere (marker segments included): a refusal or wrong samples, never a hang or an
+    // exception of another kind.
+    for (int length = 0; length < frame.length; length += 11) {
+      decodesOrRefuses(Arrays.copyOf(frame, length), pixels);
+    }
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 300; round++) {
       byte[] noisy = frame.clone();
-      java.util.Random random = new java.util.Random(seed);
-      for (int i = 0; i < 8; i++) noisy[40 + random.nextInt(frame.length - 60)] = (byte) random.nextInt(256);
-      try {
-        assertThat(JpegLsDecoder.decode(noisy, pixels)).hasSize(128 * 128 * 2);
-      } catch (UnsupportedTranscodingException refused) {
-        assertThat(refused).hasMessageContaining("JPEG-LS");
+      for (int i = 0; i < 1 + round % 8; i++) {
+        int at = round % 3 == 0 ? random.nextInt(40) : random.nextInt(frame.length);
+        noisy[at] = (byte) random.nextInt(256);
       }
+      decodesOrRefuses(noisy, pixels);
+    }
+  }
+
+  private static void decodesOrRefuses(byte[] frame, ImagePixels pixels) {
+    try {
+      assertThat(JpegLsDecoder.decode(frame, pixels)).hasSize(pixels.rows() * pixels.columns() * 2);
+    } catch (UnsupportedTranscodingException refused) {
+      assertThat(refused).hasMessageContaining("JPEG-LS");
     }
   }
 
