@@ -60,7 +60,9 @@ abstract class FramesContract extends ArchiveTest {
     add("jpegFragments", CodecFixtures.convert(native16, work, "dcmcjpeg", "+e1", "+fs", "1"));
     add("jpegFragmentsNoTable", CodecFixtures.convert(native16, work, "dcmcjpeg", "+e1", "+fs", "1", "-ot"));
     add("jls", CodecFixtures.convert(native16, work, "dcmcjpls"));
-    add("jpeg12", CodecFixtures.convert(native16, work, "dcmcjpeg", "+ee")); // 12-bit lossy: no codec decodes it
+    add("jpeg12", CodecFixtures.convert(native16, work, "dcmcjpeg", "+ee"));
+    Uids colour = TestInstances.fresh(); // 12-bit lossy colour: no codec here decodes it
+    stored.put("colour12", new Stored(colour, CodecFixtures.twelveBitColourJpeg(work, colour)));
     add("baseline8", CodecFixtures.convert(gray8, work, "dcmcjpeg", "+eb"));
     add("singleFrame", TestInstances.ct(work, TestInstances.fresh()));
     add("report", Corpus.testFile("reportsi.dcm"));
@@ -180,6 +182,10 @@ abstract class FramesContract extends ArchiveTest {
     assertThat(MultipartResponse.bodies(lossy)).as("lossy JPEG decoded as dcmdjpeg decodes it")
         .containsExactly(frame(dcmdjpeg, 1, ROWS * COLUMNS), frame(dcmdjpeg, 7, ROWS * COLUMNS));
     assertThat(frame(dcmdjpeg, 1, ROWS * COLUMNS)).as("it is lossy").isNotEqualTo(frame(pixels8, 1, ROWS * COLUMNS));
+    byte[] twelveBit = CodecFixtures.pixelData(CodecFixtures.convert(file("jpeg12"), work, "dcmdjpeg"));
+    HttpResponse<byte[]> lossy12 = frames("jpeg12", "3,6", OCTET_PARTS);
+    assertThat(MultipartResponse.bodies(lossy12)).as("12-bit lossy JPEG decoded as dcmdjpeg decodes it")
+        .containsExactly(frame(twelveBit, 3, FRAME_BYTES), frame(twelveBit, 6, FRAME_BYTES));
   }
 
   // ---- negotiation ----
@@ -194,15 +200,15 @@ abstract class FramesContract extends ArchiveTest {
     assertThat(MultipartResponse.parts(compressed).get(0).contentType()).startsWith("image/jpeg");
     HttpResponse<byte[]> jls = frames("jls", "2", OCTET_PARTS + ", multipart/related; type=\"image/jls\"; q=0.3");
     assertThat(MultipartResponse.bodies(jls)).containsExactly(frame(pixels, 2, FRAME_BYTES));
-    // 12-bit lossy JPEG has no codec: the preferred decoded frames cannot be had, the stored ones can.
-    HttpResponse<byte[]> jpeg12 = frames("jpeg12", "2", OCTET_PARTS + ", multipart/related; type=\"image/jpeg\"; q=0.3");
-    assertThat(MultipartResponse.parts(jpeg12).get(0).contentType())
+    // 12-bit lossy colour JPEG has no codec: the preferred decoded frames cannot be had, the stored ones can.
+    HttpResponse<byte[]> colour = frames("colour12", "1", OCTET_PARTS + ", multipart/related; type=\"image/jpeg\"; q=0.3");
+    assertThat(MultipartResponse.parts(colour).get(0).contentType())
         .isEqualTo("image/jpeg; transfer-syntax=" + JPEG_EXTENDED);
   }
 
   @Test
   void unservableMediaTypesAre406NamingWhy() throws Exception {
-    assertProblem(frames("jpeg12", "1", OCTET_PARTS), 406, "12-bit", JPEG_EXTENDED);
+    assertProblem(frames("colour12", "1", OCTET_PARTS), 406, "12-bit colour", JPEG_EXTENDED);
     assertProblem(frames("jpeg", "1", "multipart/related; type=\"image/jp2\""), 406, "image/jp2", JPEG_LOSSLESS_SV1);
     assertProblem(frames("native", "1", "multipart/related; type=\"image/jpeg\""), 406, "image/jpeg",
         "application/octet-stream");

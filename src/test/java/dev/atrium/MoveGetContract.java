@@ -61,7 +61,7 @@ abstract class MoveGetContract extends ArchiveTest {
   int deadPort;
 
   // MG-P1: study A (A1: 3 CT, A2: 2 MR), explicit VR LE.
-  // MG-P2: study C (C1: 2 CT JPEG lossless, C2: 1 MR RLE, C3: 1 12-bit lossy JPEG, which no codec here decodes,
+  // MG-P2: study C (C1: 2 CT JPEG lossless, C2: 1 MR RLE, C3: 1 12-bit lossy colour JPEG, which no codec here decodes,
   // C4: 1 CT explicit VR LE). MG-P7: study E (2 CT JPEG-LS).
   // MG-P3: study D (1 CT implicit VR LE). MG-P4: study X (X1: 1, X2: 3) for the delete; MG-P5: study Y (6) for cancel.
   // P: 1 CT of a patient also called MG-P1, stored through PARTITION_AE into partition "mgpart".
@@ -117,7 +117,7 @@ abstract class MoveGetContract extends ArchiveTest {
     Uids c = TestInstances.fresh();
     series(c1, ct, c, 1, 2, "MG-P2", "dcmcjpeg");
     series(c2, mr, c, 2, 1, "MG-P2", "dcmcrle");
-    series(c3, Corpus.testFile("JPGExtended.dcm"), c, 3, 1, "MG-P2", "jpeg12");
+    series(c3, CodecFixtures.twelveBitColourJpeg(work, TestInstances.fresh()), c, 3, 1, "MG-P2", "jpeg12");
     series(c4, ct, c, 4, 1, "MG-P2", null);
     series(d, ct, TestInstances.fresh(), 1, 1, "MG-P3", "dcmconv");
     series(e, ct, TestInstances.fresh(), 1, 2, "MG-P7", "dcmcjpls");
@@ -271,7 +271,7 @@ abstract class MoveGetContract extends ArchiveTest {
   @Test
   void getTranscodesWhatTheScuDidNotOfferAndFailsOnlyWhatHasNoCodec() throws Exception {
     // getscu's default offers explicit VR little endian only: C4 arrives as stored, the JPEG lossless C1 and the
-    // RLE C2 decompressed; the 12-bit lossy JPEG C3 has no codec here and fails. (dcmtk 3.6.7's getscu does not read the
+    // RLE C2 decompressed; the 12-bit lossy colour JPEG C3 has no codec here and fails. (dcmtk 3.6.7's getscu does not read the
     // final response's identifier, the Failed SOP Instance UID List that PS3.4 C.4.3.1.3 asks for, and so reports
     // a failed release afterwards; the raw SCU of the C-MOVE tests reads that list.)
     Path into = Files.createTempDirectory(work, "get");
@@ -372,7 +372,7 @@ abstract class MoveGetContract extends ArchiveTest {
       assertThat(p.getInt(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS, -1) + sum(counts(pending))).isEqualTo(2);
     }
 
-    // none can be sent (12-bit lossy JPEG has no codec here): refused as a whole, every UID listed
+    // none can be sent (12-bit lossy colour JPEG has no codec here): refused as a whole, every UID listed
     RawDimseScu.Response none = last(rawMove(uncompressed.aeTitle, identifier("SERIES", Map.of(
         0x0020000D, c3.get(0).study(), 0x0020000E, c3.get(0).series())), false));
     assertThat(none.status()).isEqualTo(0xA702);

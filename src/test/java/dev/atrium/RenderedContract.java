@@ -388,10 +388,10 @@ abstract class RenderedContract extends RenderingFixtures {
     Uids sr = TestInstances.fresh();
     Uids twelveBit = TestInstances.fresh();
     Stored report = new Stored(sr, TestInstances.copyWith(Corpus.testFile("test-SR.dcm"), work, sr));
-    Stored jpeg12 = new Stored(twelveBit, CodecFixtures.withUids(Corpus.testFile("JPGExtended.dcm"), work, twelveBit));
+    Stored jpeg12 = new Stored(twelveBit, CodecFixtures.twelveBitColourJpeg(work, twelveBit));
     store(report, jpeg12);
     assertThat(expectStatus(url(report, "/rendered"), PNG, 406).body()).contains("not an image");
-    assertThat(expectStatus(url(jpeg12, "/rendered"), PNG, 406).body()).contains("12-bit")
+    assertThat(expectStatus(url(jpeg12, "/rendered"), PNG, 406).body()).contains("12-bit colour")
         .contains("1.2.840.10008.1.2.4.51");
     assertThat(expectStatus(archive.dicomWeb() + "/studies/" + sr.study() + "/thumbnail", PNG, 406).body())
         .contains("no thumbnail");

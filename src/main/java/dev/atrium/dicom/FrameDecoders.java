@@ -15,9 +15,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The codecs that turn one compressed frame into native pixels (little endian, color-by-pixel):
- * RLE and JPEG-LS by our own decoders (no Java JPEG-LS codec is on Maven Central or in Debian); JPEG
- * baseline/extended 8-bit by the JDK's reader; JPEG lossless by PixelMed's (com.pixelmed.imageio, Debian
- * libpixelmed-imageio-java); JPEG 2000 by jai-imageio-jpeg2000. 12-bit lossy JPEG and HTJ2K have no codec here.
+ * RLE, JPEG-LS and 12-bit lossy JPEG of one component by our own decoders (no Java codec for them is on Maven
+ * Central or in Debian); JPEG baseline/extended 8-bit by the JDK's reader; JPEG lossless by PixelMed's
+ * (com.pixelmed.imageio, Debian libpixelmed-imageio-java); JPEG 2000 by jai-imageio-jpeg2000. 12-bit lossy colour JPEG
+ * and HTJ2K have no codec here.
  */
 final class FrameDecoders {
   private static final String JDK_JPEG = "com.sun.imageio.plugins.jpeg.JPEGImageReader";
@@ -49,11 +50,10 @@ final class FrameDecoders {
     if (!canDecode(transferSyntaxUid)) {
       throw new UnsupportedTranscodingException("no codec in this archive decodes " + syntax.describe());
     }
-    boolean jpegLossy = transferSyntaxUid.equals(TransferSyntax.JPEG_BASELINE)
-        || transferSyntaxUid.equals(TransferSyntax.JPEG_EXTENDED);
-    if (jpegLossy && p.bitsStored() > 8) {
-      throw new UnsupportedTranscodingException("no codec in this archive decodes " + p.bitsStored() + "-bit "
-          + syntax.describe() + " (the JDK's JPEG reader handles 8-bit only)");
+    boolean jpegLossy = isJpegLossy(transferSyntaxUid);
+    if (jpegLossy && p.bitsStored() > 8 && p.samplesPerPixel() != 1) {
+      throw new UnsupportedTranscodingException("no codec in this archive decodes " + p.bitsStored() + "-bit colour "
+          + syntax.describe() + " (ours handles one component; the JDK's JPEG reader 8-bit only)");
     }
     if (p.bitsAllocated() % 8 != 0 || p.bitsAllocated() == 0 || p.bitsAllocated() > 32 || p.rows() == 0
         || p.columns() == 0) {
@@ -74,9 +74,7 @@ final class FrameDecoders {
    * chrominance sample, so YBR_FULL_422 decodes to YBR_FULL (PS3.3 C.7.6.3.1.2).
    */
   static String decodedPhotometric(String transferSyntaxUid, String photometric) {
-    boolean jpegLossy = transferSyntaxUid.equals(TransferSyntax.JPEG_BASELINE)
-        || transferSyntaxUid.equals(TransferSyntax.JPEG_EXTENDED);
-    if (jpegLossy && photometric.startsWith("YBR_FULL")) return "RGB";
+    if (isJpegLossy(transferSyntaxUid) && photometric.startsWith("YBR_FULL")) return "RGB";
     boolean j2k = transferSyntaxUid.equals(TransferSyntax.JPEG_2000_LOSSLESS)
         || transferSyntaxUid.equals(TransferSyntax.JPEG_2000);
     if (j2k && (photometric.equals("YBR_RCT") || photometric.equals("YBR_ICT"))) return "RGB";
@@ -89,6 +87,7 @@ final class FrameDecoders {
     check(transferSyntaxUid, p);
     if (transferSyntaxUid.equals(TransferSyntax.RLE_LOSSLESS)) return RleDecoder.decode(frame, p);
     if (isJpegLs(transferSyntaxUid)) return JpegLsDecoder.decode(frame, p);
+    if (isJpegLossy(transferSyntaxUid) && p.bitsStored() > 8) return JpegExtendedDecoder.decode(frame, p);
     ImageReaderSpi spi = spi(READERS.get(transferSyntaxUid)).orElseThrow();
     javax.imageio.ImageReader reader = spi.createReaderInstance();
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(frame))) {
@@ -101,6 +100,11 @@ final class FrameDecoders {
     } finally {
       reader.dispose();
     }
+  }
+
+  private static boolean isJpegLossy(String transferSyntaxUid) {
+    return transferSyntaxUid.equals(TransferSyntax.JPEG_BASELINE)
+        || transferSyntaxUid.equals(TransferSyntax.JPEG_EXTENDED);
   }
 
   private static boolean isJpegLs(String transferSyntaxUid) {

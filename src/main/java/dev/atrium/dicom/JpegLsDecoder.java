@@ -7,8 +7,6 @@ package dev.atrium.dicom;
  * decoder refuses with a message naming it: mapping tables, restart intervals, the HP color transforms, subsampling.
  */
 final class JpegLsDecoder {
-  private static final int SOI = 0xD8;
-  private static final int EOI = 0xD9;
   private static final int SOF55 = 0xF7;
   private static final int LSE = 0xF8;
   private static final int SOS = 0xDA;
@@ -22,7 +20,6 @@ final class JpegLsDecoder {
   private final ImagePixels pixels;
   private final byte[] out;
   private final int bytesPerSample;
-  private int pos;
   private int precision;
   private int[] componentIds; // in frame order
   private int[] preset; // MAXVAL, T1, T2, T3, RESET of an LSE segment
@@ -39,40 +36,34 @@ final class JpegLsDecoder {
     try {
       return new JpegLsDecoder(frame, p).run();
     } catch (DicomParseException | ArrayIndexOutOfBoundsException e) {
-      throw new UnsupportedTranscodingException("a JPEG-LS frame cannot be decoded: "
-          + (e instanceof DicomParseException ? e.getMessage() : "a marker segment is cut short"));
+      throw JpegSegments.damaged("JPEG-LS", e);
     }
   }
 
   private byte[] run() throws DicomParseException, UnsupportedTranscodingException {
-    if (marker() != SOI) throw new DicomParseException("the frame does not begin with a JPEG SOI marker");
-    while (true) {
-      int marker = marker();
-      if (marker == EOI) break;
-      int length = u16(pos);
-      int body = pos + 2;
-      int next = pos + length;
-      if (length < 2 || next > data.length) throw new DicomParseException("a marker segment runs past the frame");
-      switch (marker) {
+    JpegSegments segments = new JpegSegments(data);
+    for (JpegSegments.Segment s; (s = segments.next()) != null; ) {
+      int body = s.body();
+      switch (s.marker()) {
         case SOF55 -> frameHeader(body);
-        case LSE -> presetParameters(body, length - 2);
+        case LSE -> presetParameters(body, s.length());
         case DRI -> {
-          if (length >= 4 && u16(body) != 0) unsupported("restart intervals");
+          if (s.length() >= 2 && u16(body) != 0) unsupported("restart intervals");
         }
-        case SOS -> next = scan(body);
+        case SOS -> segments.continueAt(scan(body));
         case APP8 -> {
           // HP's colour transforms (T.87 has none; "mrfx" APP8, transform id at offset 4) change the samples
-          if (length >= 7 && ascii(body, 4).equals("mrfx") && (data[body + 4] & 0xFF) != 0) {
+          if (s.length() >= 5 && ascii(body, 4).equals("mrfx") && (data[body + 4] & 0xFF) != 0) {
             unsupported("the HP colour transform");
           }
         }
         default -> {
-          if (marker != COM && (marker < APP0 || marker > APP15)) {
-            throw new DicomParseException(String.format("unexpected JPEG marker FF%02X in a JPEG-LS frame", marker));
+          if (s.marker() != COM && (s.marker() < APP0 || s.marker() > APP15)) {
+            throw new DicomParseException(String.format("unexpected JPEG marker FF%02X in a JPEG-LS frame",
+                s.marker()));
           }
         }
       }
-      pos = next;
     }
     if (componentIds == null) throw new DicomParseException("the frame has no JPEG-LS frame header (SOF55)");
     for (boolean done : decoded) {
@@ -162,19 +153,8 @@ final class JpegLsDecoder {
     throw new DicomParseException("a JPEG-LS scan names component " + id + ", which the frame does not have");
   }
 
-  /** The next marker's code, past any fill bytes (0xFF) before it. */
-  private int marker() throws DicomParseException {
-    if (pos >= data.length || (data[pos] & 0xFF) != 0xFF) {
-      throw new DicomParseException(pos >= data.length ? "the frame ends without an EOI marker"
-          : "a JPEG marker was expected at byte " + pos);
-    }
-    while (pos < data.length && (data[pos] & 0xFF) == 0xFF) pos++;
-    if (pos >= data.length) throw new DicomParseException("the frame ends without an EOI marker");
-    return data[pos++] & 0xFF;
-  }
-
   private int u16(int at) {
-    return (data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF);
+    return JpegSegments.u16(data, at);
   }
 
   private String ascii(int at, int length) {

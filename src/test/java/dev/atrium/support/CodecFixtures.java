@@ -125,6 +125,37 @@ public final class CodecFixtures {
     return out;
   }
 
+  /**
+   * A 12-bit lossy colour JPEG (JPEG Extended, YBR_FULL_422, by dcmcjpeg +ee from a 24x20 RGB of 12-bit samples): a
+   * syntax and sample depth no codec in the archive decodes (ours takes one component), for the tests of what cannot be
+   * transcoded or rendered.
+   */
+  public static Path twelveBitColourJpeg(Path dir, TestInstances.Uids uids) throws Exception {
+    Path gray = multiFrame(dir, uids, 1, 24, 20, 12);
+    AttributeList list = read(gray);
+    list.removeMetaInformationHeaderAttributes();
+    set(list, TagFromName.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7");
+    set(list, TagFromName.SamplesPerPixel, "3");
+    set(list, TagFromName.PhotometricInterpretation, "RGB");
+    set(list, TagFromName.PlanarConfiguration, "0");
+    list.remove(TagFromName.NumberOfFrames);
+    short[] pixels = new short[24 * 20 * 3];
+    for (int i = 0; i < 24 * 20; i++) {
+      int x = i % 20;
+      int y = i / 20;
+      pixels[3 * i] = (short) ((x * 150 + y * 20) & 0xFFF);
+      pixels[3 * i + 1] = (short) ((y * 170) & 0xFFF);
+      pixels[3 * i + 2] = (short) ((x * y * 9) & 0xFFF);
+    }
+    Attribute a = new OtherWordAttribute(TagFromName.PixelData);
+    a.setValues(pixels);
+    list.put(a);
+    FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "ATRIUMTEST");
+    Path rgb = Files.createTempFile(dir, "rgb12", ".dcm");
+    list.write(rgb.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+    return convert(rgb, dir, "dcmcjpeg", "+ee", "+un"); // +un: keep the UIDs (lossy would get a new one)
+  }
+
   private interface Sink {
     void put(int index, int value);
   }
