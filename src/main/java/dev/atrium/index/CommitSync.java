@@ -1,8 +1,8 @@
 package dev.atrium.index;
 
 import dev.atrium.storage.Directories;
-import java.io.IOException;
 import dev.atrium.storage.FileSystemBlobStore;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
@@ -98,7 +98,11 @@ public final class CommitSync implements AutoCloseable {
     if (free < FileSystemBlobStore.MIN_FREE_BYTES) {
       throw new FileSystemException(null, null, "the index's disk is full (" + (free >> 10) + " KiB free)");
     }
-    file.force(false);
+    try {
+      file.force(false); // with nothing unsynced, an fdatasync costs microseconds
+    } catch (IOException e) {
+      throw new IOException("the index file cannot be synced to disk: " + e, e);
+    }
   }
 
   @Override

@@ -118,7 +118,7 @@ public final class Database implements AutoCloseable {
   /** Throws when the database does not answer, its file cannot be synced or its disk is all but full (health). */
   public void checkUsable() throws IOException {
     dsl.selectOne().fetch();
-    commitSync.checkSyncable(); // with nothing unsynced, an fdatasync costs microseconds
+    commitSync.checkSyncable();
   }
 
   /**
