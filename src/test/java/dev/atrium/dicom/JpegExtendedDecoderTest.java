@@ -68,6 +68,22 @@ class JpegExtendedDecoderTest {
   }
 
   @Test
+  void signedTwelveBitSamplesDecodeAsDcmdjpegDecodesThem() throws Exception {
+    // Samples from -2048 to 2047, sign-extended in 16 bits as DICOM stores them (PS3.5 8.1.1)
+    com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+    list.read(twelveBit.toFile());
+    short[] samples = new short[3 * 67 * 45];
+    for (int i = 0; i < samples.length; i++) samples[i] = (short) ((i * 41) % 4096 - 2048);
+    list.get(com.pixelmed.dicom.TagFromName.PixelData).setValues(samples);
+    list.replaceWithValueIfPresent(com.pixelmed.dicom.TagFromName.PixelRepresentation, "1");
+    Path signed = Files.createTempFile(work, "signed", ".dcm");
+    list.write(signed.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+    Path encoded = CodecFixtures.convert(signed, work, "dcmcjpeg", "+ee");
+    assertThat(decodeAll(encoded))
+        .isEqualTo(CodecFixtures.pixelData(CodecFixtures.convert(encoded, work, "dcmdjpeg")));
+  }
+
+  @Test
   void restartIntervalsAreFollowed() throws Exception {
     BufferedImage image = new BufferedImage(61, 37, BufferedImage.TYPE_BYTE_GRAY);
     for (int y = 0; y < 37; y++) {
