@@ -7,7 +7,7 @@ package dev.atrium.dicom;
  * the default of dcmtk's dcmdjpeg), so samples come out as dcmtk's do. Several components, progressive and arithmetic
  * coding are refused with a message naming them.
  */
-final class JpegExtendedDecoder {
+final class JpegExtendedDecoder implements JpegSegments.Decoder {
   private static final int[] ZIGZAG = {0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48,
       41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52,
       45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
@@ -34,48 +34,35 @@ final class JpegExtendedDecoder {
 
   static byte[] decode(byte[] frame, ImagePixels p) throws UnsupportedTranscodingException {
     if (p.samplesPerPixel() != 1) unsupported(p.samplesPerPixel() + " components");
-    try {
-      return new JpegExtendedDecoder(frame, p).run();
-    } catch (DicomParseException | ArrayIndexOutOfBoundsException e) {
-      throw JpegSegments.damaged("lossy JPEG", e);
-    }
+    return JpegSegments.decode(frame, "lossy JPEG", new JpegExtendedDecoder(frame, p));
   }
 
-  private byte[] run() throws DicomParseException, UnsupportedTranscodingException {
-    JpegSegments segments = new JpegSegments(data);
-    for (JpegSegments.Segment s; (s = segments.next()) != null; ) {
-      int body = s.body();
-      int marker = s.marker();
-      switch (marker) {
-        case 0xC0, 0xC1 -> frameHeader(body);
-        case 0xC4 -> huffmanTables(body, s.end());
-        case 0xDB -> quantizationTables(body, s.end());
-        case 0xDD -> restartInterval = u16(body);
-        case 0xDA -> segments.continueAt(scan(body));
-        case 0xC2, 0xC6, 0xCA, 0xCE -> unsupported("progressive coding");
-        case 0xC3, 0xC7, 0xCB, 0xCF -> throw new DicomParseException("a lossless JPEG frame in a lossy syntax");
-        case 0xC5, 0xC9, 0xCD -> unsupported("hierarchical or arithmetic coding");
-        default -> {
-          if (marker != 0xFE && (marker < 0xE0 || marker > 0xEF)) {
-            throw new DicomParseException(String.format("unexpected JPEG marker FF%02X", marker));
-          }
-        }
+  @Override
+  public boolean segment(JpegSegments.Segment s) throws DicomParseException, UnsupportedTranscodingException {
+    int body = s.body();
+    switch (s.marker()) {
+      case 0xC0, 0xC1 -> frameHeader(body);
+      case 0xC4 -> huffmanTables(body, s.end());
+      case 0xDB -> quantizationTables(body, s.end());
+      case 0xDD -> restartInterval = u16(body);
+      case 0xC2, 0xC6, 0xCA, 0xCE -> unsupported("progressive coding");
+      case 0xC3, 0xC7, 0xCB, 0xCF -> throw new DicomParseException("a lossless JPEG frame in a lossy syntax");
+      case 0xC5, 0xC9, 0xCD -> unsupported("hierarchical or arithmetic coding");
+      default -> {
+        return false;
       }
     }
+    return true;
+  }
+
+  @Override
+  public byte[] finish() throws DicomParseException {
     if (!scanned) throw new DicomParseException("the frame has no scan");
     return out;
   }
 
-  private void frameHeader(int at) throws DicomParseException, UnsupportedTranscodingException {
-    precision = data[at] & 0xFF;
-    int rows = u16(at + 1);
-    int columns = u16(at + 3);
-    int components = data[at + 5] & 0xFF;
-    if (components != 1) unsupported(components + " components");
-    if (rows != pixels.rows() || columns != pixels.columns()) {
-      throw new DicomParseException("the JPEG frame is " + columns + "x" + rows + " pixels, but the header says "
-          + pixels.columns() + "x" + pixels.rows());
-    }
+  private void frameHeader(int at) throws DicomParseException {
+    precision = JpegSegments.FrameHeader.read(data, at, pixels, "JPEG").precision(); // one component: see decode
     if ((precision != 8 && precision != 12) || precision > 8 * bytesPerSample) {
       throw new DicomParseException("JPEG samples of " + precision + " bits (8 or 12 expected, within Bits Allocated "
           + pixels.bitsAllocated() + ")");
@@ -114,7 +101,8 @@ final class JpegExtendedDecoder {
   }
 
   /** Decodes the scan whose header is at {@code at}; returns the offset of the marker after its data. */
-  private int scan(int at) throws DicomParseException, UnsupportedTranscodingException {
+  @Override
+  public int scan(int at) throws DicomParseException, UnsupportedTranscodingException {
     if (componentId < 0) throw new DicomParseException("a JPEG scan comes before the frame header");
     if ((data[at] & 0xFF) != 1 || (data[at + 1] & 0xFF) != componentId) {
       throw new DicomParseException("the JPEG scan does not code the frame's one component");

@@ -6,15 +6,11 @@ package dev.atrium.dicom;
  * {@link JpegLsScan}: one per component (ILV 0), or one for all (ILV 1 and 2). What DICOM writers do not use, and this
  * decoder refuses with a message naming it: mapping tables, restart intervals, the HP color transforms, subsampling.
  */
-final class JpegLsDecoder {
+final class JpegLsDecoder implements JpegSegments.Decoder {
   private static final int SOF55 = 0xF7;
   private static final int LSE = 0xF8;
-  private static final int SOS = 0xDA;
   private static final int DRI = 0xDD;
-  private static final int COM = 0xFE;
-  private static final int APP0 = 0xE0;
   private static final int APP8 = 0xE8;
-  private static final int APP15 = 0xEF;
 
   private final byte[] data;
   private final ImagePixels pixels;
@@ -33,38 +29,33 @@ final class JpegLsDecoder {
   }
 
   static byte[] decode(byte[] frame, ImagePixels p) throws UnsupportedTranscodingException {
-    try {
-      return new JpegLsDecoder(frame, p).run();
-    } catch (DicomParseException | ArrayIndexOutOfBoundsException e) {
-      throw JpegSegments.damaged("JPEG-LS", e);
-    }
+    return JpegSegments.decode(frame, "JPEG-LS", new JpegLsDecoder(frame, p));
   }
 
-  private byte[] run() throws DicomParseException, UnsupportedTranscodingException {
-    JpegSegments segments = new JpegSegments(data);
-    for (JpegSegments.Segment s; (s = segments.next()) != null; ) {
-      int body = s.body();
-      switch (s.marker()) {
-        case SOF55 -> frameHeader(body);
-        case LSE -> presetParameters(body, s.length());
-        case DRI -> {
-          if (s.length() >= 2 && u16(body) != 0) unsupported("restart intervals");
-        }
-        case SOS -> segments.continueAt(scan(body));
-        case APP8 -> {
-          // HP's colour transforms (T.87 has none; "mrfx" APP8, transform id at offset 4) change the samples
-          if (s.length() >= 5 && ascii(body, 4).equals("mrfx") && (data[body + 4] & 0xFF) != 0) {
-            unsupported("the HP colour transform");
-          }
-        }
-        default -> {
-          if (s.marker() != COM && (s.marker() < APP0 || s.marker() > APP15)) {
-            throw new DicomParseException(String.format("unexpected JPEG marker FF%02X in a JPEG-LS frame",
-                s.marker()));
-          }
+  @Override
+  public boolean segment(JpegSegments.Segment s) throws DicomParseException, UnsupportedTranscodingException {
+    int body = s.body();
+    switch (s.marker()) {
+      case SOF55 -> frameHeader(body);
+      case LSE -> presetParameters(body, s.length());
+      case DRI -> {
+        if (s.length() >= 2 && u16(body) != 0) unsupported("restart intervals");
+      }
+      case APP8 -> {
+        // HP's colour transforms (T.87 has none; "mrfx" APP8, transform id at offset 4) change the samples
+        if (s.length() >= 5 && ascii(body, 4).equals("mrfx") && (data[body + 4] & 0xFF) != 0) {
+          unsupported("the HP colour transform");
         }
       }
+      default -> {
+        return false;
+      }
     }
+    return true;
+  }
+
+  @Override
+  public byte[] finish() throws DicomParseException {
     if (componentIds == null) throw new DicomParseException("the frame has no JPEG-LS frame header (SOF55)");
     for (boolean done : decoded) {
       if (!done) throw new DicomParseException("a component of the frame has no scan");
@@ -73,15 +64,9 @@ final class JpegLsDecoder {
   }
 
   private void frameHeader(int at) throws DicomParseException, UnsupportedTranscodingException {
-    precision = data[at] & 0xFF;
-    int rows = u16(at + 1);
-    int columns = u16(at + 3);
-    int components = data[at + 5] & 0xFF;
-    if (rows != pixels.rows() || columns != pixels.columns() || components != pixels.samplesPerPixel()) {
-      throw new DicomParseException("the JPEG-LS frame is " + columns + "x" + rows + " pixels of " + components
-          + " samples, but the header says " + pixels.columns() + "x" + pixels.rows() + " of "
-          + pixels.samplesPerPixel());
-    }
+    JpegSegments.FrameHeader header = JpegSegments.FrameHeader.read(data, at, pixels, "JPEG-LS");
+    precision = header.precision();
+    int components = header.components();
     if (precision < 2 || precision > 16 || precision > 8 * bytesPerSample) {
       throw new DicomParseException("JPEG-LS samples of " + precision + " bits do not fit Bits Allocated "
           + pixels.bitsAllocated());
@@ -102,7 +87,8 @@ final class JpegLsDecoder {
   }
 
   /** Decodes the scan whose header is at {@code at}; returns the offset of the marker that follows its data. */
-  private int scan(int at) throws DicomParseException, UnsupportedTranscodingException {
+  @Override
+  public int scan(int at) throws DicomParseException, UnsupportedTranscodingException {
     if (componentIds == null) throw new DicomParseException("a JPEG-LS scan comes before the frame header");
     int count = data[at] & 0xFF;
     int[] components = new int[count];
