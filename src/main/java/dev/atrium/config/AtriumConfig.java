@@ -19,11 +19,16 @@ public record AtriumConfig(
    * and how long a connection may sit without sending or taking bytes ({@code idleTimeoutSeconds}).
    */
   public record Http(String bindAddress, int port, String publicBaseUrl, int maxThreads, int tlsPort,
-      int maxHeaderBytes, long maxRequestBytes, int idleTimeoutSeconds) {
+      int maxHeaderBytes, long maxRequestBytes, int idleTimeoutSeconds, Cors cors) {
 
     public Http withLimits(int newMaxHeaderBytes, long newMaxRequestBytes, int newIdleTimeoutSeconds) {
       return new Http(bindAddress, port, publicBaseUrl, maxThreads, tlsPort, newMaxHeaderBytes, newMaxRequestBytes,
-          newIdleTimeoutSeconds);
+          newIdleTimeoutSeconds, cors);
+    }
+
+    public Http withCors(Cors newCors) {
+      return new Http(bindAddress, port, publicBaseUrl, maxThreads, tlsPort, maxHeaderBytes, maxRequestBytes,
+          idleTimeoutSeconds, newCors);
     }
   }
 
@@ -148,7 +153,9 @@ public record AtriumConfig(
         r.aeTitle("aeTitle"),
         new Http(r.textOr("http.bindAddress", defaultBind), r.port("http.port"), r.text("http.publicBaseUrl"),
             r.positiveInt("http.maxThreads"), r.port("http.tlsPort"), r.positiveInt("http.maxHeaderBytes"),
-            r.positiveLong("http.maxRequestBytes"), r.positiveInt("http.idleTimeoutSeconds")),
+            r.positiveLong("http.maxRequestBytes"), r.positiveInt("http.idleTimeoutSeconds"),
+            Cors.of(ConfigReader.list(root.path("http").path("cors").path("allowedOrigins")),
+                r.intOr("http.cors.maxAgeSeconds", 600, 0))),
         new Dimse(r.textOr("dimse.bindAddress", defaultBind), r.port("dimse.port"),
             r.positiveInt("dimse.maxPduLength"), r.positiveInt("dimse.maxAssociations"),
             r.positiveInt("dimse.idleTimeoutSeconds"), SecurityConfigReader.remoteAes(r, root.path("dimse")),
@@ -189,7 +196,7 @@ public record AtriumConfig(
   public AtriumConfig withEndpoints(Path newDataDir, int httpPort, int dimsePort, int httpsPort, int dimseTlsPort) {
     return new AtriumConfig(newDataDir, aeTitle,
         new Http(http.bindAddress, httpPort, http.publicBaseUrl, http.maxThreads, httpsPort, http.maxHeaderBytes,
-            http.maxRequestBytes, http.idleTimeoutSeconds),
+            http.maxRequestBytes, http.idleTimeoutSeconds, http.cors),
         new Dimse(dimse.bindAddress, dimsePort, dimse.maxPduLength, dimse.maxAssociations, dimse.idleTimeoutSeconds,
             dimse.remoteAes, dimse.calledAePartitions, dimseTlsPort, dimse.tlsClientAuth),
         db, store, moveDestinations, security, tls, audit, fhir);

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpURI;
@@ -47,12 +48,14 @@ final class Router extends Handler.Abstract {
   private final String publicBaseUrl;
   private final Authenticator authenticator;
   private final HttpAudit audit;
+  private final CrossOrigin crossOrigin;
 
   private final long maxRequestBytes;
   private final Predicate<String> partitionExists;
 
   Router(List<Route> routes, String publicBaseUrl, Authenticator authenticator, AuditTrail audit,
-      long maxRequestBytes, Predicate<String> partitionExists) {
+      long maxRequestBytes, Predicate<String> partitionExists, CrossOrigin crossOrigin) {
+    this.crossOrigin = crossOrigin;
     this.maxRequestBytes = maxRequestBytes;
     this.partitionExists = partitionExists;
     this.routes = routes;
@@ -66,6 +69,11 @@ final class Router extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     // The raw path: Jetty's decoded path drops ";params", which would let "1.2.3;DROP" pass as 1.2.3.
     String path = request.getHttpURI().getPath();
+    if (CrossOrigin.isPreflight(request)) {
+      answerPreflight(request, response, callback);
+      return true;
+    }
+    crossOrigin.grantResponse(request, response.getHeaders());
     Set<String> allowed = new TreeSet<>(); // the methods of the routes whose path matched
     Exchange exchange = null;
     int status = 500;
@@ -141,6 +149,19 @@ final class Router extends Handler.Abstract {
     return true;
   }
 
+  /** A CORS preflight: 204 with the grant, or 403 saying why not. Never authenticated (browsers send no token). */
+  private void answerPreflight(Request request, Response response, Callback callback) {
+    HttpFields.Mutable grant = HttpFields.build();
+    String refusal = crossOrigin.grantPreflight(request, grant);
+    if (refusal != null) {
+      writeProblem(request, response, callback, 403, refusal);
+      return;
+    }
+    response.setStatus(204);
+    response.getHeaders().add(grant);
+    callback.succeeded();
+  }
+
   /** RFC 9110 9.3.2: HEAD is answered wherever GET is, with the same status and header fields and no content. */
   private static boolean answers(Route route, String method) {
     return route.method().equals(method) || method.equals("HEAD") && route.method().equals("GET");
@@ -213,7 +234,9 @@ final class Router extends Handler.Abstract {
       return;
     }
     try {
+      HttpFields crossOriginGrant = CrossOrigin.grantOf(response.getHeaders());
       response.reset();
+      response.getHeaders().add(crossOriginGrant);
       if (extraHeader != null) response.getHeaders().put(extraHeader);
       // HTTP/2 has no Connection header (RFC 9113 8.2.2): there the stream reset does the same.
       if (!drainBody(request, status) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {

@@ -100,7 +100,8 @@ public final class WebServer implements AutoCloseable {
     // A stop lets the requests under way finish (a STOW being uploaded is answered), for up to STOP_GRACE_MS, and
     // answers new ones 503; it used to cut them off unanswered, their stored instances unreported.
     GracefulHandler graceful = new GracefulHandler(new Router(all, config.http().publicBaseUrl(),
-        new Authenticator(config.security()), audit, config.http().maxRequestBytes(), partitions::exists));
+        new Authenticator(config.security()), audit, config.http().maxRequestBytes(), partitions::exists,
+        new CrossOrigin(config.http().cors())));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_GRACE_MS);
   }

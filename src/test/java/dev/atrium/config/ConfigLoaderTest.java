@@ -40,6 +40,24 @@ class ConfigLoaderTest {
     assertThat(overridden.store().duplicatePolicyStow()).isEqualTo(AtriumConfig.DuplicatePolicy.OVERWRITE);
     assertThat(overridden.moveDestinations()).containsEntry("VIEWER",
         new AtriumConfig.RemoteAe("VIEWER", "10.0.0.5", 104)).containsKey("WS2");
+
+    assertThat(defaults.http().cors().enabled()).isFalse();
+    Cors cors = ConfigLoader.load(Map.of("ATRIUM_HTTP_CORS_ALLOWED_ORIGINS",
+        "https://viewer.example.org, http://localhost:3000")).http().cors();
+    assertThat(cors.allowedOrigins()).containsExactly("https://viewer.example.org", "http://localhost:3000");
+    assertThat(cors.maxAgeSeconds()).isEqualTo(600);
+  }
+
+  /** An origin no browser sends would match nothing: the viewer would fail, and nothing would say why. */
+  @Test
+  void corsOriginsMustBeOriginsAsBrowsersSendThem() throws Exception {
+    for (String notAnOrigin : java.util.List.of("http://localhost:3000/", "https://viewer.example.org/ohif",
+        "viewer.example.org", "https://Viewer.example.org", "http://user@viewer:80")) {
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("ATRIUM_HTTP_CORS_ALLOWED_ORIGINS", notAnOrigin)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("http.cors.allowedOrigins: '" + notAnOrigin + "'");
+    }
+    assertThat(ConfigLoader.load(Map.of("ATRIUM_HTTP_CORS_ALLOWED_ORIGINS", "*")).http().cors().allowedOrigins())
+        .containsExactly("*");
   }
 
   @Test
