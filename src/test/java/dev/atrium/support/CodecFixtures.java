@@ -62,14 +62,14 @@ public final class CodecFixtures {
     return withValues(source, dir, uids, java.util.Map.of());
   }
 
-  /** As {@link #withUids}, with other elements set too: "(gggg,eeee)" to value. */
+  /** As {@link #withUids}, with other elements set (added or replaced) too: "(gggg,eeee)" to value. */
   public static Path withValues(Path source, Path dir, TestInstances.Uids uids, java.util.Map<String, String> values)
       throws Exception {
     Path out = Files.createTempFile(dir, "uids", ".dcm");
     Files.copy(source, out, StandardCopyOption.REPLACE_EXISTING);
     List<String> command = new ArrayList<>(List.of("dcmodify", "-nb", "-m", "(0020,000d)=" + uids.study(), "-m",
         "(0020,000e)=" + uids.series(), "-m", "(0008,0018)=" + uids.sop()));
-    values.forEach((tag, value) -> command.addAll(List.of("-m", tag + "=" + value)));
+    values.forEach((tag, value) -> command.addAll(List.of("-i", tag + "=" + value))); // inserted or replaced
     command.add(out.toString());
     Dcmtk.Result result = Dcmtk.run(60, command);
     if (result.exitCode() != 0) throw new IllegalStateException("dcmodify: " + result.output());

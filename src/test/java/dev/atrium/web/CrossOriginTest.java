@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.sun.net.httpserver.HttpServer;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.config.Cors;
+import dev.atrium.support.HeadlessChromium;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -42,7 +42,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossOriginTest {
   private static final String AUDIENCE = "atrium";
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private MockOAuth2Server idp;
@@ -162,25 +161,12 @@ class CrossOriginTest {
 
   /** Serves the viewer page at {@code origin}, lets headless Chromium run it, and returns what each call gave. */
   private Map<String, String> runPage(String origin) throws Exception {
-    assertThat(CHROMIUM).as("Chromium (Debian package chromium, which scripts/test installs)").isExecutable();
     String name = "viewer-" + System.nanoTime();
     byte[] page = viewerPage().getBytes(StandardCharsets.UTF_8);
     pages.createContext("/" + name + ".html", exchange -> respond(exchange, "text/html", page));
     pages.createContext("/" + name + ".dcm", exchange -> respond(exchange, "application/dicom",
         Files.readAllBytes(upload)));
-    Path profile = Files.createTempDirectory(work, "chromium");
-    Path out = work.resolve(name + ".out");
-    List<String> command = List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=30000", "--dump-dom",
-        origin + "/" + name + ".html");
-    Process chromium = new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(work.resolve(name + ".err").toFile()).start();
-    if (!chromium.waitFor(120, TimeUnit.SECONDS)) {
-      chromium.destroyForcibly().waitFor();
-      throw new IOException("Chromium did not finish in 120 s");
-    }
-    String dom = Files.readString(out, StandardCharsets.UTF_8);
+    String dom = HeadlessChromium.dumpDom(work, origin + "/" + name + ".html");
     Matcher done = Pattern.compile("<pre id=\"out\">(done\n.*?)</pre>", Pattern.DOTALL).matcher(dom);
     assertThat(done.find()).as("the page ran to its end; Chromium gave: %s", dom).isTrue();
     Map<String, String> results = new LinkedHashMap<>();
