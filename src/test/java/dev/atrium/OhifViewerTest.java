@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The OHIF Viewer (v3, as published on npm) in headless Chromium, on Atrium's DICOMweb from another origin: its study
  * list finds the archive's studies (QIDO-RS), and its viewer shows an image (QIDO-RS, WADO-RS metadata, frames with
- * transfer-syntax=*, decoded in the browser) for each transfer syntax a modality commonly sends. Lossless encodings
+ * transfer-syntax=*, decoded in the browser; series thumbnails from /thumbnail) for each transfer syntax a modality
+ * commonly sends. Lossless encodings
  * of one MR image must show exactly what the uncompressed one shows.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -123,6 +124,10 @@ class OhifViewerTest {
     long grays = cells(image).stream().map(c -> c[0] / 8).distinct().count();
     assertThat(grays).as("distinct gray levels among the viewport's cells").isGreaterThan(8);
     assertThat(cells(image)).allMatch(c -> Math.abs(c[0] - c[1]) <= 2 && Math.abs(c[1] - c[2]) <= 2, "gray");
+    // The series thumbnail beside it: Atrium's /thumbnail (PS3.18 10.4.1.1.4), as OHIF's thumbnail rendering asks.
+    JsonNode thumbnail = image.path("thumbnail");
+    assertThat(thumbnail.path("width").asInt()).as("thumbnail: %s", thumbnail).isGreaterThan(0);
+    assertThat(thumbnail.path("grays").asInt()).as("gray levels in the thumbnail").isGreaterThan(8);
   }
 
   /** SC_rgb_jpeg_dcmtk: bands of red, green and blue (and their paler tints) over gray ones. */
@@ -242,7 +247,8 @@ class OhifViewerTest {
               wadoRoot: '%s/dicom-web',
               qidoSupportsIncludeField: true,
               imageRendering: 'wadors',
-              thumbnailRendering: 'wadors',
+              thumbnailRendering: 'thumbnail',
+              thumbnailRequestStrategy: 'fetch',
               enableStudyLazyLoad: true,
               supportsFuzzyMatching: false,
               supportsWildcard: true,
@@ -287,7 +293,20 @@ class OhifViewerTest {
             }
             cells.push([Math.round(r / count), Math.round(g / count), Math.round(b / count)]);
           }
-          return lit > 0 ? {width, height, lit, cells} : null;
+          return lit > 0 ? {width, height, lit, cells, thumbnail: thumbnail(doc)} : null;
+        }
+        function thumbnail(doc) {
+          const image = doc.querySelector('img[src^="blob:"]');
+          if (!image || !image.complete || image.naturalWidth === 0) return null;
+          const canvas = document.createElement('canvas');
+          canvas.width = image.naturalWidth;
+          canvas.height = image.naturalHeight;
+          const context = canvas.getContext('2d');
+          context.drawImage(image, 0, 0);
+          const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+          const grays = new Set();
+          for (let i = 0; i < data.length; i += 4) grays.add(data[i]);
+          return {width: canvas.width, height: canvas.height, grays: grays.size};
         }
         function studyList(doc) {
           const text = doc.body ? doc.body.innerText : '';

@@ -112,9 +112,9 @@ final class JpegExtendedDecoder implements JpegSegments.Decoder {
     JpegHuffmanTable ac = acTables[tables & 3];
     int[] q = quantization[quantizationTable];
     if (dc == null || ac == null || q == null) throw new DicomParseException("a JPEG table the scan uses is missing");
-    if ((data[at + 3] & 0xFF) != 0 || (data[at + 4] & 0xFF) != 63 || data[at + 5] != 0) {
-      unsupported("spectral selection or successive approximation");
-    }
+    // Ss, Se, Ah/Al (T.81 B.2.3) mean nothing to a sequential frame, which must have 0, 63, 0: libjpeg (and so
+    // dcmdjpeg) only warns when they differ, since real encoders write zeroes there, and decodes the scan as
+    // sequential all the same. So do we (pydicom's JPEG-lossy.dcm has Se 0). Progressive frames never get here.
     JpegBits bits = new JpegBits(data, at + 6);
     JpegIdct idct = new JpegIdct(precision);
     int blocksAcross = (pixels.columns() + 7) / 8;

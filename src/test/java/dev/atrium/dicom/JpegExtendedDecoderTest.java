@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Element;
 
 /**
@@ -48,9 +50,11 @@ class JpegExtendedDecoderTest {
     TempFiles.delete(work);
   }
 
-  @Test
-  void pydicomsJpegExtendedFileDecodesAsDcmdjpegDecodesIt() throws Exception {
-    Path file = Corpus.testFile("JPGExtended.dcm");
+  /** JPGExtended.dcm; and JPEG-lossy.dcm, whose scan header says Se 0 where a sequential scan has 63 (libjpeg warns). */
+  @ParameterizedTest
+  @ValueSource(strings = {"JPGExtended.dcm", "JPEG-lossy.dcm"})
+  void pydicomsJpegExtendedFilesDecodeAsDcmdjpegDecodesThem(String name) throws Exception {
+    Path file = Corpus.testFile(name);
     byte[] ours = decodeAll(file);
     assertThat(ours).isEqualTo(CodecFixtures.pixelData(CodecFixtures.convert(file, work, "dcmdjpeg")));
   }
