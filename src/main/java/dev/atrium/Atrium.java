@@ -24,6 +24,8 @@ import dev.atrium.index.OperationIndex;
 import dev.atrium.index.PartitionIndex;
 import dev.atrium.index.QueryIndex;
 import dev.atrium.index.StudyPatientIndex;
+import dev.atrium.metrics.Metrics;
+import dev.atrium.metrics.ProcessMetrics;
 import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.MatchMetadata;
@@ -74,6 +76,7 @@ public final class Atrium implements AutoCloseable {
   public static Atrium start(AtriumConfig config) throws Exception {
     Files.createDirectories(config.dataDir());
     Database db = Database.open(config.db(), config.dataDir());
+    Metrics metrics = new Metrics();
     AuditTrail audit = null;
     IndexJournal journal = null;
     BlobStore blobs = null;
@@ -99,7 +102,9 @@ public final class Atrium implements AutoCloseable {
       if (changes.alignCounter()) log.warn("recovery: the change-feed counter was behind its last change; moved on");
       if (journal != null) JournalReplay.replay(journal, changes.lastSequence(), blobs, groupCommit, deletion);
       reclaimer.recoverAfterCrash();
-      StoreService store = new StoreService(blobs, groupCommit, reclaimer, config.store().minFreeSpaceBytes());
+      StoreService store = new StoreService(blobs, groupCommit, reclaimer, config.store().minFreeSpaceBytes(),
+          metrics);
+      ProcessMetrics.register(metrics, blobs);
       RetrieveService retrieve = new RetrieveService(locator, blobs, config.dataDir().resolve("spool"));
       QueryEngine query = new QueryEngine(new QueryIndex(db), extendedTags, new MatchMetadata(retrieve));
       OperationIndex operations = new OperationIndex(db, extendedTags);
@@ -109,8 +114,8 @@ public final class Atrium implements AutoCloseable {
       DeleteService delete = new DeleteService(deletion, groupCommit, reclaimer);
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
-          new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags);
-      dimse = new DimseAdapter(config, store, query, retrieve, audit);
+          new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags, metrics);
+      dimse = new DimseAdapter(config, store, query, retrieve, audit, metrics);
       web.start();
       dimse.start();
       fhirSync.start(web.port());

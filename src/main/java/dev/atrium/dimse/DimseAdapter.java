@@ -3,6 +3,7 @@ package dev.atrium.dimse;
 import dev.atrium.audit.AuditTrail;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dicom.SopClasses;
+import dev.atrium.metrics.Metrics;
 import dev.atrium.dimse.net.AssociationInfo;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseRequestHandler;
@@ -41,10 +42,12 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   /** Whether the SCP listens on more than loopback (security on, or a bind address set). */
   private final boolean openToTheNetwork;
   private final DimseAudit audit;
+  private final DimseCounts counts;
 
   public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries, RetrieveService retrieve,
-      AuditTrail auditTrail) {
+      AuditTrail auditTrail, Metrics metrics) {
     this.audit = new DimseAudit(auditTrail);
+    this.counts = new DimseCounts(metrics);
     AtriumConfig.Dimse dimse = config.dimse();
     this.partitions = new CalledAePartitions(dimse.calledAePartitions());
     this.access = new AeAccessControl(dimse.remoteAes());
@@ -106,12 +109,19 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   }
 
   @Override
+  public void associationOpened(AssociationInfo association) {
+    counts.accepted();
+  }
+
+  @Override
   public void associationClosed(AssociationInfo association) {
+    counts.closed();
     audit.associationClosed(association); // its stores' audit events
   }
 
   @Override
   public void associationRefused(AssociationInfo association, String reason) {
+    counts.rejected();
     audit.associationRejected(association, reason);
   }
 
@@ -122,14 +132,17 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     String certified = association.peerCertificateName();
     if (certified != null && !certified.equals(association.callingAeTitle())) {
       audit.associationRejected(association, "client certificate names " + certified + ", not the calling AE");
+      counts.rejected();
       return false;
     }
     if (certified == null && access.needsCertificate(association.callingAeTitle())) {
       audit.associationRejected(association, "calling AE must present a DICOM TLS client certificate naming it");
+      counts.rejected();
       return false;
     }
     boolean admitted = access.admits(association.callingAeTitle(), association.remote().getAddress());
     if (!admitted) audit.associationRejected(association, "calling AE title not recognized from this address");
+    if (!admitted) counts.rejected();
     return admitted;
   }
 
@@ -175,6 +188,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
    * was not given gets PS3.7 C.5 status 0124 (Refused: not authorized).
    */
   private DimseRequestHandler guarded(String service, DimseRequestHandler handler) {
+    counts.request(service);
     if (access.open()) return handler;
     return (exchange, request, dataSet) -> {
       String caller = exchange.association().callingAeTitle();

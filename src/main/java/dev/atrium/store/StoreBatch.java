@@ -50,6 +50,7 @@ public final class StoreBatch implements AutoCloseable {
   /** Indexes what is pending and returns every part's outcome, in order. */
   public List<StoreOutcome> finish() {
     flush();
+    outcomes.forEach(service.counts::count);
     return List.copyOf(outcomes);
   }
 

@@ -12,6 +12,7 @@ import dev.atrium.index.GroupCommit;
 import dev.atrium.index.IndexOutcome;
 import dev.atrium.index.InstanceIndex;
 import dev.atrium.index.NotDurableException;
+import dev.atrium.metrics.Metrics;
 import dev.atrium.storage.BlobStore;
 import dev.atrium.storage.BlobWriter;
 import dev.atrium.store.StoreOutcome.Status;
@@ -40,9 +41,12 @@ public final class StoreService {
   private final GroupCommit index;
   private final BlobReclaimer reclaimer;
   private final long minFreeSpaceBytes;
+  final StoreCounts counts;
 
   /** {@code minFreeSpaceBytes}: below this much free space a store is refused before it writes (0: never). */
-  public StoreService(BlobStore blobs, GroupCommit index, BlobReclaimer reclaimer, long minFreeSpaceBytes) {
+  public StoreService(BlobStore blobs, GroupCommit index, BlobReclaimer reclaimer, long minFreeSpaceBytes,
+      Metrics metrics) {
+    this.counts = new StoreCounts(metrics);
     this.blobs = blobs;
     this.index = index;
     this.reclaimer = reclaimer;
@@ -75,9 +79,9 @@ public final class StoreService {
       throws IncompleteInputException {
     if (!DicomUid.isValid(affectedSopClassUid) || !DicomUid.isValid(affectedSopInstanceUid)) {
       drain(dataSet);
-      return StoreOutcome.failed(StoreFailure.VALIDATION_FAILED,
+      return counts.count(StoreOutcome.failed(StoreFailure.VALIDATION_FAILED,
           "the C-STORE request's Affected SOP Class/Instance UID is not a valid UID",
-          new Uids(affectedSopClassUid, affectedSopInstanceUid, null, null));
+          new Uids(affectedSopClassUid, affectedSopInstanceUid, null, null)));
     }
     Prepared prepared = prepare(out -> {
       Part10Writer.writeHeader(out, affectedSopClassUid, affectedSopInstanceUid, transferSyntaxUid, callingAeTitle);
@@ -94,8 +98,8 @@ public final class StoreService {
       }
       return null;
     });
-    return prepared instanceof PendingInstance pending
-        ? commitAll(partition, policy, List.of(pending)).get(0) : ((Refused) prepared).outcome();
+    return counts.count(prepared instanceof PendingInstance pending
+        ? commitAll(partition, policy, List.of(pending)).get(0) : ((Refused) prepared).outcome());
   }
 
   private interface Writing {

@@ -6,6 +6,7 @@ import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.fhir.FhirSync;
 import dev.atrium.health.HealthCheck;
+import dev.atrium.metrics.Metrics;
 import dev.atrium.partition.PartitionService;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.query.QueryLevel;
@@ -40,7 +41,7 @@ public final class WebServer implements AutoCloseable {
 
   public WebServer(AtriumConfig config, StoreService store, QueryEngine query, RetrieveService retrieve,
       ChangeFeedService changeFeed, DeleteService delete, HealthCheck health, PartitionService partitions,
-      AuditTrail audit, FhirSync fhirSync, ExtendedQueryTagService extendedTags) {
+      AuditTrail audit, FhirSync fhirSync, ExtendedQueryTagService extendedTags, Metrics metrics) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
     server = new Server(threads);
@@ -54,7 +55,7 @@ public final class WebServer implements AutoCloseable {
     if (httpsConnector != null) server.addConnector(httpsConnector);
     // At a stop, idle keep-alive connections close at once; only requests under way are waited for.
     for (var c : server.getConnectors()) ((ServerConnector) c).setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
-    server.setRequestLog(new AccessLog());
+    server.setRequestLog(new AccessLog(metrics));
     server.setErrorHandler(new JsonErrorHandler());
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
@@ -63,6 +64,7 @@ public final class WebServer implements AutoCloseable {
     FramesEndpoint frames = new FramesEndpoint(retrieve);
     List<Route> routes = List.of(
         Route.of("GET", "/health", new HealthEndpoint(health)),
+        Route.of("GET", "/metrics", new MetricsEndpoint(metrics)),
         Route.of("GET", "/fhir-sync", new FhirSyncEndpoint(fhirSync, false)),
         Route.of("GET", "/fhir-sync/errors", new FhirSyncEndpoint(fhirSync, true)),
         Route.of("GET", "/dicom-web/partitions", new PartitionsEndpoint(partitions)),

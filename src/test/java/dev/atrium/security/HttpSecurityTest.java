@@ -123,6 +123,7 @@ class HttpSecurityTest {
         new Endpoint("DELETE", "/dicom-web/extendedquerytags/00101002", Action.MANAGE_EXTENDED_QUERY_TAGS, true),
         new Endpoint("GET", "/dicom-web/operations/00000000000000000000000000000000", Action.ADMIN, true),
         new Endpoint("GET", "/fhir-sync", Action.ADMIN, true),
+        new Endpoint("GET", "/metrics", Action.ADMIN, true),
         new Endpoint("GET", "/wado?requestType=WADO&studyUID=" + stored.study() + "&seriesUID=" + stored.series()
             + "&objectUID=" + stored.sop(), Action.READ, false),
         new Endpoint("GET", instance + "/rendered", Action.READ, false),

@@ -193,7 +193,7 @@ class IndexDurabilityTest {
       reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), new InstanceLocator(db));
       writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
           afterCommit);
-      service = new StoreService(blobs, writer, reclaimer, 0);
+      service = new StoreService(blobs, writer, reclaimer, 0, new dev.atrium.metrics.Metrics());
     }
 
     List<StoreOutcome> stow(Path part10) {

@@ -223,7 +223,7 @@ class JournalReplayTest {
       reclaimer = new BlobReclaimer(blobs, new BlobGarbage(db), new InstanceLocator(db));
       writer = new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
           db.commitSync()::afterCommit, journal);
-      service = new StoreService(blobs, writer, reclaimer, 0);
+      service = new StoreService(blobs, writer, reclaimer, 0, new dev.atrium.metrics.Metrics());
       deletes = new DeleteService(new InstanceDeletion(db), writer, reclaimer);
     }
 

@@ -99,6 +99,7 @@ final class Association implements Runnable, DimseExchange {
                 return;
             }
             accepted = true;
+            services.associationOpened(info);
             outcome = serve(pdus);
         } catch (DicomProtocolException e) {
             outcome = "aborted (protocol error)";

@@ -33,6 +33,9 @@ public interface DimseServiceRegistry {
     /** The handler for a request command; null → the layer answers with status 0x0211 (unrecognized operation). */
     DimseRequestHandler handlerFor(int commandField, String affectedOrRequestedSopClassUid);
 
+    /** Called once when an association is accepted (A-ASSOCIATE-AC sent); {@link #associationClosed} follows. */
+    default void associationOpened(AssociationInfo a) {}
+
     /** Called once when an accepted association has ended, however it ended. */
     default void associationClosed(AssociationInfo a) {}
 }

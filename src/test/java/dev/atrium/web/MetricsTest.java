@@ -1,0 +1,110 @@
+package dev.atrium.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atrium.support.Dcmtk;
+import dev.atrium.support.Http;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.TempFiles;
+import dev.atrium.support.TestArchive;
+import dev.atrium.support.TestDatabase;
+import dev.atrium.support.TestInstances;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * GET /metrics as a monitoring system reads it: Prometheus's own promtool accepts the exposition, and the counts
+ * follow what dcmtk and HTTP clients did (stores by outcome, associations, requests by service and status).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsTest {
+  private TestArchive archive;
+  private Path dataDir;
+  private Path work;
+
+  @BeforeAll
+  void start() throws Exception {
+    dataDir = Files.createTempDirectory("atrium-metrics");
+    work = Files.createTempDirectory("atrium-metrics-work");
+    archive = new TestArchive(TestDatabase.H2, dataDir);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (archive != null) archive.close();
+    TempFiles.delete(dataDir);
+    TempFiles.delete(work);
+  }
+
+  @Test
+  void theCountsFollowWhatClientsDid() throws Exception {
+    Path first = TestInstances.ct(work, TestInstances.fresh());
+    Path second = TestInstances.ct(work, TestInstances.fresh());
+    String port = Integer.toString(archive.dimsePort());
+    assertThat(Dcmtk.run(60, "echoscu", "-aec", "ATRIUM", "127.0.0.1", port).exitCode()).isZero();
+    Dcmtk.Result store = Dcmtk.run(60, "storescu", "-aec", "ATRIUM", "127.0.0.1", port, first.toString(),
+        second.toString());
+    assertThat(store.exitCode()).as(store.output()).isZero();
+    Path third = TestInstances.ct(work, TestInstances.fresh());
+    assertThat(stow(third).statusCode()).isEqualTo(200);
+    assertThat(stow(third).statusCode()).isEqualTo(409); // 45070: already stored
+    assertThat(Http.get(archive.dicomWeb() + "/studies", "application/dicom+json").statusCode()).isEqualTo(200);
+
+    String metrics = waitForNoOpenAssociation();
+    assertThat(value(metrics, "atrium_store_instances_total{outcome=\"stored\",reason=\"\"}")).isEqualTo(3);
+    assertThat(value(metrics, "atrium_store_instances_total{outcome=\"failed\",reason=\"duplicate\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_dimse_associations_total{outcome=\"accepted\"}")).isEqualTo(2);
+    assertThat(value(metrics, "atrium_dimse_requests_total{service=\"echo\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_dimse_requests_total{service=\"store\"}")).isEqualTo(2);
+    assertThat(value(metrics, "atrium_http_requests_total{method=\"POST\",code=\"200\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_http_requests_total{method=\"POST\",code=\"409\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_http_request_duration_seconds_count{method=\"POST\"}")).isEqualTo(2);
+    assertThat(value(metrics, "atrium_http_request_duration_seconds_bucket{method=\"POST\",le=\"+Inf\"}"))
+        .isEqualTo(2);
+    assertThat(value(metrics, "atrium_store_free_bytes")).isPositive();
+    assertThat(value(metrics, "atrium_jvm_heap_used_bytes")).isPositive();
+  }
+
+  @Test
+  void prometheusAcceptsTheExposition() throws Exception {
+    HttpResponse<String> response = Http.get(archive.baseUrl() + "/metrics", "text/plain");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+    Path exposition = work.resolve("metrics.txt");
+    Files.writeString(exposition, response.body(), StandardCharsets.UTF_8);
+    // promtool parses it as Prometheus does and lints it (names, units, HELP); it says nothing when all is well.
+    Dcmtk.Result lint = Dcmtk.run(60, List.of("sh", "-c", "promtool check metrics < " + exposition));
+    assertThat(lint.exitCode()).as(lint.output()).isZero();
+    assertThat(lint.output()).isEmpty();
+  }
+
+  /** An association's end is counted as the server thread finishes it, just after the client has gone. */
+  private String waitForNoOpenAssociation() throws Exception {
+    String metrics = null;
+    for (int i = 0; i < 50; i++) {
+      metrics = Http.get(archive.baseUrl() + "/metrics", "text/plain").body();
+      if (value(metrics, "atrium_dimse_associations_open") == 0) return metrics;
+      Thread.sleep(100);
+    }
+    return metrics;
+  }
+
+  private HttpResponse<String> stow(Path file) throws Exception {
+    return Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE, Multipart.body(file));
+  }
+
+  private static double value(String metrics, String sample) {
+    Matcher line = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics);
+    assertThat(line.find()).as("%s in:%n%s", sample, metrics).isTrue();
+    return Double.parseDouble(line.group(1));
+  }
+}
