@@ -5,6 +5,7 @@ import dev.atrium.audit.AuditPatients;
 import dev.atrium.audit.AuditTrail;
 import dev.atrium.audit.AuditTrails;
 import dev.atrium.changefeed.ChangeFeedService;
+import dev.atrium.commitment.StorageCommitmentService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.dimse.DimseAdapter;
@@ -115,7 +116,7 @@ public final class Atrium implements AutoCloseable {
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags, metrics);
-      dimse = new DimseAdapter(config, store, query, retrieve, audit, metrics);
+      dimse = new DimseAdapter(config, store, query, retrieve, new StorageCommitmentService(retrieve), audit, metrics);
       web.start();
       dimse.start();
       fhirSync.start(web.port());

@@ -5,14 +5,11 @@ import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.UnknownAttribute;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -66,21 +63,7 @@ public final class DicomIdentifier {
    * decoding text with the identifier's own Specific Character Set.
    */
   public static DicomIdentifier read(InputStream in, String transferSyntaxUid) throws IOException, DicomParseException {
-    byte[] bytes = in.readNBytes(MAX_IDENTIFIER_BYTES + 1);
-    if (bytes.length > MAX_IDENTIFIER_BYTES) {
-      throw new DicomParseException("the identifier is larger than " + MAX_IDENTIFIER_BYTES + " bytes");
-    }
-    AttributeList list = new AttributeList();
-    try {
-      // PixelMed accepts a truncated data set silently: check the framing first.
-      DicomStructure.verifyDataSet(new ByteArrayInputStream(bytes), bytes.length, transferSyntaxUid);
-      // false: no meta information header, the data set is in transferSyntaxUid.
-      list.read(new DicomInputStream(new ByteArrayInputStream(bytes), transferSyntaxUid, false));
-    } catch (EOFException e) {
-      throw new DicomParseException("the identifier ends in the middle of an element (truncated)", e);
-    } catch (DicomException | IOException | RuntimeException e) {
-      throw new DicomParseException("the identifier cannot be parsed: " + e.getMessage(), e);
-    }
+    AttributeList list = BareDataSet.read(in, transferSyntaxUid, MAX_IDENTIFIER_BYTES, "the identifier");
     SortedMap<Integer, Key> keys = new TreeMap<>();
     String level = null;
     String charset = null;

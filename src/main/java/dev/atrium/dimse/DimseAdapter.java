@@ -1,6 +1,7 @@
 package dev.atrium.dimse;
 
 import dev.atrium.audit.AuditTrail;
+import dev.atrium.commitment.StorageCommitmentService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dicom.SopClasses;
 import dev.atrium.metrics.Metrics;
@@ -35,6 +36,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   private final FindScp findScp;
   private final MoveScp moveScp;
   private final GetScp getScp;
+  private final StorageCommitmentScp commitmentScp;
   private final CalledAePartitions partitions;
   private static final Logger log = LoggerFactory.getLogger(DimseAdapter.class);
   private final AeAccessControl access;
@@ -45,7 +47,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   private final DimseCounts counts;
 
   public DimseAdapter(AtriumConfig config, StoreService store, QueryEngine queries, RetrieveService retrieve,
-      AuditTrail auditTrail, Metrics metrics) {
+      StorageCommitmentService commitments, AuditTrail auditTrail, Metrics metrics) {
     this.audit = new DimseAudit(auditTrail);
     this.counts = new DimseCounts(metrics);
     AtriumConfig.Dimse dimse = config.dimse();
@@ -57,6 +59,7 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     this.findScp = new FindScp(queries, partitions, audit);
     this.moveScp = new MoveScp(retrieve, partitions, audit, config);
     this.getScp = new GetScp(retrieve, partitions, audit);
+    this.commitmentScp = new StorageCommitmentScp(commitments, partitions, config);
     this.server = new DimseServer(settings(config, dimse.port()), this);
     SSLContext tls = TlsContexts.create(config.tls());
     if (tls == null) {
@@ -155,7 +158,8 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
   @Override
   public String negotiate(String abstractSyntaxUid, List<String> proposed) {
     if (abstractSyntaxUid.equals(SopClasses.VERIFICATION) || FindScp.isFind(abstractSyntaxUid)
-        || MoveScp.isMove(abstractSyntaxUid) || GetScp.isGet(abstractSyntaxUid)) {
+        || MoveScp.isMove(abstractSyntaxUid) || GetScp.isGet(abstractSyntaxUid)
+        || StorageCommitmentScp.isStorageCommitment(abstractSyntaxUid)) {
       return proposed.stream().filter(ts -> ts.equals(SopClasses.EXPLICIT_VR_LITTLE_ENDIAN)
           || ts.equals(SopClasses.IMPLICIT_VR_LITTLE_ENDIAN)).findFirst().orElse(null);
     }
@@ -179,6 +183,9 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
       case CommandSet.C_FIND_RQ -> FindScp.isFind(sopClassUid) ? guarded("find", findScp) : null;
       case CommandSet.C_MOVE_RQ -> MoveScp.isMove(sopClassUid) ? guarded("move", moveScp) : null;
       case CommandSet.C_GET_RQ -> GetScp.isGet(sopClassUid) ? guarded("get", getScp) : null;
+      // The companion of storing: an AE may ask for commitment to what it may store.
+      case StorageCommitmentScp.N_ACTION_RQ -> StorageCommitmentScp.isStorageCommitment(sopClassUid)
+          ? guarded("store", "commit", commitmentScp) : null;
       default -> null;
     };
   }
@@ -188,7 +195,12 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
    * was not given gets PS3.7 C.5 status 0124 (Refused: not authorized).
    */
   private DimseRequestHandler guarded(String service, DimseRequestHandler handler) {
-    counts.request(service);
+    return guarded(service, service, handler);
+  }
+
+  /** As {@link #guarded(String, DimseRequestHandler)}, counted as {@code counted}. */
+  private DimseRequestHandler guarded(String service, String counted, DimseRequestHandler handler) {
+    counts.request(counted);
     if (access.open()) return handler;
     return (exchange, request, dataSet) -> {
       String caller = exchange.association().callingAeTitle();
@@ -215,5 +227,6 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     stopAccepting();
     server.close();
     if (tlsServer != null) tlsServer.close();
+    commitmentScp.close();
   }
 }

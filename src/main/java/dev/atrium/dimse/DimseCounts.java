@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Associations (accepted, rejected, open now) and requests by service, for monitoring. */
 final class DimseCounts {
-  private static final String[] SERVICES = {"echo", "store", "find", "move", "get"};
+  private static final String[] SERVICES = {"echo", "store", "commit", "find", "move", "get"};
   private final LongAdder accepted;
   private final LongAdder rejected;
   private final AtomicLong open = new AtomicLong();
@@ -22,7 +22,8 @@ final class DimseCounts {
     rejected = associations.labels("rejected");
     metrics.gauge("atrium_dimse_associations_open", "DICOM associations open now", open::get);
     CounterFamily byService = metrics.counter("atrium_dimse_requests_total",
-        "DIMSE requests received, by service (echo, store, find, move, get)", "service");
+        "DIMSE requests received, by service (echo, store, commit: storage commitment, find, move, get)",
+        "service");
     for (String service : SERVICES) requests.put(service, byService.labels(service));
   }
 

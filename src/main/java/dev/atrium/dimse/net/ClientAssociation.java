@@ -27,7 +27,12 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
                            int connectTimeoutMillis, int readTimeoutMillis) {}
 
     /** A presentation context to propose: one abstract syntax, the transfer syntaxes in order of preference. */
-    public record ProposedContext(String abstractSyntax, List<String> transferSyntaxes) {}
+    public record ProposedContext(String abstractSyntax, List<String> transferSyntaxes, boolean requestorScp) {
+        /** Requestor in the default role, SCU (PS3.7 D.3.3.4). */
+        public ProposedContext(String abstractSyntax, List<String> transferSyntaxes) {
+            this(abstractSyntax, transferSyntaxes, false);
+        }
+    }
 
     private final Socket socket;
     private final PduWriter pdus;
@@ -51,9 +56,12 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
         if (proposals.isEmpty() || proposals.size() > MAX_PRESENTATION_CONTEXTS)
             throw new IllegalArgumentException(proposals.size() + " presentation contexts (1 to 128 allowed)");
         List<AssociatePdu.PresentationContext> pcs = new ArrayList<>();
+        List<AssociatePdu.RoleSelection> roles = new ArrayList<>();
         for (int i = 0; i < proposals.size(); i++) {
             ProposedContext p = proposals.get(i);
             pcs.add(new AssociatePdu.PresentationContext(2 * i + 1, p.abstractSyntax(), p.transferSyntaxes(), 0));
+            // PS3.7 D.3.3.4: the SCP role only, as the SCP of Storage Commitment that reports on its own association
+            if (p.requestorScp()) roles.add(new AssociatePdu.RoleSelection(p.abstractSyntax(), 0, 1));
         }
         Socket socket = new Socket();
         try {
@@ -64,7 +72,7 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
                     settings.maxPduLength());
             BufferedOutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
             PduWriter pdus = new PduWriter(out);
-            pdus.associateRq(settings.calledAeTitle(), settings.callingAeTitle(), pcs, settings.maxPduLength(),
+            pdus.associateRq(settings.calledAeTitle(), settings.callingAeTitle(), pcs, roles, settings.maxPduLength(),
                     Association.IMPLEMENTATION_CLASS_UID, Association.IMPLEMENTATION_VERSION_NAME);
             AssociatePdu ac = AssociatePdu.parse(reader.readAssociateAccept());
             Map<Integer, AcceptedContext> accepted = new HashMap<>();

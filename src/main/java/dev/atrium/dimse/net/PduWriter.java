@@ -43,9 +43,10 @@ final class PduWriter {
         pdu(PduType.ASSOCIATE_AC, body.toByteArray());
     }
 
-    /** A-ASSOCIATE-RQ (PS3.8 9.3.2) proposing {@code pcs} (odd ids, PS3.8 9.3.2.2), no role selection items. */
+    /** A-ASSOCIATE-RQ (PS3.8 9.3.2) proposing {@code pcs} (odd ids, PS3.8 9.3.2.2) and the {@code roles} asked. */
     void associateRq(String calledAeTitle, String callingAeTitle, List<AssociatePdu.PresentationContext> pcs,
-                     int maxPduLength, String implClassUid, String implVersion) throws IOException {
+                     List<AssociatePdu.RoleSelection> roles, int maxPduLength, String implClassUid,
+                     String implVersion) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256 + 128 * pcs.size());
         DataOutputStream d = new DataOutputStream(body);
         header(d, calledAeTitle, callingAeTitle);
@@ -57,7 +58,7 @@ final class PduWriter {
             for (String ts : pc.transferSyntaxes()) item(i, PduType.ITEM_TRANSFER_SYNTAX, ascii(ts));
             item(d, PduType.ITEM_PRESENTATION_CONTEXT_RQ, item.toByteArray());
         }
-        userInformation(d, maxPduLength, implClassUid, List.of(), implVersion);
+        userInformation(d, maxPduLength, implClassUid, roles, implVersion);
         pdu(PduType.ASSOCIATE_RQ, body.toByteArray());
     }
 

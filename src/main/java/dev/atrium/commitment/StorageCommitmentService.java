@@ -1,0 +1,52 @@
+package dev.atrium.commitment;
+
+import dev.atrium.dicom.StorageCommitment;
+import dev.atrium.dicom.StorageCommitment.Failure;
+import dev.atrium.dicom.StorageCommitment.Reference;
+import dev.atrium.index.InstanceSelection;
+import dev.atrium.index.StoredInstance;
+import dev.atrium.retrieve.RetrieveService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Storage commitment (PS3.4 J): which of the instances a modality names the archive keeps safe. An instance the
+ * index holds is committed: it is indexed only once its file is on disk and the index transaction durable (the
+ * store path acknowledges nothing earlier), so a commitment is never given for what a crash could take back.
+ */
+public final class StorageCommitmentService {
+  /** UIDs per index query: a request may name thousands of instances. */
+  private static final int BATCH = 500;
+
+  private final RetrieveService retrieve;
+
+  public StorageCommitmentService(RetrieveService retrieve) {
+    this.retrieve = retrieve;
+  }
+
+  /** The instances committed and those not, each with its Failure Reason, in the request's order. */
+  public record Outcome(List<Reference> committed, List<Failure> failed) {}
+
+  public Outcome check(String partition, List<Reference> references) {
+    Map<String, String> storedClasses = new HashMap<>();
+    for (int from = 0; from < references.size(); from += BATCH) {
+      List<String> uids = references.subList(from, Math.min(references.size(), from + BATCH)).stream()
+          .map(Reference::sopInstanceUid).distinct().toList();
+      for (StoredInstance stored : retrieve.select(partition, new InstanceSelection(null, List.of(), List.of(), uids))) {
+        storedClasses.put(stored.sopInstanceUid(), stored.sopClassUid());
+      }
+    }
+    List<Reference> committed = new ArrayList<>();
+    List<Failure> failed = new ArrayList<>();
+    for (Reference reference : references) {
+      String storedClass = storedClasses.get(reference.sopInstanceUid());
+      if (storedClass == null) failed.add(new Failure(reference, StorageCommitment.NO_SUCH_OBJECT_INSTANCE));
+      else if (!storedClass.equals(reference.sopClassUid())) {
+        failed.add(new Failure(reference, StorageCommitment.CLASS_INSTANCE_CONFLICT));
+      } else committed.add(reference);
+    }
+    return new Outcome(committed, failed);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.atrium.dimse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrium.dicom.StorageCommitment;
+import dev.atrium.dimse.net.CommandSet;
+import dev.atrium.support.Http;
+import dev.atrium.support.ImplicitDataSet;
+import dev.atrium.support.Multipart;
+import dev.atrium.support.OrthancProcess;
+import dev.atrium.support.RawDimseScu;
+import dev.atrium.support.TempFiles;
+import dev.atrium.support.TestArchive;
+import dev.atrium.support.TestDatabase;
+import dev.atrium.support.TestInstances;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Storage Commitment Push Model (PS3.4 J) with Orthanc as the modality: it asks (N-ACTION) whether Atrium keeps
+ * instances, and Atrium reports (N-EVENT-REPORT) on an association of its own what it keeps and what not, and why.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StorageCommitmentTest {
+  private static final String CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2";
+  private static final String MR_IMAGE = "1.2.840.10008.5.1.4.1.1.4";
+
+  private OrthancProcess modality;
+  private TestArchive archive;
+  private Path dataDir;
+  private Path work;
+  private final List<TestInstances.Uids> stored = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    dataDir = Files.createTempDirectory("atrium-commitment");
+    work = Files.createTempDirectory("atrium-commitment-work");
+    modality = new OrthancProcess("MODALITY", work.resolve("orthanc"));
+    archive = TestArchive.create(TestDatabase.H2, dataDir, Map.of("ATRIUM_MOVE_DESTINATIONS",
+        "MODALITY@127.0.0.1:" + modality.dicomPort), config -> config);
+    modality.start("atrium", "ATRIUM", archive.dimsePort());
+    for (int i = 0; i < 2; i++) {
+      TestInstances.Uids uids = TestInstances.fresh();
+      var stow = Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+          Multipart.body(TestInstances.ct(work, uids)));
+      assertThat(stow.statusCode()).as(stow.body()).isEqualTo(200);
+      stored.add(uids);
+    }
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (modality != null) modality.close();
+    if (archive != null) archive.close();
+    TempFiles.delete(dataDir);
+    TempFiles.delete(work);
+  }
+
+  @Test
+  void everyStoredInstanceIsCommitted() throws Exception {
+    JsonNode report = commitment(List.of(List.of(CT_IMAGE, stored.get(0).sop()), List.of(CT_IMAGE, stored.get(1).sop())));
+    assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+    assertThat(report.path("RemoteAET").asText()).isEqualTo("ATRIUM");
+    assertThat(report.path("Success").findValuesAsText("SOPInstanceUID"))
+        .containsExactlyInAnyOrder(stored.get(0).sop(), stored.get(1).sop());
+    assertThat(report.path("Failures")).isEmpty();
+  }
+
+  /** PS3.4 J.3.2.1.3.1: 0112 no such object instance, 0119 class-instance conflict. */
+  @Test
+  void whatIsNotStoredIsReportedWithItsReason() throws Exception {
+    String unknown = TestInstances.newUid();
+    JsonNode report = commitment(List.of(List.of(CT_IMAGE, stored.get(0).sop()), List.of(CT_IMAGE, unknown),
+        List.of(MR_IMAGE, stored.get(1).sop())));
+    assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Failure");
+    assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(stored.get(0).sop());
+    Map<String, Integer> reasons = new java.util.HashMap<>();
+    report.path("Failures").forEach(f -> reasons.put(f.path("SOPInstanceUID").asText(), f.path("FailureReason").asInt()));
+    assertThat(reasons).containsOnly(Map.entry(unknown, 0x0112), Map.entry(stored.get(1).sop(), 0x0119));
+  }
+
+  /** Bad input: a request without its Transaction UID, and one from an AE the archive has no address for. */
+  @Test
+  void aRequestThatCannotBeReportedIsRefusedWithItsReason() throws Exception {
+    byte[] noTransaction = new ImplicitDataSet().text(0x0008_0054, "X", false).encode();
+    RawDimseScu.Response malformed = nAction(noTransaction);
+    assertThat(malformed.status()).isEqualTo(0x0115); // PS3.7 10.1.4.1.10: invalid argument value
+    assertThat(malformed.command().getString(CommandSet.ERROR_COMMENT)).contains("Transaction UID (0008,1195)");
+
+    byte[] reference = new ImplicitDataSet().uid(0x0008_1150, CT_IMAGE).uid(0x0008_1155, stored.get(0).sop()).encode();
+    byte[] item = ByteBuffer.allocate(8 + reference.length).order(ByteOrder.LITTLE_ENDIAN)
+        .putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(reference.length).put(reference).array();
+    byte[] request = new ImplicitDataSet().uid(0x0008_1195, TestInstances.newUid()).bytes(0x0008_1199, item).encode();
+    RawDimseScu.Response unknownCaller = nAction(request); // RAWSCU: not among the configured destinations
+    assertThat(unknownCaller.status()).isEqualTo(CommandSet.STATUS_PROCESSING_FAILURE);
+    assertThat(unknownCaller.command().getString(CommandSet.ERROR_COMMENT)).contains("no address for RAWSCU");
+  }
+
+  private RawDimseScu.Response nAction(byte[] dataSet) throws Exception {
+    try (RawDimseScu scu = RawDimseScu.open(archive.dimsePort(), "ATRIUM", StorageCommitment.SOP_CLASS)) {
+      CommandSet request = new CommandSet().setUI(CommandSet.REQUESTED_SOP_CLASS_UID, StorageCommitment.SOP_CLASS)
+          .setUS(CommandSet.COMMAND_FIELD, StorageCommitmentScp.N_ACTION_RQ).setUS(CommandSet.MESSAGE_ID, 1)
+          .setUI(CommandSet.REQUESTED_SOP_INSTANCE_UID, StorageCommitment.SOP_INSTANCE).setUS(0x0000_1008, 1);
+      scu.send(request, dataSet, false);
+      return scu.next();
+    }
+  }
+
+  /** Orthanc sends the N-ACTION, then waits for Atrium's report on an association Atrium opens. */
+  private JsonNode commitment(List<List<String>> instances) throws Exception {
+    JsonNode request = modality.post("/modalities/atrium/storage-commitment",
+        Map.of("DicomInstances", instances, "Timeout", 30));
+    String path = request.path("Path").asText();
+    for (int i = 0; i < 100; i++) {
+      JsonNode report = modality.get(path);
+      if (!report.path("Status").asText().equals("Pending")) return report;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no storage commitment report reached the modality in 10 s");
+  }
+}
