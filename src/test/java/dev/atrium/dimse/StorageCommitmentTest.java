@@ -89,6 +89,19 @@ class StorageCommitmentTest {
     assertThat(reasons).containsOnly(Map.entry(unknown, 0x0112), Map.entry(stored.get(1).sop(), 0x0119));
   }
 
+  /** A request as large as a long CT series, beyond one index query's 500 UIDs and one PDU's report. */
+  @Test
+  void aLargeRequestIsAnsweredWhole() throws Exception {
+    List<List<String>> instances = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) instances.add(List.of(CT_IMAGE, TestInstances.newUid()));
+    instances.set(700, List.of(CT_IMAGE, stored.get(0).sop()));
+    instances.set(1100, List.of(CT_IMAGE, stored.get(1).sop()));
+    JsonNode report = commitment(instances);
+    assertThat(report.path("Success").findValuesAsText("SOPInstanceUID"))
+        .containsExactlyInAnyOrder(stored.get(0).sop(), stored.get(1).sop());
+    assertThat(report.path("Failures").size()).isEqualTo(1198);
+  }
+
   /** Bad input: a request without its Transaction UID, and one from an AE the archive has no address for. */
   @Test
   void aRequestThatCannotBeReportedIsRefusedWithItsReason() throws Exception {
