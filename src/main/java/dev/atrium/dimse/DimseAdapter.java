@@ -57,8 +57,8 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     this.openToTheNetwork = bindAddress == null || !isLoopback(bindAddress);
     this.storeScp = new StoreScp(store, config.store().duplicatePolicyDimse(), partitions, audit);
     this.findScp = new FindScp(queries, partitions, audit);
-    this.moveScp = new MoveScp(retrieve, partitions, audit, config);
-    this.getScp = new GetScp(retrieve, partitions, audit);
+    this.moveScp = new MoveScp(retrieve, partitions, audit, counts, config);
+    this.getScp = new GetScp(retrieve, partitions, audit, counts);
     this.commitmentScp = new StorageCommitmentScp(commitments, partitions, config);
     this.server = new DimseServer(settings(config, dimse.port()), this);
     SSLContext tls = TlsContexts.create(config.tls());

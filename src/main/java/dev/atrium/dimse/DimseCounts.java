@@ -13,6 +13,7 @@ final class DimseCounts {
   private final LongAdder rejected;
   private final AtomicLong open = new AtomicLong();
   private final Map<String, LongAdder> requests = new java.util.HashMap<>();
+  private final CounterFamily subOperations;
 
   DimseCounts(Metrics metrics) {
     CounterFamily associations = metrics.counter("atrium_dimse_associations_total",
@@ -25,6 +26,14 @@ final class DimseCounts {
         "DIMSE requests received, by service (echo, store, commit: storage commitment, find, move, get)",
         "service");
     for (String service : SERVICES) requests.put(service, byService.labels(service));
+    subOperations = metrics.counter("atrium_dimse_suboperations_total", "C-STORE sub-operations of C-MOVE and C-GET, "
+        + "by service and outcome (completed, failed, warning)", "service", "outcome");
+  }
+
+  void subOperations(String service, int completed, int failed, int warning) {
+    subOperations.add(completed, service, "completed");
+    subOperations.add(failed, service, "failed");
+    subOperations.add(warning, service, "warning");
   }
 
   void accepted() {

@@ -13,8 +13,8 @@ import java.util.List;
  * contexts it negotiated in the SCP role (PS3.7 D.3.3.4); an instance of a class or syntax it did not offer fails.
  */
 final class GetScp extends RetrieveScp {
-  GetScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit) {
-    super(retrieve, partitions, audit);
+  GetScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit, DimseCounts counts) {
+    super(retrieve, partitions, audit, counts);
   }
 
   static boolean isGet(String sopClassUid) {

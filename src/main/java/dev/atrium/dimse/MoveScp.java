@@ -27,8 +27,9 @@ final class MoveScp extends RetrieveScp {
   private final int maxPduLength;
   private final int readTimeoutMillis;
 
-  MoveScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit, AtriumConfig config) {
-    super(retrieve, partitions, audit);
+  MoveScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit, DimseCounts counts,
+      AtriumConfig config) {
+    super(retrieve, partitions, audit, counts);
     this.destinations = config.moveDestinations();
     this.aeTitle = config.aeTitle();
     this.maxPduLength = config.dimse().maxPduLength();

@@ -23,8 +23,11 @@ abstract class RetrieveScp implements DimseRequestHandler {
   private final RetrieveService retrieve;
   private final CalledAePartitions partitions;
   private final DimseAudit audit;
+  /** The archive's running totals, for monitoring (each request's own are its {@link RetrieveCounts}). */
+  private final DimseCounts totals;
 
-  RetrieveScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit) {
+  RetrieveScp(RetrieveService retrieve, CalledAePartitions partitions, DimseAudit audit, DimseCounts counts) {
+    this.totals = counts;
     this.retrieve = retrieve;
     this.partitions = partitions;
     this.audit = audit;
@@ -66,6 +69,10 @@ abstract class RetrieveScp implements DimseRequestHandler {
     String summary = String.format("%s %s: %d instance(s), status %04X (%d completed, %d failed, %d warning)",
         request.commandField() == CommandSet.C_GET_RQ ? "C-GET" : "C-MOVE", destination(exchange, request),
         instances.size(), response.status(), response.getInt(CommandSet.NUMBER_OF_COMPLETED_SUBOPERATIONS, 0),
+        response.getInt(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS, 0),
+        response.getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS, 0));
+    totals.subOperations(request.commandField() == CommandSet.C_GET_RQ ? "get" : "move",
+        response.getInt(CommandSet.NUMBER_OF_COMPLETED_SUBOPERATIONS, 0),
         response.getInt(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS, 0),
         response.getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS, 0));
     audit.retrieved(exchange, partitions.of(exchange),

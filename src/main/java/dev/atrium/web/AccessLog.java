@@ -19,12 +19,15 @@ final class AccessLog implements RequestLog {
 
   private final CounterFamily requests;
   private final HistogramFamily durations;
+  private final CounterFamily sent;
 
   AccessLog(Metrics metrics) {
     requests = metrics.counter("atrium_http_requests_total", "HTTP requests answered, by method and status code",
         "method", "code");
     durations = metrics.histogram("atrium_http_request_duration_seconds", "Time from a request's first byte to its "
         + "answer's last, by method", SECONDS, "method");
+    sent = metrics.counter("atrium_http_response_bytes_total", "Bytes of HTTP response bodies sent, by method",
+        "method");
   }
 
   @Override
@@ -37,5 +40,6 @@ final class AccessLog implements RequestLog {
     String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
     requests.increment(method, Integer.toString(response.getStatus()));
     durations.observe(nanos / 1e9, method);
+    sent.add(Response.getContentBytesWritten(response), method);
   }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * GET /metrics as a monitoring system reads it: Prometheus's own promtool accepts the exposition, and the counts
- * follow what dcmtk and HTTP clients did (stores by outcome, associations, requests by service and status).
+ * follow what dcmtk and HTTP clients did (stores by outcome, associations, requests by service and status,
+ * C-GET sub-operations, bytes sent).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsTest {
@@ -47,13 +48,18 @@ class MetricsTest {
 
   @Test
   void theCountsFollowWhatClientsDid() throws Exception {
-    Path first = TestInstances.ct(work, TestInstances.fresh());
+    TestInstances.Uids firstUids = TestInstances.fresh();
+    Path first = TestInstances.ct(work, firstUids);
     Path second = TestInstances.ct(work, TestInstances.fresh());
     String port = Integer.toString(archive.dimsePort());
     assertThat(Dcmtk.run(60, "echoscu", "-aec", "ATRIUM", "127.0.0.1", port).exitCode()).isZero();
     Dcmtk.Result store = Dcmtk.run(60, "storescu", "-aec", "ATRIUM", "127.0.0.1", port, first.toString(),
         second.toString());
     assertThat(store.exitCode()).as(store.output()).isZero();
+    Path received = Files.createDirectories(work.resolve("received"));
+    Dcmtk.Result get = Dcmtk.run(60, "getscu", "-S", "-aec", "ATRIUM", "-od", received.toString(), "-k",
+        "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + firstUids.study(), "127.0.0.1", port);
+    assertThat(get.exitCode()).as(get.output()).isZero();
     Path third = TestInstances.ct(work, TestInstances.fresh());
     assertThat(stow(third).statusCode()).isEqualTo(200);
     assertThat(stow(third).statusCode()).isEqualTo(409); // 45070: already stored
@@ -62,7 +68,10 @@ class MetricsTest {
     String metrics = waitForNoOpenAssociation();
     assertThat(value(metrics, "atrium_store_instances_total{outcome=\"stored\",reason=\"\"}")).isEqualTo(3);
     assertThat(value(metrics, "atrium_store_instances_total{outcome=\"failed\",reason=\"duplicate\"}")).isEqualTo(1);
-    assertThat(value(metrics, "atrium_dimse_associations_total{outcome=\"accepted\"}")).isEqualTo(2);
+    assertThat(value(metrics, "atrium_dimse_associations_total{outcome=\"accepted\"}")).isEqualTo(3);
+    assertThat(value(metrics, "atrium_dimse_suboperations_total{service=\"get\",outcome=\"completed\"}"))
+        .isEqualTo(1);
+    assertThat(value(metrics, "atrium_dimse_suboperations_total{service=\"get\",outcome=\"failed\"}")).isZero();
     assertThat(value(metrics, "atrium_dimse_requests_total{service=\"echo\"}")).isEqualTo(1);
     assertThat(value(metrics, "atrium_dimse_requests_total{service=\"store\"}")).isEqualTo(2);
     assertThat(value(metrics, "atrium_http_requests_total{method=\"POST\",code=\"200\"}")).isEqualTo(1);
@@ -70,6 +79,7 @@ class MetricsTest {
     assertThat(value(metrics, "atrium_http_request_duration_seconds_count{method=\"POST\"}")).isEqualTo(2);
     assertThat(value(metrics, "atrium_http_request_duration_seconds_bucket{method=\"POST\",le=\"+Inf\"}"))
         .isEqualTo(2);
+    assertThat(value(metrics, "atrium_http_response_bytes_total{method=\"GET\"}")).isPositive();
     assertThat(value(metrics, "atrium_store_free_bytes")).isPositive();
     assertThat(value(metrics, "atrium_jvm_heap_used_bytes")).isPositive();
   }
