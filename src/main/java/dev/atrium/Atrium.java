@@ -116,7 +116,8 @@ public final class Atrium implements AutoCloseable {
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags, metrics);
-      dimse = new DimseAdapter(config, store, query, retrieve, new StorageCommitmentService(retrieve), audit, metrics);
+      dimse = new DimseAdapter(config, store, query, retrieve, new StorageCommitmentService(retrieve), audit,
+          metrics);
       web.start();
       dimse.start();
       fhirSync.start(web.port());

@@ -34,7 +34,8 @@ public final class StorageCommitmentService {
     for (int from = 0; from < references.size(); from += BATCH) {
       List<String> uids = references.subList(from, Math.min(references.size(), from + BATCH)).stream()
           .map(Reference::sopInstanceUid).distinct().toList();
-      for (StoredInstance stored : retrieve.select(partition, new InstanceSelection(null, List.of(), List.of(), uids))) {
+      InstanceSelection byUid = new InstanceSelection(null, List.of(), List.of(), uids);
+      for (StoredInstance stored : retrieve.select(partition, byUid)) {
         storedClasses.put(stored.sopInstanceUid(), stored.sopClassUid());
       }
     }

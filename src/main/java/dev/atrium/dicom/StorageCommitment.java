@@ -60,7 +60,8 @@ public final class StorageCommitment {
     List<Reference> references = new ArrayList<>(items.getNumberOfItems());
     for (int i = 0; i < items.getNumberOfItems(); i++) {
       AttributeList item = items.getItem(i).getAttributeList();
-      Reference reference = new Reference(text(item, REFERENCED_SOP_CLASS_UID), text(item, REFERENCED_SOP_INSTANCE_UID));
+      Reference reference = new Reference(text(item, REFERENCED_SOP_CLASS_UID),
+          text(item, REFERENCED_SOP_INSTANCE_UID));
       if (!DicomUid.isValid(reference.sopClassUid()) || !DicomUid.isValid(reference.sopInstanceUid())) {
         throw new DicomParseException("Referenced SOP Sequence item " + (i + 1) + " lacks a valid Referenced SOP "
             + "Class UID (0008,1150) or Referenced SOP Instance UID (0008,1155)");

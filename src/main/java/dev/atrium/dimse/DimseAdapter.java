@@ -4,7 +4,6 @@ import dev.atrium.audit.AuditTrail;
 import dev.atrium.commitment.StorageCommitmentService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dicom.SopClasses;
-import dev.atrium.metrics.Metrics;
 import dev.atrium.dimse.net.AssociationInfo;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseRequestHandler;
@@ -12,6 +11,7 @@ import dev.atrium.dimse.net.DimseServer;
 import dev.atrium.dimse.net.DimseServerSettings;
 import dev.atrium.dimse.net.DimseServiceRegistry;
 import dev.atrium.dimse.net.EchoHandler;
+import dev.atrium.metrics.Metrics;
 import dev.atrium.query.QueryEngine;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.security.AeAccessControl;
@@ -124,8 +124,14 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
 
   @Override
   public void associationRefused(AssociationInfo association, String reason) {
-    counts.rejected();
+    reject(association, reason);
+  }
+
+  /** Recorded in the audit trail and counted: every peer refused. */
+  private boolean reject(AssociationInfo association, String reason) {
     audit.associationRejected(association, reason);
+    counts.rejected();
+    return false;
   }
 
   /** PS3.8 7.1.1.9: an AE we do not know, or a known one from the wrong host, is not recognized. */
@@ -134,19 +140,13 @@ public final class DimseAdapter implements DimseServiceRegistry, AutoCloseable {
     // A DICOM TLS peer that proved an identity with its certificate may only call itself by that name.
     String certified = association.peerCertificateName();
     if (certified != null && !certified.equals(association.callingAeTitle())) {
-      audit.associationRejected(association, "client certificate names " + certified + ", not the calling AE");
-      counts.rejected();
-      return false;
+      return reject(association, "client certificate names " + certified + ", not the calling AE");
     }
     if (certified == null && access.needsCertificate(association.callingAeTitle())) {
-      audit.associationRejected(association, "calling AE must present a DICOM TLS client certificate naming it");
-      counts.rejected();
-      return false;
+      return reject(association, "calling AE must present a DICOM TLS client certificate naming it");
     }
-    boolean admitted = access.admits(association.callingAeTitle(), association.remote().getAddress());
-    if (!admitted) audit.associationRejected(association, "calling AE title not recognized from this address");
-    if (!admitted) counts.rejected();
-    return admitted;
+    return access.admits(association.callingAeTitle(), association.remote().getAddress())
+        || reject(association, "calling AE title not recognized from this address");
   }
 
   /**

@@ -15,8 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +47,15 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   private final String aeTitle;
   private final int maxPduLength;
   private final int readTimeoutMillis;
-  private final ScheduledExecutorService reports = Executors.newSingleThreadScheduledExecutor(runnable -> {
+  /** One thread: reports go out one at a time, retries wait their turn. Not kept across a restart. */
+  private final ScheduledThreadPoolExecutor reports = new ScheduledThreadPoolExecutor(1, runnable -> {
     Thread thread = new Thread(runnable, "storage-commitment-reports");
     thread.setDaemon(true);
     return thread;
   });
 
   StorageCommitmentScp(StorageCommitmentService commitments, CalledAePartitions partitions, AtriumConfig config) {
+    reports.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a stop drops the retries still waiting
     this.commitments = commitments;
     this.partitions = partitions;
     this.destinations = config.moveDestinations();
@@ -111,7 +112,7 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     exchange.sendResponse(response, null);
   }
 
-  /** Checks the index now (not when asked: the modality may ask right after its stores), then reports. */
+  /** Checks the index when the report is made (again at each retry: a late store counts), then sends it. */
   private void report(RemoteAe modality, String partition, StorageCommitment.Request commitment, int attempt) {
     try {
       StorageCommitmentService.Outcome outcome = commitments.check(partition, commitment.references());

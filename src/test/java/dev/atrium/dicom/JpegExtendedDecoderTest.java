@@ -50,7 +50,7 @@ class JpegExtendedDecoderTest {
     TempFiles.delete(work);
   }
 
-  /** JPGExtended.dcm; and JPEG-lossy.dcm, whose scan header says Se 0 where a sequential scan has 63 (libjpeg warns). */
+  /** JPGExtended.dcm, and JPEG-lossy.dcm whose scan header says Se 0 where sequential scans have 63 (libjpeg warns). */
   @ParameterizedTest
   @ValueSource(strings = {"JPGExtended.dcm", "JPEG-lossy.dcm"})
   void pydicomsJpegExtendedFilesDecodeAsDcmdjpegDecodesThem(String name) throws Exception {

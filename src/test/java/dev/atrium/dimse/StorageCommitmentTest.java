@@ -68,7 +68,8 @@ class StorageCommitmentTest {
 
   @Test
   void everyStoredInstanceIsCommitted() throws Exception {
-    JsonNode report = commitment(List.of(List.of(CT_IMAGE, stored.get(0).sop()), List.of(CT_IMAGE, stored.get(1).sop())));
+    JsonNode report = commitment(List.of(List.of(CT_IMAGE, stored.get(0).sop()),
+        List.of(CT_IMAGE, stored.get(1).sop())));
     assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
     assertThat(report.path("RemoteAET").asText()).isEqualTo("ATRIUM");
     assertThat(report.path("Success").findValuesAsText("SOPInstanceUID"))
@@ -85,7 +86,8 @@ class StorageCommitmentTest {
     assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Failure");
     assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(stored.get(0).sop());
     Map<String, Integer> reasons = new java.util.HashMap<>();
-    report.path("Failures").forEach(f -> reasons.put(f.path("SOPInstanceUID").asText(), f.path("FailureReason").asInt()));
+    report.path("Failures").forEach(failure -> reasons.put(failure.path("SOPInstanceUID").asText(),
+        failure.path("FailureReason").asInt()));
     assertThat(reasons).containsOnly(Map.entry(unknown, 0x0112), Map.entry(stored.get(1).sop(), 0x0119));
   }
 

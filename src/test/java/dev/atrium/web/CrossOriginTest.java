@@ -194,11 +194,13 @@ class CrossOriginTest {
           wado: async () => {
             const r = await fetch('%s', {headers: {Accept: 'multipart/related; type="application/dicom"',
                 Authorization: token}});
-            return r.status + ' ' + r.headers.get('Content-Type').split(';')[0] + ' ' + (await r.arrayBuffer()).byteLength;
+            const type = r.headers.get('Content-Type').split(';')[0];
+            return r.status + ' ' + type + ' ' + (await r.arrayBuffer()).byteLength;
           },
           stow: async () => {
             const file = await (await fetch(location.pathname.replace('.html', '.dcm'))).blob();
-            const body = new Blob(['--%s\\r\\nContent-Type: application/dicom\\r\\n\\r\\n', file, '\\r\\n--%s--\\r\\n']);
+            const body = new Blob(['--%s\\r\\nContent-Type: application/dicom\\r\\n\\r\\n', file,
+                '\\r\\n--%s--\\r\\n']);
             const r = await fetch('%s/studies', {method: 'POST', body: body,
                 headers: {'Content-Type': '%s', Accept: 'application/dicom+json', Authorization: token}});
             return String(r.status);
@@ -250,7 +252,8 @@ class CrossOriginTest {
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(archive.baseUrl() + path))
         .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
