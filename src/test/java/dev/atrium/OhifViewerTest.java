@@ -223,42 +223,10 @@ class OhifViewerTest {
     }
   }
 
-  /** OHIF's DICOMweb data source, as its documentation configures one for a DICOMweb archive. */
-  private String appConfig() {
-    String root = archive.baseUrl();
-    return """
-        window.config = {
-          routerBasename: '/',
-          extensions: [],
-          modes: [],
-          showStudyList: true,
-          maxNumberOfWebWorkers: 1,
-          showWarningMessageForCrossOrigin: false,
-          showCPUFallbackMessage: false,
-          defaultDataSourceName: 'atrium',
-          dataSources: [{
-            namespace: '@ohif/extension-default.dataSourcesModule.dicomweb',
-            sourceName: 'atrium',
-            configuration: {
-              friendlyName: 'Atrium',
-              name: 'atrium',
-              wadoUriRoot: '%s/wado',
-              qidoRoot: '%s/dicom-web',
-              wadoRoot: '%s/dicom-web',
-              qidoSupportsIncludeField: true,
-              imageRendering: 'wadors',
-              thumbnailRendering: 'thumbnail',
-              thumbnailRequestStrategy: 'fetch',
-              enableStudyLazyLoad: true,
-              supportsFuzzyMatching: false,
-              supportsWildcard: true,
-              staticWado: false,
-              singlepart: 'bulkdata,video',
-              omitQuotationForMultipartRequest: true,
-            },
-          }],
-        };
-        """.formatted(root, root, root);
+  /** The sample configuration a user is given (samples/ohif-app-config.js), pointed at this archive. */
+  private String appConfig() throws IOException {
+    return Files.readString(Path.of("samples", "ohif-app-config.js"), StandardCharsets.UTF_8)
+        .replace("http://localhost:8080", archive.baseUrl());
   }
 
   /**
