@@ -18,7 +18,6 @@ import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -185,22 +184,22 @@ class OhifViewerTest {
   private void serveViewer(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (path.equals("/app-config.js")) {
-      respond(exchange, "application/javascript", appConfig().getBytes(StandardCharsets.UTF_8));
+      HeadlessChromium.respond(exchange, "application/javascript", appConfig().getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (path.equals("/atrium-watch.html")) {
-      respond(exchange, "text/html", watchPage().getBytes(StandardCharsets.UTF_8));
+      HeadlessChromium.respond(exchange, "text/html", watchPage().getBytes(StandardCharsets.UTF_8));
       return;
     }
     Path file = dist.resolve(path.substring(1)).normalize();
     if (!file.startsWith(dist) || !Files.isRegularFile(file)) file = dist.resolve("index.html"); // the app's routes
-    respond(exchange, contentType(file.getFileName().toString()), Files.readAllBytes(file));
+    HeadlessChromium.respond(exchange, contentType(file.getFileName().toString()), Files.readAllBytes(file));
   }
 
   private void takeReport(HttpExchange exchange) throws IOException {
     String run = exchange.getRequestURI().getPath().substring("/report/".length());
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    respond(exchange, "text/plain", new byte[0]);
+    HeadlessChromium.respond(exchange, "text/plain", new byte[0]);
     CompletableFuture<String> report = reports.get(run);
     if (report != null) report.complete(body);
   }
@@ -213,14 +212,6 @@ class OhifViewerTest {
     if (name.endsWith(".json")) return "application/json";
     if (name.endsWith(".svg")) return "image/svg+xml";
     return "application/octet-stream";
-  }
-
-  private static void respond(HttpExchange exchange, String type, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
   }
 
   /** The sample configuration a user is given (samples/ohif-app-config.js), pointed at this archive. */

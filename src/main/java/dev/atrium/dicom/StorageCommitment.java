@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,10 +88,8 @@ public final class StorageCommitment {
       for (Failure failure : failed) {
         out.item();
         references(out, failure.reference());
-        out.header(FAILURE_REASON, "US", 2);
-        byte[] reason = out.littleEndian() ? new byte[] {(byte) failure.reason(), (byte) (failure.reason() >>> 8)}
-            : new byte[] {(byte) (failure.reason() >>> 8), (byte) failure.reason()};
-        out.out().write(reason);
+        byte[] reason = {(byte) failure.reason(), (byte) (failure.reason() >>> 8)}; // little endian, swapped if not
+        out.element(FAILURE_REASON, "US", reason, !out.littleEndian());
         out.itemEnd();
       }
       out.sequenceEnd();
@@ -114,11 +113,9 @@ public final class StorageCommitment {
 
   /** A text value, padded to even length (PS3.5 7.1.1: UI with NUL, others with a space). */
   private static void text(ElementWriter out, int tag, String vr, String value, byte pad) throws IOException {
-    byte[] ascii = value.getBytes(StandardCharsets.US_ASCII);
-    int length = ascii.length + (ascii.length & 1);
-    out.header(tag, vr, length);
-    out.out().write(ascii);
-    if (length > ascii.length) out.out().write(pad);
+    byte[] padded = Arrays.copyOf(value.getBytes(StandardCharsets.US_ASCII), value.length() + (value.length() & 1));
+    if (padded.length > value.length()) padded[value.length()] = pad;
+    out.element(tag, vr, padded, false);
   }
 
   private static String text(AttributeList list, int tag) {

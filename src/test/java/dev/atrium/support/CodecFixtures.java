@@ -111,16 +111,25 @@ public final class CodecFixtures {
       fill(frames, rows, columns, mask, (i, v) -> pixels[i] = (byte) v);
       Attribute a = new OtherByteAttribute(TagFromName.PixelData);
       a.setValues(pixels);
-      list.put(a);
-    } else {
-      short[] pixels = new short[samples];
-      fill(frames, rows, columns, mask, (i, v) -> pixels[i] = (short) v);
-      Attribute a = new OtherWordAttribute(TagFromName.PixelData);
-      a.setValues(pixels);
-      list.put(a);
+      return writeExplicitLittleEndian(list, a, dir, "multiframe");
     }
+    short[] pixels = new short[samples];
+    fill(frames, rows, columns, mask, (i, v) -> pixels[i] = (short) v);
+    return writeExplicitLittleEndian(list, words(pixels), dir, "multiframe");
+  }
+
+  private static Attribute words(short[] pixels) throws Exception {
+    Attribute a = new OtherWordAttribute(TagFromName.PixelData);
+    a.setValues(pixels);
+    return a;
+  }
+
+  /** The data set with this Pixel Data, as a PS3.10 file in explicit VR little endian. */
+  private static Path writeExplicitLittleEndian(AttributeList list, Attribute pixelData, Path dir, String prefix)
+      throws Exception {
+    list.put(pixelData);
     FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "ATRIUMTEST");
-    Path out = Files.createTempFile(dir, "multiframe", ".dcm");
+    Path out = Files.createTempFile(dir, prefix, ".dcm");
     list.write(out.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
     return out;
   }
@@ -147,12 +156,7 @@ public final class CodecFixtures {
       pixels[3 * i + 1] = (short) ((y * 170) & 0xFFF);
       pixels[3 * i + 2] = (short) ((x * y * 9) & 0xFFF);
     }
-    Attribute a = new OtherWordAttribute(TagFromName.PixelData);
-    a.setValues(pixels);
-    list.put(a);
-    FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "ATRIUMTEST");
-    Path rgb = Files.createTempFile(dir, "rgb12", ".dcm");
-    list.write(rgb.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+    Path rgb = writeExplicitLittleEndian(list, words(pixels), dir, "rgb12");
     return convert(rgb, dir, "dcmcjpeg", "+ee", "+un"); // +un: keep the UIDs (lossy would get a new one)
   }
 

@@ -2,7 +2,9 @@ package dev.atrium.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,15 @@ public final class HeadlessChromium {
   public static Process open(Path work, String url, int width, int height) throws Exception {
     return start(work, Files.createTempFile(work, "chromium", ".out"),
         List.of("--window-size=" + width + "," + height, url));
+  }
+
+  /** Answers a request of the browser to a test's page server (JDK HttpServer): 200 with this body. */
+  public static void respond(HttpExchange exchange, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 
   private static Process start(Path work, Path out, List<String> action) throws IOException {

@@ -12,8 +12,6 @@ import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -163,8 +161,8 @@ class CrossOriginTest {
   private Map<String, String> runPage(String origin) throws Exception {
     String name = "viewer-" + System.nanoTime();
     byte[] page = viewerPage().getBytes(StandardCharsets.UTF_8);
-    pages.createContext("/" + name + ".html", exchange -> respond(exchange, "text/html", page));
-    pages.createContext("/" + name + ".dcm", exchange -> respond(exchange, "application/dicom",
+    pages.createContext("/" + name + ".html", exchange -> HeadlessChromium.respond(exchange, "text/html", page));
+    pages.createContext("/" + name + ".dcm", exchange -> HeadlessChromium.respond(exchange, "application/dicom",
         Files.readAllBytes(upload)));
     String dom = HeadlessChromium.dumpDom(work, origin + "/" + name + ".html");
     Matcher done = Pattern.compile("<pre id=\"out\">(done\n.*?)</pre>", Pattern.DOTALL).matcher(dom);
@@ -224,15 +222,6 @@ class CrossOriginTest {
         </script></body></html>
         """.formatted(token(), base, stored.study(), stored.study(), instance, Multipart.BOUNDARY,
         Multipart.BOUNDARY, base, Multipart.CONTENT_TYPE.replace("'", "\\'"), base, base);
-  }
-
-  private static void respond(com.sun.net.httpserver.HttpExchange exchange, String type, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
   }
 
   private String bearer() {
