@@ -54,7 +54,11 @@ public final class HeadlessChromium {
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile));
     command.addAll(action);
-    return new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+        .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile());
+    // Its singleton socket directory (org.chromium.Chromium.*) goes to TMPDIR: the test's work directory, removed
+    // with it, rather than /tmp, where each run left one per browser.
+    builder.environment().put("TMPDIR", work.toString());
+    return builder.start();
   }
 }
