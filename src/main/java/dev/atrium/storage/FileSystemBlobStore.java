@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Blobs as files: {@code root/ab/cd/abcd…} (two hash-prefix levels keep directories small).
  * Writes go to {@code root/.staging/<process>/KEY.tmp} ({@link StagingDirectories}: nodes sharing the store each
- * stage apart); publish fsyncs its data and the staging directory and
- * hard-links it to its final name. The staging entry stays until the index has committed and the final
+ * stage apart), in a file made ahead whose name is durable already ({@link BlankStagingFiles}); publish fsyncs its
+ * data (and the staging directory, for a file made on the spot) and hard-links it to its final name. The staging entry stays until the index has committed and the final
  * directory is synced ({@link DeferredNameSync}, after the acknowledgement), so it marks the blob in flight
  * and keeps it on disk meanwhile: after a crash, {@link #restore} links again the final names a power loss
  * took, and {@link #recover} decides each staging entry from the index, in time proportional to what was
@@ -64,6 +65,7 @@ public final class FileSystemBlobStore implements BlobStore {
   private final SharedDirectorySync.DirectorySync directorySync;
   private final SharedDirectorySync stagingSync;
   private final DeferredNameSync finalNames;
+  private final BlankStagingFiles blanks;
 
   public FileSystemBlobStore(Path root) throws IOException {
     this(root, Directories::sync);
@@ -79,14 +81,31 @@ public final class FileSystemBlobStore implements BlobStore {
     this.staging = stagingDirectories.own();
     this.stagingSync = new SharedDirectorySync(staging, directorySync, SYNC);
     this.finalNames = new DeferredNameSync(directorySync);
+    this.blanks = new BlankStagingFiles(staging, FileSystemBlobStore::randomKey, directorySync, SYNC);
+  }
+
+  /**
+   * A blob in a staging file made ahead, whose name is durable already ({@link BlankStagingFiles}), or in a new one
+   * when none is ready.
+   */
+  @Override
+  public BlobWriter create() throws IOException {
+    String blank = blanks.take();
+    if (blank != null) {
+      try {
+        return new FileBlobWriter(blank, true);
+      } catch (NoSuchFileException e) {
+        log.warn("blob store: a staging file made ahead is gone ({}); making a new one", e.getMessage());
+      }
+    }
+    return new FileBlobWriter(randomKey(), false);
   }
 
   /** A random key; its first four hex digits (its two directory levels) are re-chosen by place(). */
-  @Override
-  public BlobWriter create() throws IOException {
+  private static String randomKey() {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
-    return new FileBlobWriter(HexFormat.of().formatHex(id));
+    return HexFormat.of().formatHex(id);
   }
 
   /** The directory group of a placement: the first two bytes of its SHA-256, as four hex digits. */
@@ -185,6 +204,7 @@ public final class FileSystemBlobStore implements BlobStore {
     Set<Path> directories = new LinkedHashSet<>();
     for (StagedEntry entry : stagedEntries()) {
       if (entry.key() == null || Files.exists(pathOf(entry.key()))) continue; // placed and linked, or not ours
+      if (Files.size(entry.path()) == 0) continue; // made ahead and never written (BlankStagingFiles)
       String placed = placedKey(entry, placement);
       if (placed == null) continue; // never written whole, so never committed: recover() removes it
       Path staged = entry.path();
@@ -253,13 +273,20 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public void close() throws IOException {
+    blanks.close();
     finalNames.close();
     stagingDirectories.close();
   }
 
   /** As the process's death would leave the store (tests of recovery): nothing flushed, its staging up for takeover. */
   void crash() throws IOException {
+    blanks.abandon();
     stagingDirectories.releaseAsACrashWould();
+  }
+
+  /** How many staging files made ahead are ready (tests). */
+  int blanksReady() {
+    return blanks.ready();
   }
 
   /** This process's staging directory. */
@@ -315,11 +342,14 @@ public final class FileSystemBlobStore implements BlobStore {
     private Future<?> sync;
     private Future<Void> stagingName;
 
-    FileBlobWriter(String key) throws IOException {
+    /** @param blank whether {@code KEY.tmp} is an empty staging file whose name is durable already */
+    FileBlobWriter(String key, boolean blank) throws IOException {
       this.key = key;
       this.tmp = staging.resolve(key + ".tmp");
       // One channel from first byte to fsync: no second open just to force the data out.
-      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      this.channel = blank ? FileChannel.open(tmp, StandardOpenOption.WRITE)
+          : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      if (blank) stagingName = CompletableFuture.completedFuture(null);
       this.output = new CountingOutput(Channels.newOutputStream(channel));
     }
 
@@ -356,7 +386,8 @@ public final class FileSystemBlobStore implements BlobStore {
         channel.force(false); // fdatasync: the data and what reading it needs (size, blocks); names are synced apart
         return null;
       });
-      stagingName = stagingSync.request(); // the name under which recovery finds it, also in the background
+      // The name under which recovery finds it, also in the background (made ahead: durable already).
+      if (stagingName == null) stagingName = stagingSync.request();
     }
 
     /**

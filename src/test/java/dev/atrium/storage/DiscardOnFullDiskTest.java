@@ -21,8 +21,10 @@ class DiscardOnFullDiskTest {
       BlobWriter blob = store.create();
       blob.output().write(new byte[1000]); // buffered: only the flush of the discard meets the full disk
       blob.close();
+      assertThat(store.staging().resolve(blob.key() + ".tmp")).doesNotExist();
       try (Stream<java.nio.file.Path> staged = Files.list(store.staging())) {
-        assertThat(staged.filter(p -> !p.getFileName().toString().equals(".lock"))).isEmpty();
+        assertThat(staged.filter(p -> !p.getFileName().toString().equals(".lock")))
+            .as("only the empty files made ahead for later blobs").allMatch(p -> p.toFile().length() == 0);
       }
       store.close();
     }

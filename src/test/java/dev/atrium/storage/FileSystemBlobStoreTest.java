@@ -11,15 +11,34 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSystemBlobStoreTest {
   @TempDir Path root;
+  private final List<FileSystemBlobStore> stores = new ArrayList<>();
+
+  /** A store the test opened, closed after it (a store makes staging files ahead in the background). */
+  private FileSystemBlobStore opened(FileSystemBlobStore store) {
+    stores.add(store);
+    return store;
+  }
+
+  @AfterEach
+  void closeStores() {
+    for (FileSystemBlobStore store : stores) {
+      try {
+        store.close();
+      } catch (IOException | RuntimeException e) {
+        // closed by the test already, or crashed: its staging was taken over
+      }
+    }
+  }
 
   @Test
   void blobsPlacedTogetherArePublishedInOneDirectory() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     BlobWriter a = written(store, "first");
     BlobWriter b = written(store, "second");
     BlobWriter other = written(store, "other study");
@@ -36,7 +55,7 @@ class FileSystemBlobStoreTest {
 
   @Test
   void aPlacedBlobNeverPublishedLeavesNothingAfterCloseOrRecovery() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     BlobWriter discarded = written(store, "discarded");
     discarded.place("1.2.3");
     discarded.close();
@@ -44,7 +63,7 @@ class FileSystemBlobStoreTest {
     crashed.place("1.2.3");
     crashed.startSync();
     store.crash(); // recovery by the next process must find the renamed staging entry and drop it
-    assertThat(new FileSystemBlobStore(root).recover(key -> false)).isZero();
+    assertThat(opened(new FileSystemBlobStore(root)).recover(key -> false)).isZero();
     assertThat(files()).isEmpty();
   }
 
@@ -57,13 +76,13 @@ class FileSystemBlobStoreTest {
   @Test
   void theStagingNameIsOnDiskBeforeTheFinalNameAndStaysUntilItIs() throws IOException {
     List<String> syncs = new ArrayList<>();
-    FileSystemBlobStore store = new FileSystemBlobStore(root, dir -> {
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root, dir -> {
       synchronized (syncs) {
         if (dir.getFileName().equals(Path.of(".staging"))) return; // a process's staging directory is made
         syncs.add(dir.getParent().getFileName().equals(Path.of(".staging"))
             ? "staging, final names " + finalNames() : root.relativize(dir) + ", staging " + stagingNames());
       }
-    });
+    }));
     BlobWriter blob = written(store, "payload");
     blob.startSync();
     blob.place("1.2.3");
@@ -78,10 +97,55 @@ class FileSystemBlobStoreTest {
     assertThat(stagingNames()).isEmpty();
   }
 
+  /**
+   * A store writes into a staging file made ahead, whose name one directory sync per batch made durable: publishing
+   * it syncs its data and no directory, and its final name comes after that batch's sync. A clean close removes the
+   * files made ahead and not used.
+   */
+  @Test
+  void aBlobWrittenIntoAFileMadeAheadWaitsForNoDirectorySyncOfItsOwn() throws Exception {
+    List<Path> syncs = Collections.synchronizedList(new ArrayList<>());
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root, syncs::add));
+    written(store, "the first, in a file of its own").close(); // and the first batch is made meanwhile
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (store.blanksReady() < BlankStagingFiles.BATCH && System.nanoTime() < deadline) Thread.sleep(10);
+    List<String> madeAhead = blanks(store);
+    assertThat(madeAhead).hasSize(BlankStagingFiles.BATCH);
+    int syncsBefore = syncs.size();
+
+    BlobWriter blob = written(store, "1.2.3");
+    assertThat(madeAhead).contains(blob.key() + ".tmp");
+    blob.startSync();
+    blob.place("1.2.3");
+    store.publishAll(List.of(blob));
+    assertThat(syncs.subList(syncsBefore, syncs.size())).as("syncs of the staging directory for the publication")
+        .doesNotContain(store.staging());
+    assertThat(text(store.open(blob.key()))).isEqualTo("1.2.3");
+
+    blob.confirm();
+    store.close();
+    assertThat(Files.exists(store.staging()) ? blanks(store) : List.of()).as("files made ahead left after a close")
+        .isEmpty();
+    assertThat(stagingNames()).isEmpty();
+  }
+
+  private static List<String> blanks(FileSystemBlobStore store) throws IOException {
+    return stagingFilesIn(store.staging()).stream().filter(p -> p.toFile().length() == 0)
+        .map(p -> p.getFileName().toString()).toList();
+  }
+
+  private static List<Path> stagingFilesIn(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void confirmedNamesAreSyncedShortlyAfterwardsInOneSyncPerDirectory() throws Exception {
     List<Path> syncs = Collections.synchronizedList(new ArrayList<>());
-    FileSystemBlobStore store = new FileSystemBlobStore(root, syncs::add);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root, syncs::add));
     List<BlobWriter> study = publishedInOneStudy(store, "i1", "i2", "i3", "i4", "i5");
     for (BlobWriter blob : study) blob.confirm();
     Path studyDir = store.pathOf(study.get(0).key()).getParent();
@@ -104,7 +168,7 @@ class FileSystemBlobStoreTest {
    */
   @Test
   void aFinalNameLostBeforeItsSyncComesBackFromStagingEvenIfThePlacingRenameWasLostToo() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     BlobWriter linkLost = written(store, "1.2.3");
     BlobWriter renameLost = written(store, "1.2.4");
     BlobWriter incomplete = written(store, "cut sh");
@@ -119,7 +183,7 @@ class FileSystemBlobStoreTest {
     Files.move(store.staging().resolve(renameLost.key() + ".tmp"), store.staging().resolve(unplaced + ".tmp"));
     store.crash();
 
-    FileSystemBlobStore restarted = new FileSystemBlobStore(root);
+    FileSystemBlobStore restarted = opened(new FileSystemBlobStore(root));
     assertThat(restarted.restore(CONTENT_IS_PLACEMENT)).isEqualTo(2);
     assertThat(stagingNames()).containsExactlyInAnyOrder(linkLost.key() + ".tmp", renameLost.key() + ".tmp",
         incomplete.key() + ".tmp");
@@ -136,13 +200,13 @@ class FileSystemBlobStoreTest {
    */
   @Test
   void aStoreStartingBesideALiveOneLeavesItsBlobsInFlightAlone() throws IOException {
-    FileSystemBlobStore live = new FileSystemBlobStore(root);
+    FileSystemBlobStore live = opened(new FileSystemBlobStore(root));
     BlobWriter inFlight = written(live, "1.2.3");
     inFlight.startSync();
     inFlight.place("1.2.3");
     live.publishAll(List.of(inFlight)); // linked, not yet committed by the live node's index
 
-    FileSystemBlobStore starting = new FileSystemBlobStore(root);
+    FileSystemBlobStore starting = opened(new FileSystemBlobStore(root));
     assertThat(starting.restore(CONTENT_IS_PLACEMENT)).isZero();
     assertThat(starting.recover(key -> false)).as("none of the live node's blobs removed").isZero();
     assertThat(text(live.open(inFlight.key()))).isEqualTo("1.2.3");
@@ -151,20 +215,20 @@ class FileSystemBlobStoreTest {
 
   @Test
   void recoveryKeepsACommittedBlobWhoseFinalNameWasLostEvenWithoutRestore() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     List<BlobWriter> published = publishedInOneStudy(store, "committed", "never committed");
     BlobWriter kept = published.get(0);
     Files.delete(store.pathOf(kept.key()));
     store.crash();
 
-    assertThat(new FileSystemBlobStore(root).recover(key -> key.equals(kept.key()))).isEqualTo(1);
+    assertThat(opened(new FileSystemBlobStore(root)).recover(key -> key.equals(kept.key()))).isEqualTo(1);
     assertThat(files()).containsExactly(store.pathOf(kept.key()));
   }
 
   /** The store writes the metadata document while the index commits; a delete may already have run by then. */
   @Test
   void aMetadataDocumentWrittenAfterItsBlobWasDeletedDoesNotStay() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     List<BlobWriter> published = publishedInOneStudy(store, "kept", "deleted");
     BlobWriter kept = published.get(0);
     BlobWriter deleted = published.get(1);
@@ -181,7 +245,7 @@ class FileSystemBlobStoreTest {
   /** A document that cannot be put in its place (here: no published blob, so no directory) leaves nothing aside. */
   @Test
   void aMetadataDocumentThatCannotBePlacedLeavesNoPartFile() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     BlobWriter unpublished = written(store, "never published");
     unpublished.place("9.8.7");
 
@@ -194,7 +258,7 @@ class FileSystemBlobStoreTest {
 
   @Test
   void placingAfterPublishingIsRefused() throws IOException {
-    FileSystemBlobStore store = new FileSystemBlobStore(root);
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
     BlobWriter blob = written(store, "x");
     blob.place("1.2.3");
     store.publishAll(List.of(blob));
@@ -202,12 +266,12 @@ class FileSystemBlobStoreTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
-  /** What every process has staged (not their directories and locks). */
+  /** What every process has staged (not their directories and locks, nor the empty files made ahead). */
   private List<String> stagingNames() {
     if (!Files.exists(root.resolve(".staging"))) return List.of();
     try (Stream<Path> all = Files.walk(root.resolve(".staging"))) {
-      return all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock"))
-          .toList();
+      return all.filter(Files::isRegularFile).filter(p -> !isBlank(p)).map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(".lock")).toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -248,7 +312,17 @@ class FileSystemBlobStoreTest {
   /** Every file but the staging directories' locks. */
   private List<Path> files() throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).toList();
+      return all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock"))
+          .filter(p -> !isBlank(p)).toList();
+    }
+  }
+
+  /** An empty staging file a store made ahead for a blob to come (BlankStagingFiles). */
+  private boolean isBlank(Path file) {
+    try {
+      return file.startsWith(root.resolve(".staging")) && Files.size(file) == 0;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

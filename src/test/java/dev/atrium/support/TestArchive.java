@@ -146,9 +146,20 @@ public final class TestArchive implements AutoCloseable {
     }
   }
 
-  /** What is staged in a blob store: every process's entries (not their directories and locks). */
+  /**
+   * What is staged in a blob store: every process's entries (not their directories and locks, nor the empty files a
+   * store makes ahead for the blobs to come, storage.BlankStagingFiles).
+   */
   public static List<Path> staged(Path blobs) throws IOException {
-    return regularFiles(blobs.resolve(".staging"), p -> !p.getFileName().toString().equals(".lock"));
+    return regularFiles(blobs.resolve(".staging"), p -> !p.getFileName().toString().equals(".lock") && !isEmpty(p));
+  }
+
+  private static boolean isEmpty(Path file) {
+    try {
+      return Files.size(file) == 0;
+    } catch (IOException e) {
+      return false; // gone meanwhile: counted as it was listed
+    }
   }
 
   private void closeInspector() {
