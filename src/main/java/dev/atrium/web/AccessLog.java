@@ -22,12 +22,12 @@ final class AccessLog implements RequestLog {
   private final CounterFamily sent;
 
   AccessLog(Metrics metrics) {
-    requests = metrics.counter("atrium_http_requests_total", "HTTP requests answered, by method and status code",
-        "method", "code");
+    requests = metrics.counter("atrium_http_requests_total", "HTTP requests answered, by method, route and status "
+        + "code", "method", "route", "code");
     durations = metrics.histogram("atrium_http_request_duration_seconds", "Time from a request's first byte to its "
-        + "answer's last, by method", SECONDS, "method");
-    sent = metrics.counter("atrium_http_response_bytes_total", "Bytes of HTTP response bodies sent, by method",
-        "method");
+        + "answer's last, by method and route", SECONDS, "method", "route");
+    sent = metrics.counter("atrium_http_response_bytes_total", "Bytes of HTTP response bodies sent, by method and "
+        + "route", "method", "route");
   }
 
   @Override
@@ -38,8 +38,11 @@ final class AccessLog implements RequestLog {
         String.format("%.1f", micros / 1000.0), Request.getRemoteAddr(request));
     // A client names any method it likes: others are counted together, so that no client can grow the label set.
     String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
-    requests.increment(method, Integer.toString(response.getStatus()));
-    durations.observe(nanos / 1e9, method);
-    sent.add(Response.getContentBytesWritten(response), method);
+    // The route's template, not the path: one series per route whatever the UIDs, so the label set stays bounded.
+    // Requests no route served (an unknown path, a preflight, an error Jetty answered) are counted together.
+    String route = request.getAttribute(Route.TEMPLATE_ATTRIBUTE) instanceof String template ? template : "none";
+    requests.increment(method, route, Integer.toString(response.getStatus()));
+    durations.observe(nanos / 1e9, method, route);
+    sent.add(Response.getContentBytesWritten(response), method, route);
   }
 }

@@ -107,6 +107,7 @@ final class Router extends Handler.Abstract {
         allowed.add(route.method());
         if (route.method().equals("GET")) allowed.add("HEAD");
         if (!answers(route, request.getMethod())) continue;
+        request.setAttribute(Route.TEMPLATE_ATTRIBUTE, route.template());
         exchange = new Exchange(request, response, matcher, baseUrl(request), partition, partitionPrefix, principal,
             maxRequestBytes);
         route.endpoint().serve(exchange);

@@ -64,6 +64,10 @@ class MetricsTest {
     assertThat(stow(third).statusCode()).isEqualTo(200);
     assertThat(stow(third).statusCode()).isEqualTo(409); // 45070: already stored
     assertThat(Http.get(archive.dicomWeb() + "/studies", "application/dicom+json").statusCode()).isEqualTo(200);
+    for (String study : List.of(firstUids.study(), TestInstances.fresh().study())) { // stored, and unknown
+      Http.get(archive.dicomWeb() + "/studies/" + study + "/metadata", "application/dicom+json");
+    }
+    assertThat(Http.get(archive.dicomWeb() + "/no-such-resource", null).statusCode()).isEqualTo(404);
 
     String metrics = waitForNoOpenAssociation();
     assertThat(value(metrics, "atrium_store_instances_total{outcome=\"stored\",reason=\"\"}")).isEqualTo(3);
@@ -74,12 +78,20 @@ class MetricsTest {
     assertThat(value(metrics, "atrium_dimse_suboperations_total{service=\"get\",outcome=\"failed\"}")).isZero();
     assertThat(value(metrics, "atrium_dimse_requests_total{service=\"echo\"}")).isEqualTo(1);
     assertThat(value(metrics, "atrium_dimse_requests_total{service=\"store\"}")).isEqualTo(2);
-    assertThat(value(metrics, "atrium_http_requests_total{method=\"POST\",code=\"200\"}")).isEqualTo(1);
-    assertThat(value(metrics, "atrium_http_requests_total{method=\"POST\",code=\"409\"}")).isEqualTo(1);
-    assertThat(value(metrics, "atrium_http_request_duration_seconds_count{method=\"POST\"}")).isEqualTo(2);
-    assertThat(value(metrics, "atrium_http_request_duration_seconds_bucket{method=\"POST\",le=\"+Inf\"}"))
+    String stowRoute = "method=\"POST\",route=\"/dicom-web/studies\"";
+    assertThat(value(metrics, "atrium_http_requests_total{" + stowRoute + ",code=\"200\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_http_requests_total{" + stowRoute + ",code=\"409\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_http_request_duration_seconds_count{" + stowRoute + "}")).isEqualTo(2);
+    assertThat(value(metrics, "atrium_http_request_duration_seconds_bucket{" + stowRoute + ",le=\"+Inf\"}"))
         .isEqualTo(2);
-    assertThat(value(metrics, "atrium_http_response_bytes_total{method=\"GET\"}")).isPositive();
+    // One series per route, whatever the UIDs: the stored study's metadata and an unknown study's 404.
+    String metadataRoute = "method=\"GET\",route=\"/dicom-web/studies/{study}/metadata\"";
+    assertThat(value(metrics, "atrium_http_requests_total{" + metadataRoute + ",code=\"200\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_http_requests_total{" + metadataRoute + ",code=\"404\"}")).isEqualTo(1);
+    assertThat(value(metrics, "atrium_http_response_bytes_total{" + metadataRoute + "}")).isPositive();
+    assertThat(value(metrics, "atrium_http_requests_total{method=\"GET\",route=\"none\",code=\"404\"}"))
+        .isEqualTo(1);
+    assertThat(metrics).doesNotContain(firstUids.study());
     assertThat(value(metrics, "atrium_store_free_bytes")).isPositive();
     assertThat(value(metrics, "atrium_jvm_heap_used_bytes")).isPositive();
   }
