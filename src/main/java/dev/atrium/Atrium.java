@@ -15,6 +15,7 @@ import dev.atrium.index.BlobGarbage;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.ExtendedTagIndex;
+import dev.atrium.index.CommitmentIndex;
 import dev.atrium.index.FhirSyncIndex;
 import dev.atrium.index.GroupCommit;
 import dev.atrium.index.IndexJournal;
@@ -116,8 +117,9 @@ public final class Atrium implements AutoCloseable {
       FhirSync fhirSync = new FhirSync(config, changeFeed, retrieve, new FhirSyncIndex(db));
       web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags, metrics);
-      dimse = new DimseAdapter(config, store, query, retrieve, new StorageCommitmentService(retrieve), audit,
-          metrics);
+      StorageCommitmentService commitments =
+          new StorageCommitmentService(retrieve, new CommitmentIndex(db), groupCommit);
+      dimse = new DimseAdapter(config, store, query, retrieve, commitments, audit, metrics);
       web.start();
       dimse.start();
       fhirSync.start(web.port());

@@ -3,6 +3,8 @@ package dev.atrium.commitment;
 import dev.atrium.dicom.StorageCommitment;
 import dev.atrium.dicom.StorageCommitment.Failure;
 import dev.atrium.dicom.StorageCommitment.Reference;
+import dev.atrium.index.CommitmentIndex;
+import dev.atrium.index.GroupCommit;
 import dev.atrium.index.InstanceSelection;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.RetrieveService;
@@ -14,16 +16,42 @@ import java.util.Map;
 /**
  * Storage commitment (PS3.4 J): which of the instances a modality names the archive keeps safe. An instance the
  * index holds is committed: it is indexed only once its file is on disk and the index transaction durable (the
- * store path acknowledges nothing earlier), so a commitment is never given for what a crash could take back.
+ * store path acknowledges nothing earlier), so a commitment is never given for what a crash could take back. A
+ * request is recorded, durably, before the modality is told it was taken, and stays until its report is delivered
+ * or given up: the report a modality waits for survives a restart of the archive.
  */
 public final class StorageCommitmentService {
   /** UIDs per index query: a request may name thousands of instances. */
   private static final int BATCH = 500;
 
   private final RetrieveService retrieve;
+  private final CommitmentIndex owed;
+  private final GroupCommit writer;
 
-  public StorageCommitmentService(RetrieveService retrieve) {
+  /** @param writer makes the record of a request durable before it is acknowledged (an embedded index's sync) */
+  public StorageCommitmentService(RetrieveService retrieve, CommitmentIndex owed, GroupCommit writer) {
     this.retrieve = retrieve;
+    this.owed = owed;
+    this.writer = writer;
+  }
+
+  /** Records a request taken from {@code callingAe}, durably; the id it returns names it to {@link #reported}. */
+  public long take(String callingAe, String partition, StorageCommitment.Request request) {
+    return writer.exclusive(() -> owed.add(request.transactionUid(), callingAe, partition, request.references()));
+  }
+
+  /** The request's report was delivered, or given up: it is no longer owed. */
+  public void reported(long id) {
+    owed.remove(id);
+  }
+
+  /** A request taken from {@code callingAe} whose report is still owed; {@code id} names it to {@link #reported}. */
+  public record Owed(long id, String callingAe, String partition, StorageCommitment.Request request) {}
+
+  /** The requests whose reports are still owed (at a start: those a stop or crash interrupted), oldest first. */
+  public List<Owed> owed() {
+    return owed.owed().stream().map(o -> new Owed(o.id(), o.callingAe(), o.partition(),
+        new StorageCommitment.Request(o.transactionUid(), o.references()))).toList();
   }
 
   /** The instances committed and those not, each with its Failure Reason, in the request's order. */

@@ -233,4 +233,9 @@ public record AtriumConfig(
   public AtriumConfig withFhir(FhirSettings newFhir) {
     return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, moveDestinations, security, tls, audit, newFhir);
   }
+
+  public AtriumConfig withMoveDestinations(Map<String, RemoteAe> newDestinations) {
+    return new AtriumConfig(dataDir, aeTitle, http, dimse, db, store, Map.copyOf(newDestinations), security, tls,
+        audit, fhir);
+  }
 }

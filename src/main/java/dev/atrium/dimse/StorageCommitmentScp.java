@@ -47,7 +47,10 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   private final String aeTitle;
   private final int maxPduLength;
   private final int readTimeoutMillis;
-  /** One thread: reports go out one at a time, retries wait their turn. Not kept across a restart. */
+  /**
+   * One thread: reports go out one at a time, retries wait their turn. What is owed is in the index, so a stop drops
+   * only the waiting: the next start sends those reports again.
+   */
   private final ScheduledThreadPoolExecutor reports = new ScheduledThreadPoolExecutor(1, runnable -> {
     Thread thread = new Thread(runnable, "storage-commitment-reports");
     thread.setDaemon(true);
@@ -62,6 +65,7 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     this.aeTitle = config.aeTitle();
     this.maxPduLength = config.dimse().maxPduLength();
     this.readTimeoutMillis = config.dimse().idleTimeoutSeconds() * 1000;
+    reports.execute(this::resumeOwed);
   }
 
   static boolean isStorageCommitment(String sopClassUid) {
@@ -96,10 +100,44 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
       return;
     }
     String partition = partitions.of(exchange);
+    long id;
+    try {
+      id = commitments.take(caller, partition, commitment); // durable before the modality hears it was taken
+    } catch (RuntimeException e) {
+      log.error("storage commitment {} from {}: the request could not be recorded", commitment.transactionUid(),
+          caller, e);
+      answer(exchange, request, CommandSet.STATUS_PROCESSING_FAILURE, "the archive could not record the request");
+      return;
+    }
     answer(exchange, request, CommandSet.STATUS_SUCCESS, null);
     log.info("storage commitment {} from {}: {} instance(s), report to follow", commitment.transactionUid(), caller,
         commitment.references().size());
-    reports.execute(() -> report(modality, partition, commitment, 0));
+    Delivery delivery = new Delivery(id, modality, partition, commitment);
+    reports.execute(() -> report(delivery, 0));
+  }
+
+  /** A report the archive owes: the request, recorded under {@code id}, and where it goes. */
+  private record Delivery(long id, RemoteAe modality, String partition, StorageCommitment.Request request) {}
+
+  /** The reports a stop or crash interrupted, sent again (their instances checked now, as at any attempt). */
+  private void resumeOwed() {
+    try {
+      for (StorageCommitmentService.Owed owed : commitments.owed()) {
+        RemoteAe modality = destinations.get(owed.callingAe());
+        String transactionUid = owed.request().transactionUid();
+        if (modality == null) {
+          log.error("storage commitment {}: {} is no longer among moveDestinations; its report is given up",
+              transactionUid, owed.callingAe());
+          commitments.reported(owed.id());
+          continue;
+        }
+        log.info("storage commitment {} from {}: report still owed from before the start", transactionUid,
+            owed.callingAe());
+        report(new Delivery(owed.id(), modality, owed.partition(), owed.request()), 0);
+      }
+    } catch (RuntimeException e) {
+      log.error("storage commitment: the reports owed from before the start could not be read", e);
+    }
   }
 
   /** N-ACTION-RSP: Affected SOP Class and Instance, as PS3.7 10.3.4 and peers (Orthanc checks both) want. */
@@ -112,24 +150,34 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     exchange.sendResponse(response, null);
   }
 
-  /** Checks the index when the report is made (again at each retry: a late store counts), then sends it. */
-  private void report(RemoteAe modality, String partition, StorageCommitment.Request commitment, int attempt) {
+  /**
+   * Checks the index when the report is made (again at each retry: a late store counts), then sends it; once it is
+   * delivered, or given up, the request is no longer owed.
+   */
+  private void report(Delivery delivery, int attempt) {
+    RemoteAe modality = delivery.modality();
+    String transactionUid = delivery.request().transactionUid();
     try {
-      StorageCommitmentService.Outcome outcome = commitments.check(partition, commitment.references());
-      send(modality, commitment.transactionUid(), outcome);
-      log.info("storage commitment {} reported to {}: {} committed, {} failed", commitment.transactionUid(),
-          modality.aeTitle(), outcome.committed().size(), outcome.failed().size());
+      StorageCommitmentService.Outcome outcome = commitments.check(delivery.partition(), delivery.request().references());
+      send(modality, transactionUid, outcome);
+      log.info("storage commitment {} reported to {}: {} committed, {} failed", transactionUid, modality.aeTitle(),
+          outcome.committed().size(), outcome.failed().size());
     } catch (IOException | RuntimeException e) {
-      if (attempt >= RETRY_DELAYS_SECONDS.length) {
-        log.error("storage commitment {}: no report reached {} at {}:{} after {} attempts: {}",
-            commitment.transactionUid(), modality.aeTitle(), modality.host(), modality.port(), attempt + 1,
-            e.toString());
+      if (attempt < RETRY_DELAYS_SECONDS.length) {
+        long delay = RETRY_DELAYS_SECONDS[attempt];
+        log.warn("storage commitment {}: report to {} failed ({}); again in {} s", transactionUid,
+            modality.aeTitle(), e.toString(), delay);
+        reports.schedule(() -> report(delivery, attempt + 1), delay, TimeUnit.SECONDS);
         return;
       }
-      long delay = RETRY_DELAYS_SECONDS[attempt];
-      log.warn("storage commitment {}: report to {} failed ({}); again in {} s", commitment.transactionUid(),
-          modality.aeTitle(), e.toString(), delay);
-      reports.schedule(() -> report(modality, partition, commitment, attempt + 1), delay, TimeUnit.SECONDS);
+      log.error("storage commitment {}: no report reached {} at {}:{} after {} attempts, given up: {}",
+          transactionUid, modality.aeTitle(), modality.host(), modality.port(), attempt + 1, e.toString());
+    }
+    try {
+      commitments.reported(delivery.id());
+    } catch (RuntimeException e) {
+      log.warn("storage commitment {}: could not be marked reported (it is sent again at the next start): {}",
+          transactionUid, e.toString());
     }
   }
 

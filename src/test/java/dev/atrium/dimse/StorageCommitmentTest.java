@@ -3,6 +3,7 @@ package dev.atrium.dimse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrium.config.AtriumConfig;
 import dev.atrium.dicom.StorageCommitment;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.support.Http;
@@ -10,6 +11,7 @@ import dev.atrium.support.ImplicitDataSet;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.OrthancProcess;
 import dev.atrium.support.RawDimseScu;
+import dev.atrium.support.StoreScpProcess;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
@@ -104,6 +106,37 @@ class StorageCommitmentTest {
     assertThat(report.path("Failures").size()).isEqualTo(1198);
   }
 
+  /**
+   * The archive stops while it still owes a report (the modality's address was wrong, its first attempt failed): the
+   * request was recorded before it was acknowledged, so the next start, with the address mended, sends the report.
+   */
+  @Test
+  void aReportStillOwedAtAStopIsSentAfterTheNextStart() throws Exception {
+    Path owingData = Files.createTempDirectory("atrium-commitment-owing");
+    int nobodyListens = StoreScpProcess.freePort();
+    try (OrthancProcess waiting = new OrthancProcess("WAITING", work.resolve("orthanc-waiting"));
+        TestArchive owing = TestArchive.create(TestDatabase.H2, owingData, Map.of("ATRIUM_MOVE_DESTINATIONS",
+            "WAITING@127.0.0.1:" + nobodyListens), config -> config)) {
+      waiting.start("atrium", "ATRIUM", owing.dimsePort());
+      TestInstances.Uids uids = TestInstances.fresh();
+      assertThat(Http.post(owing.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+          Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
+      JsonNode request = waiting.post("/modalities/atrium/storage-commitment",
+          Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", 30));
+      String path = request.path("Path").asText();
+      Thread.sleep(1000); // the first attempt fails at once; the next would be 5 s later
+      assertThat(waiting.get(path).path("Status").asText()).isEqualTo("Pending");
+
+      owing.restart(() -> { }, config -> config.withMoveDestinations(Map.of("WAITING",
+          new AtriumConfig.RemoteAe("WAITING", "127.0.0.1", waiting.dicomPort))));
+      JsonNode report = awaitReport(waiting, path);
+      assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+      assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
+    } finally {
+      TempFiles.delete(owingData);
+    }
+  }
+
   /** Bad input: a request without its Transaction UID, and one from an AE the archive has no address for. */
   @Test
   void aRequestThatCannotBeReportedIsRefusedWithItsReason() throws Exception {
@@ -135,7 +168,10 @@ class StorageCommitmentTest {
   private JsonNode commitment(List<List<String>> instances) throws Exception {
     JsonNode request = modality.post("/modalities/atrium/storage-commitment",
         Map.of("DicomInstances", instances, "Timeout", 30));
-    String path = request.path("Path").asText();
+    return awaitReport(modality, request.path("Path").asText());
+  }
+
+  private static JsonNode awaitReport(OrthancProcess modality, String path) throws Exception {
     for (int i = 0; i < 100; i++) {
       JsonNode report = modality.get(path);
       if (!report.path("Status").asText().equals("Pending")) return report;

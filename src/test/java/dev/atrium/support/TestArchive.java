@@ -60,12 +60,20 @@ public final class TestArchive implements AutoCloseable {
 
   /** Stops the archive, runs {@code whileStopped}, starts it again on the same ports and data. */
   public void restart(WhileStopped whileStopped) throws Exception {
+    restart(whileStopped, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #restart(WhileStopped)}, the new start with its configuration changed (an operator's edit between
+   * two runs); {@link #config} stays the first one.
+   */
+  public void restart(WhileStopped whileStopped, UnaryOperator<AtriumConfig> change) throws Exception {
     closeInspector();
     int httpPort = atrium.httpPort();
     int dimsePort = atrium.dimsePort();
     atrium.close();
     whileStopped.run();
-    atrium = Atrium.start(config.withEndpoints(config.dataDir(), httpPort, dimsePort));
+    atrium = Atrium.start(change.apply(config.withEndpoints(config.dataDir(), httpPort, dimsePort)));
   }
 
   public String baseUrl() {
