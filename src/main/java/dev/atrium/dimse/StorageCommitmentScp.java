@@ -158,7 +158,8 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     RemoteAe modality = delivery.modality();
     String transactionUid = delivery.request().transactionUid();
     try {
-      StorageCommitmentService.Outcome outcome = commitments.check(delivery.partition(), delivery.request().references());
+      StorageCommitmentService.Outcome outcome =
+          commitments.check(delivery.partition(), delivery.request().references());
       send(modality, transactionUid, outcome);
       log.info("storage commitment {} reported to {}: {} committed, {} failed", transactionUid, modality.aeTitle(),
           outcome.committed().size(), outcome.failed().size());
