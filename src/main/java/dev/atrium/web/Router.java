@@ -237,7 +237,10 @@ final class Router extends Handler.Abstract {
     try {
       HttpFields crossOriginGrant = CrossOrigin.grantOf(response.getHeaders());
       response.reset();
-      response.getHeaders().add(crossOriginGrant);
+      // Jetty's error handling keeps the headers it set through a reset: the grant may still be there.
+      for (HttpField field : crossOriginGrant) {
+        if (!response.getHeaders().contains(field)) response.getHeaders().add(field);
+      }
       if (extraHeader != null) response.getHeaders().put(extraHeader);
       // HTTP/2 has no Connection header (RFC 9113 8.2.2): there the stream reset does the same.
       if (!drainBody(request, status) && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {

@@ -56,7 +56,8 @@ public final class WebServer implements AutoCloseable {
     // At a stop, idle keep-alive connections close at once; only requests under way are waited for.
     for (var c : server.getConnectors()) ((ServerConnector) c).setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
     server.setRequestLog(new AccessLog(metrics));
-    server.setErrorHandler(new JsonErrorHandler());
+    CrossOrigin crossOrigin = new CrossOrigin(config.http().cors());
+    server.setErrorHandler(new JsonErrorHandler(crossOrigin));
 
     String study = "/dicom-web/studies/(?<study>" + Route.UID + ")";
     StowEndpoint stow = new StowEndpoint(store, config.store().duplicatePolicyStow(), config.http().maxThreads());
@@ -103,7 +104,7 @@ public final class WebServer implements AutoCloseable {
     // answers new ones 503; it used to cut them off unanswered, their stored instances unreported.
     GracefulHandler graceful = new GracefulHandler(new Router(all, config.http().publicBaseUrl(),
         new Authenticator(config.security()), audit, config.http().maxRequestBytes(), partitions::exists,
-        new CrossOrigin(config.http().cors())));
+        crossOrigin));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_GRACE_MS);
   }
