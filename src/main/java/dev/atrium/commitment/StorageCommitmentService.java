@@ -37,7 +37,7 @@ public final class StorageCommitmentService {
 
   /** Records a request taken from {@code callingAe}, durably; the id it returns names it to {@link #reported}. */
   public long take(String callingAe, String partition, StorageCommitment.Request request) {
-    return writer.exclusive(() -> owed.add(request.transactionUid(), callingAe, partition, request.references()));
+    return writer.exclusive(() -> owed.add(callingAe, partition, request));
   }
 
   /** The request's report was delivered, or given up: it is no longer owed. */
@@ -45,13 +45,9 @@ public final class StorageCommitmentService {
     owed.remove(id);
   }
 
-  /** A request taken from {@code callingAe} whose report is still owed; {@code id} names it to {@link #reported}. */
-  public record Owed(long id, String callingAe, String partition, StorageCommitment.Request request) {}
-
   /** The requests whose reports are still owed (at a start: those a stop or crash interrupted), oldest first. */
-  public List<Owed> owed() {
-    return owed.owed().stream().map(o -> new Owed(o.id(), o.callingAe(), o.partition(),
-        new StorageCommitment.Request(o.transactionUid(), o.references()))).toList();
+  public List<CommitmentIndex.Owed> owed() {
+    return owed.owed();
   }
 
   /** The instances committed and those not, each with its Failure Reason, in the request's order. */

@@ -11,6 +11,7 @@ import dev.atrium.dimse.net.ClientAssociation;
 import dev.atrium.dimse.net.CommandSet;
 import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
+import dev.atrium.index.CommitmentIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -122,7 +123,7 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   /** The reports a stop or crash interrupted, sent again (their instances checked now, as at any attempt). */
   private void resumeOwed() {
     try {
-      for (StorageCommitmentService.Owed owed : commitments.owed()) {
+      for (CommitmentIndex.Owed owed : commitments.owed()) {
         RemoteAe modality = destinations.get(owed.callingAe());
         String transactionUid = owed.request().transactionUid();
         if (modality == null) {

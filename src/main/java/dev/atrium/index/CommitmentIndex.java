@@ -2,6 +2,7 @@ package dev.atrium.index;
 
 import static dev.atrium.index.schema.Tables.COMMITMENT_REQUEST;
 
+import dev.atrium.dicom.StorageCommitment;
 import dev.atrium.dicom.StorageCommitment.Reference;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -10,8 +11,8 @@ import java.util.List;
 
 /** The storage commitment requests whose report the archive still owes (PS3.4 J.3), oldest first. */
 public final class CommitmentIndex {
-  /** A request taken and not yet reported: {@code id} names it here. */
-  public record Owed(long id, String transactionUid, String callingAe, String partition, List<Reference> references) {}
+  /** A request taken from {@code callingAe} and not yet reported: {@code id} names it here. */
+  public record Owed(long id, String callingAe, String partition, StorageCommitment.Request request) {}
 
   private final Database db;
 
@@ -20,11 +21,13 @@ public final class CommitmentIndex {
   }
 
   /** Records a request; its UIDs are checked ones (StorageCommitment.read), which hold no tab or line break. */
-  public long add(String transactionUid, String callingAe, String partition, List<Reference> references) {
-    StringBuilder refs = new StringBuilder(references.size() * 64);
-    for (Reference r : references) refs.append(r.sopClassUid()).append('\t').append(r.sopInstanceUid()).append('\n');
+  public long add(String callingAe, String partition, StorageCommitment.Request request) {
+    StringBuilder refs = new StringBuilder(request.references().size() * 64);
+    for (Reference r : request.references()) {
+      refs.append(r.sopClassUid()).append('\t').append(r.sopInstanceUid()).append('\n');
+    }
     return db.dsl().insertInto(COMMITMENT_REQUEST)
-        .set(COMMITMENT_REQUEST.TRANSACTION_UID, transactionUid)
+        .set(COMMITMENT_REQUEST.TRANSACTION_UID, request.transactionUid())
         .set(COMMITMENT_REQUEST.CALLING_AE, callingAe)
         .set(COMMITMENT_REQUEST.PARTITION_NAME, partition)
         .set(COMMITMENT_REQUEST.REFS, refs.toString())
@@ -40,7 +43,8 @@ public final class CommitmentIndex {
 
   public List<Owed> owed() {
     return db.dsl().selectFrom(COMMITMENT_REQUEST).orderBy(COMMITMENT_REQUEST.PK).fetch(r -> new Owed(r.getPk(),
-        r.getTransactionUid(), r.getCallingAe(), r.getPartitionName(), references(r.getRefs())));
+        r.getCallingAe(), r.getPartitionName(),
+        new StorageCommitment.Request(r.getTransactionUid(), references(r.getRefs()))));
   }
 
   private static List<Reference> references(String lines) {

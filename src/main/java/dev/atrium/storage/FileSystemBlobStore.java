@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * Writes go to {@code root/.staging/<process>/KEY.tmp} ({@link StagingDirectories}: nodes sharing the store each
  * stage apart), in a file made ahead whose name is durable already ({@link BlankStagingFiles}); publish fsyncs its
  * data (and the staging directory, for a file made on the spot) and hard-links it to its final name. The staging
- * entry stays until the index has committed and the final
- * directory is synced ({@link DeferredNameSync}, after the acknowledgement), so it marks the blob in flight
+ * entry stays until the index has committed and the final directory is synced ({@link DeferredNameSync}, after the
+ * acknowledgement), so it marks the blob in flight
  * and keeps it on disk meanwhile: after a crash, {@link #restore} links again the final names a power loss
  * took, and {@link #recover} decides each staging entry from the index, in time proportional to what was
  * in flight, not to the size of the archive.
