@@ -7,6 +7,7 @@ import dev.atrium.audit.AuditTrails;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.commitment.StorageCommitmentService;
 import dev.atrium.config.AtriumConfig;
+import dev.atrium.config.NodeName;
 import dev.atrium.delete.DeleteService;
 import dev.atrium.dimse.DimseAdapter;
 import dev.atrium.fhir.FhirSync;
@@ -118,7 +119,8 @@ public final class Atrium implements AutoCloseable {
       web = new WebServer(config, store, query, retrieve, changeFeed, delete, new HealthCheck(db, blobs),
           new PartitionService(new PartitionIndex(db)), audit, fhirSync, tags, metrics);
       StorageCommitmentService commitments =
-          new StorageCommitmentService(retrieve, new CommitmentIndex(db), groupCommit);
+          new StorageCommitmentService(retrieve, new CommitmentIndex(db), groupCommit, NodeName.unique());
+      if (db.embedded()) commitments.forgetPastRuns();
       dimse = new DimseAdapter(config, store, query, retrieve, commitments, audit, metrics);
       web.start();
       dimse.start();

@@ -18,36 +18,71 @@ import java.util.Map;
  * index holds is committed: it is indexed only once its file is on disk and the index transaction durable (the
  * store path acknowledges nothing earlier), so a commitment is never given for what a crash could take back. A
  * request is recorded, durably, before the modality is told it was taken, and stays until its report is delivered
- * or given up: the report a modality waits for survives a restart of the archive.
+ * or given up: the report a modality waits for survives a restart of the archive. Nodes sharing the index each report
+ * the requests they lease ({@link CommitmentIndex}): a report is sent by one node, and by another if its node is gone.
  */
 public final class StorageCommitmentService {
   /** UIDs per index query: a request may name thousands of instances. */
   private static final int BATCH = 500;
+  /**
+   * How long a node holds a request between two of its attempts: longer than the longest wait between them (the last
+   * retry delay, two minutes, plus an attempt's connect and read timeouts) so that no live node loses one.
+   */
+  public static final int LEASE_SECONDS = 600;
 
   private final RetrieveService retrieve;
   private final CommitmentIndex owed;
   private final GroupCommit writer;
+  private final String node;
 
-  /** @param writer makes the record of a request durable before it is acknowledged (an embedded index's sync) */
-  public StorageCommitmentService(RetrieveService retrieve, CommitmentIndex owed, GroupCommit writer) {
+  /**
+   * @param writer makes the record of a request durable before it is acknowledged (an embedded index's sync)
+   * @param node this process's name in the leases ({@link dev.atrium.config.NodeName})
+   */
+  public StorageCommitmentService(RetrieveService retrieve, CommitmentIndex owed, GroupCommit writer, String node) {
     this.retrieve = retrieve;
     this.owed = owed;
     this.writer = writer;
+    this.node = node;
   }
 
-  /** Records a request taken from {@code callingAe}, durably; the id it returns names it to {@link #reported}. */
+  /**
+   * Records a request taken from {@code callingAe}, durably, leased to this node; the id it returns names it to
+   * {@link #stillOurs} and {@link #reported}.
+   */
   public long take(String callingAe, String partition, StorageCommitment.Request request) {
-    return writer.exclusive(() -> owed.add(callingAe, partition, request));
+    return writer.exclusive(() -> owed.add(callingAe, partition, request, node, LEASE_SECONDS));
+  }
+
+  /** Before an attempt: renews this node's lease; false when another node took the request over (or it is gone). */
+  public boolean stillOurs(long id) {
+    return owed.renew(id, node, LEASE_SECONDS);
+  }
+
+  /**
+   * The requests whose reports no node is making (a stop or crash interrupted them, here or on another node), now
+   * this node's to report, oldest first.
+   */
+  public List<CommitmentIndex.Owed> takeUnheld() {
+    return owed.takeUnheld(node, LEASE_SECONDS);
+  }
+
+  /** At a clean stop: the reports this node still owes are another node's, or the next start's, at once. */
+  public void release() {
+    owed.release(node);
+  }
+
+  /**
+   * At the start of an embedded index, which one process uses at a time: every lease in it is a past run's, whose
+   * requests this run takes at once rather than when the lease ends.
+   */
+  public void forgetPastRuns() {
+    owed.releaseAll();
   }
 
   /** The request's report was delivered, or given up: it is no longer owed. */
   public void reported(long id) {
     owed.remove(id);
-  }
-
-  /** The requests whose reports are still owed (at a start: those a stop or crash interrupted), oldest first. */
-  public List<CommitmentIndex.Owed> owed() {
-    return owed.owed();
   }
 
   /** The instances committed and those not, each with its Failure Reason, in the request's order. */

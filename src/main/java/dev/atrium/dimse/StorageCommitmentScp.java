@@ -41,6 +41,9 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
   /** A modality that is down for a while still gets its report. */
   private static final long[] RETRY_DELAYS_SECONDS = {5, 30, 120};
+  /** How often a node looks for reports no node is making (another node stopped or died owing them). */
+  private static final long UNHELD_SWEEP_SECONDS = 10;
+  private static final long CLOSE_WAIT_SECONDS = 5;
 
   private final StorageCommitmentService commitments;
   private final CalledAePartitions partitions;
@@ -50,7 +53,7 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   private final int readTimeoutMillis;
   /**
    * One thread: reports go out one at a time, retries wait their turn. What is owed is in the index, so a stop drops
-   * only the waiting: the next start sends those reports again.
+   * only the waiting: another node, or the next start, sends those reports.
    */
   private final ScheduledThreadPoolExecutor reports = new ScheduledThreadPoolExecutor(1, runnable -> {
     Thread thread = new Thread(runnable, "storage-commitment-reports");
@@ -66,7 +69,7 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     this.aeTitle = config.aeTitle();
     this.maxPduLength = config.dimse().maxPduLength();
     this.readTimeoutMillis = config.dimse().idleTimeoutSeconds() * 1000;
-    reports.execute(this::resumeOwed);
+    reports.scheduleWithFixedDelay(this::reportUnheld, 0, UNHELD_SWEEP_SECONDS, TimeUnit.SECONDS);
   }
 
   static boolean isStorageCommitment(String sopClassUid) {
@@ -120,10 +123,13 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   /** A report the archive owes: the request, recorded under {@code id}, and where it goes. */
   private record Delivery(long id, RemoteAe modality, String partition, StorageCommitment.Request request) {}
 
-  /** The reports a stop or crash interrupted, sent again (their instances checked now, as at any attempt). */
-  private void resumeOwed() {
+  /**
+   * The reports no node is making, now this node's: at a start, those a stop or crash interrupted; later, those of a
+   * node sharing the index that stopped or died owing them. Their instances are checked now, as at any attempt.
+   */
+  private void reportUnheld() {
     try {
-      for (CommitmentIndex.Owed owed : commitments.owed()) {
+      for (CommitmentIndex.Owed owed : commitments.takeUnheld()) {
         RemoteAe modality = destinations.get(owed.callingAe());
         String transactionUid = owed.request().transactionUid();
         if (modality == null) {
@@ -132,12 +138,12 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
           commitments.reported(owed.id());
           continue;
         }
-        log.info("storage commitment {} from {}: report still owed from before the start", transactionUid,
-            owed.callingAe());
+        log.info("storage commitment {} from {}: report still owed, from before this start or another node",
+            transactionUid, owed.callingAe());
         report(new Delivery(owed.id(), modality, owed.partition(), owed.request()), 0);
       }
     } catch (RuntimeException e) {
-      log.error("storage commitment: the reports owed from before the start could not be read", e);
+      log.error("storage commitment: the reports owed could not be read", e);
     }
   }
 
@@ -158,6 +164,10 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   private void report(Delivery delivery, int attempt) {
     RemoteAe modality = delivery.modality();
     String transactionUid = delivery.request().transactionUid();
+    if (!stillOurs(delivery)) {
+      log.info("storage commitment {}: another node took the report over", transactionUid);
+      return;
+    }
     try {
       StorageCommitmentService.Outcome outcome =
           commitments.check(delivery.partition(), delivery.request().references());
@@ -180,6 +190,16 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("storage commitment {}: could not be marked reported (it is sent again at the next start): {}",
           transactionUid, e.toString());
+    }
+  }
+
+  /** Renews the lease before an attempt; an index that cannot be reached leaves the attempt to go ahead. */
+  private boolean stillOurs(Delivery delivery) {
+    try {
+      return commitments.stillOurs(delivery.id());
+    } catch (RuntimeException e) {
+      log.warn("storage commitment {}: lease not renewed: {}", delivery.request().transactionUid(), e.toString());
+      return true;
     }
   }
 
@@ -210,8 +230,19 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     }
   }
 
+  /** Lets a report under way finish, then gives up this node's leases: what it still owes goes to another node. */
   @Override
   public void close() {
     reports.shutdown();
+    try {
+      if (!reports.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        log.info("storage commitment: a report still under way at the stop");
+      }
+      commitments.release();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("storage commitment: leases not released at the stop (they expire): {}", e.toString());
+    }
   }
 }

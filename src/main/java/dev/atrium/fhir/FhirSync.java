@@ -3,13 +3,11 @@ package dev.atrium.fhir;
 import dev.atrium.changefeed.ChangeFeedService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.config.FhirSettings;
+import dev.atrium.config.NodeName;
 import dev.atrium.index.FhirSyncIndex;
 import dev.atrium.retrieve.RetrieveService;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +44,7 @@ public final class FhirSync implements AutoCloseable {
     this.index = index;
     this.reader = new ChangeReader(feed, retrieve);
     this.studies = new StudySync(new FhirClients(settings), settings.onLastInstanceDeleted());
-    this.node = hostName() + "/" + UUID.randomUUID();
+    this.node = NodeName.unique();
     this.state = settings.enabled() ? FhirSyncStatus.State.IDLE : FhirSyncStatus.State.DISABLED;
   }
 
@@ -142,14 +140,6 @@ public final class FhirSync implements AutoCloseable {
         Thread.currentThread().interrupt();
         running = false;
       }
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "atrium";
     }
   }
 

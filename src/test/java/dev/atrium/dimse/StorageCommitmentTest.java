@@ -137,6 +137,45 @@ class StorageCommitmentTest {
     }
   }
 
+  /**
+   * Two nodes on one MariaDB, as behind a load balancer: a report that the node which took the request keeps retrying
+   * is not sent by the other meanwhile (the request is leased to its node), and once that node stops owing it, the
+   * other sends it.
+   */
+  @Test
+  void aReportIsSentByTheNodeHoldingItAndByAnotherOnceThatNodeStops() throws Exception {
+    Path sharedData = Files.createTempDirectory("atrium-commitment-nodes");
+    int nobodyListens = StoreScpProcess.freePort();
+    TestArchive holding = null;
+    try (OrthancProcess waiting = new OrthancProcess("NODES", work.resolve("orthanc-nodes"))) {
+      holding = TestArchive.create(TestDatabase.MARIADB, sharedData, Map.of("ATRIUM_MOVE_DESTINATIONS",
+          "NODES@127.0.0.1:" + nobodyListens), config -> config);
+      AtriumConfig.Db shared = holding.config.db();
+      waiting.start("atrium", "ATRIUM", holding.dimsePort());
+      TestInstances.Uids uids = TestInstances.fresh();
+      assertThat(Http.post(holding.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+          Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
+      JsonNode request = waiting.post("/modalities/atrium/storage-commitment",
+          Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", 60));
+      String path = request.path("Path").asText();
+      try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData, config -> config.withDb(shared)
+          .withMoveDestinations(Map.of("NODES", new AtriumConfig.RemoteAe("NODES", "127.0.0.1", waiting.dicomPort))))) {
+        Thread.sleep(2000); // the other node looks for reports no node makes at its start
+        assertThat(waiting.get(path).path("Status").asText()).as("sent by a node that does not hold the request")
+            .isEqualTo("Pending");
+
+        holding.close(); // a clean stop gives the request up
+        holding = null;
+        JsonNode report = awaitReport(waiting, path, 30);
+        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
+      }
+    } finally {
+      if (holding != null) holding.close();
+      TempFiles.delete(sharedData);
+    }
+  }
+
   /** Bad input: a request without its Transaction UID, and one from an AE the archive has no address for. */
   @Test
   void aRequestThatCannotBeReportedIsRefusedWithItsReason() throws Exception {
@@ -172,11 +211,15 @@ class StorageCommitmentTest {
   }
 
   private static JsonNode awaitReport(OrthancProcess modality, String path) throws Exception {
-    for (int i = 0; i < 100; i++) {
+    return awaitReport(modality, path, 10);
+  }
+
+  private static JsonNode awaitReport(OrthancProcess modality, String path, int seconds) throws Exception {
+    for (int i = 0; i < seconds * 10; i++) {
       JsonNode report = modality.get(path);
       if (!report.path("Status").asText().equals("Pending")) return report;
       Thread.sleep(100);
     }
-    throw new AssertionError("no storage commitment report reached the modality in 10 s");
+    throw new AssertionError("no storage commitment report reached the modality in " + seconds + " s");
   }
 }
