@@ -117,13 +117,8 @@ class StorageCommitmentTest {
     try (OrthancProcess waiting = new OrthancProcess("WAITING", work.resolve("orthanc-waiting"));
         TestArchive owing = TestArchive.create(TestDatabase.H2, owingData, Map.of("ATRIUM_MOVE_DESTINATIONS",
             "WAITING@127.0.0.1:" + nobodyListens), config -> config)) {
-      waiting.start("atrium", "ATRIUM", owing.dimsePort());
       TestInstances.Uids uids = TestInstances.fresh();
-      assertThat(Http.post(owing.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
-          Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
-      JsonNode request = waiting.post("/modalities/atrium/storage-commitment",
-          Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", 30));
-      String path = request.path("Path").asText();
+      String path = storeAndAskCommitment(waiting, owing, uids);
       Thread.sleep(1000); // the first attempt fails at once; the next would be 5 s later
       assertThat(waiting.get(path).path("Status").asText()).isEqualTo("Pending");
 
@@ -151,13 +146,8 @@ class StorageCommitmentTest {
       holding = TestArchive.create(TestDatabase.MARIADB, sharedData, Map.of("ATRIUM_MOVE_DESTINATIONS",
           "NODES@127.0.0.1:" + nobodyListens), config -> config);
       AtriumConfig.Db shared = holding.config.db();
-      waiting.start("atrium", "ATRIUM", holding.dimsePort());
       TestInstances.Uids uids = TestInstances.fresh();
-      assertThat(Http.post(holding.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
-          Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
-      JsonNode request = waiting.post("/modalities/atrium/storage-commitment",
-          Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", 60));
-      String path = request.path("Path").asText();
+      String path = storeAndAskCommitment(waiting, holding, uids);
       try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData, config -> config.withDb(shared)
           .withMoveDestinations(Map.of("NODES", new AtriumConfig.RemoteAe("NODES", "127.0.0.1", waiting.dicomPort))))) {
         Thread.sleep(2000); // the other node looks for reports no node makes at its start
@@ -201,6 +191,19 @@ class StorageCommitmentTest {
       scu.send(request, dataSet, false);
       return scu.next();
     }
+  }
+
+  /**
+   * Starts the modality as {@code archive}'s peer, stores an instance there, and has the modality ask for its
+   * commitment; returns the Orthanc job whose status tells of the report.
+   */
+  private String storeAndAskCommitment(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids)
+      throws Exception {
+    modality.start("atrium", "ATRIUM", archive.dimsePort());
+    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+        Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
+    return modality.post("/modalities/atrium/storage-commitment",
+        Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", 60)).path("Path").asText();
   }
 
   /** Orthanc sends the N-ACTION, then waits for Atrium's report on an association Atrium opens. */
