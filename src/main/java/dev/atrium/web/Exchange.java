@@ -19,6 +19,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
 
 /** One HTTP request and its response, with the path captures of the route that matched. */
 final class Exchange {
@@ -142,6 +144,26 @@ final class Exchange {
   static void declareLength(Response response, long length) {
     if (!response.isCommitted() && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    }
+  }
+
+  /**
+   * A HEAD answer whose content length only making the content would tell (a transcoded retrieve): the header fields
+   * without Content-Length, which RFC 9110 9.3.2 lets a HEAD leave out, and no work on the content. The header goes
+   * out in a first, empty write that does not end the body: Jetty would take an empty end for the whole content and
+   * declare a length of 0.
+   */
+  void respondHeadOfUnknownLength(int status, String contentType) throws IOException {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    writeEmpty(false);
+    writeEmpty(true);
+  }
+
+  private void writeEmpty(boolean last) throws IOException {
+    try (Blocker.Callback written = Blocker.callback()) {
+      response.write(last, BufferUtil.EMPTY_BUFFER, written);
+      written.block();
     }
   }
 

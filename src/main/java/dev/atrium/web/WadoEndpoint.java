@@ -48,16 +48,9 @@ final class WadoEndpoint implements Route.Endpoint {
       Choice choice = negotiate(accept, List.of(instance.transferSyntaxUid()), true);
       check(instance, choice.transferSyntax());
       if (choice.packaging() == Packaging.SINGLE) {
-        if (asStored(instance, choice.transferSyntax())) {
-          exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
-        }
-        exchange.respond(200, partType(instance, choice.transferSyntax()), out -> {
-          try {
-            retrieve.writeAs(instance, choice.transferSyntax(), out, true);
-          } catch (UnsupportedTranscodingException e) { // checked above: a frame that does not decode
-            throw new HttpProblem(406, "instance " + instance.sopInstanceUid() + ": " + e.getMessage());
-          }
-        });
+        String syntax = choice.transferSyntax();
+        respondSingle(exchange, retrieve, instance, syntax, partType(instance, syntax),
+            "instance " + instance.sopInstanceUid() + ": ");
         return;
       }
       respond(exchange, choice.transferSyntax(), null, List.of(instance));
@@ -86,9 +79,38 @@ final class WadoEndpoint implements Route.Endpoint {
     respond(exchange, choice.transferSyntax(), null, instances);
   }
 
-  /** The instances as the parts of one multipart/related body, streamed from the store. */
+  /**
+   * One instance as a single body in {@code target} (checked transcodable): as stored with its length declared, else
+   * transcoded; a HEAD of a transcoded one does not transcode (see {@link Exchange#respondHeadOfUnknownLength}). A
+   * frame that still fails to decode is a 406 naming the failure after {@code problemPrefix}.
+   */
+  static void respondSingle(Exchange exchange, RetrieveService retrieve, StoredInstance instance, String target,
+      String contentType, String problemPrefix) throws Exception {
+    if (asStored(instance, target)) {
+      exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
+    } else if (exchange.head()) {
+      exchange.respondHeadOfUnknownLength(200, contentType);
+      return;
+    }
+    exchange.respond(200, contentType, out -> {
+      try {
+        retrieve.writeAs(instance, target, out, true);
+      } catch (UnsupportedTranscodingException e) { // a 406 if nothing was sent yet, else an aborted response
+        throw new HttpProblem(406, problemPrefix + e.getMessage());
+      }
+    });
+  }
+
+  /**
+   * The instances as the parts of one multipart/related body, streamed from the store; a HEAD of a body with a part
+   * to transcode transcodes nothing (see {@link Exchange#respondHeadOfUnknownLength}).
+   */
   private void respond(Exchange exchange, String transferSyntax, List<MultipartWriter.PartSize> sizes,
       List<StoredInstance> instances) throws Exception {
+    if (exchange.head() && instances.stream().anyMatch(i -> !asStored(i, transferSyntax))) {
+      MultipartWriter.respondHeadOfUnknownLength(exchange, StowEndpoint.DICOM);
+      return;
+    }
     MultipartWriter.respond(exchange, StowEndpoint.DICOM, sizes, out -> {
       for (StoredInstance instance : instances) part(out, instance, transferSyntax);
     });

@@ -112,16 +112,7 @@ final class WadoUriEndpoint implements Route.Endpoint {
     } catch (UnsupportedTranscodingException e) {
       throw new HttpProblem(406, "query parameter 'transferSyntax': " + e.getMessage());
     }
-    if (target.equals(RetrieveService.AS_STORED) || target.equals(instance.transferSyntaxUid())) {
-      exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
-    }
-    exchange.respond(200, DICOM, out -> {
-      try {
-        retrieve.writeAs(instance, target, out, true);
-      } catch (UnsupportedTranscodingException e) {
-        throw new HttpProblem(406, e.getMessage()); // a 406 if nothing was sent yet, else an aborted response
-      }
-    });
+    WadoEndpoint.respondSingle(exchange, retrieve, instance, target, DICOM, "");
   }
 
   private static RenderRequest renderRequest(Fields query, RenderedFormat format) {
