@@ -37,7 +37,7 @@ final class DirectBody extends OutputStream {
   /** {@code count} bytes of {@code file} from {@code position}, without passing through the heap. */
   void transferFrom(FileChannel file, long position, long count) throws IOException {
     if (discard) {
-      discarded += count;
+      discard(count);
       return;
     }
     long end = position + count;
@@ -60,7 +60,7 @@ final class DirectBody extends OutputStream {
   @Override
   public void write(int b) throws IOException {
     if (discard) {
-      discarded++;
+      discard(1);
       return;
     }
     if (!buffer.hasRemaining()) flush(false);
@@ -70,7 +70,7 @@ final class DirectBody extends OutputStream {
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
     if (discard) {
-      discarded += length;
+      discard(length);
       return;
     }
     while (length > 0) {
@@ -79,6 +79,23 @@ final class DirectBody extends OutputStream {
       buffer.put(bytes, offset, n);
       offset += n;
       length -= n;
+    }
+  }
+
+  /** A HEAD's content, counted as far as the GET would hold it back: past that its status is settled. */
+  private void discard(long count) throws HeadSettled {
+    discarded += count;
+    if (discarded > SIZE) throw new HeadSettled();
+  }
+
+  /** Ends a HEAD settled before its content was all counted ({@link Exchange#endSettledHead}). */
+  void endSettledHead() throws IOException {
+    if (closed) return;
+    closed = true;
+    try {
+      Exchange.endSettledHead(response);
+    } finally {
+      pooled.release();
     }
   }
 

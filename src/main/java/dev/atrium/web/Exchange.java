@@ -148,19 +148,17 @@ final class Exchange {
   }
 
   /**
-   * A HEAD answer whose content length only making the content would tell (a transcoded retrieve): the header fields
-   * without Content-Length, which RFC 9110 9.3.2 lets a HEAD leave out, and no work on the content. The header goes
-   * out in a first, empty write that does not end the body: Jetty would take an empty end for the whole content and
-   * declare a length of 0.
+   * Ends a HEAD whose content was counted only until its status was settled ({@link HeadSettled}): the header fields
+   * without a Content-Length the endpoint did not declare itself, which RFC 9110 9.3.2 lets a HEAD leave out when only
+   * making the content would tell it. The header goes out in a first, empty write that does not end the body: Jetty
+   * would take an empty end for the whole content and declare a length of 0.
    */
-  void respondHeadOfUnknownLength(int status, String contentType) throws IOException {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-    writeEmpty(false);
-    writeEmpty(true);
+  static void endSettledHead(Response response) throws IOException {
+    writeEmpty(response, false);
+    writeEmpty(response, true);
   }
 
-  private void writeEmpty(boolean last) throws IOException {
+  private static void writeEmpty(Response response, boolean last) throws IOException {
     try (Blocker.Callback written = Blocker.callback()) {
       response.write(last, BufferUtil.EMPTY_BUFFER, written);
       written.block();
@@ -181,12 +179,39 @@ final class Exchange {
   /**
    * A body that {@code writer} writes, ended only if it returns. If it throws, the router answers the failure when
    * nothing was sent yet (the first {@link #HELD_BYTES} are held back), and aborts the response otherwise: a client
-   * never takes a body cut short (a transcoding that failed halfway) for a whole one.
+   * never takes a body cut short (a transcoding that failed halfway) for a whole one. A HEAD makes the content only as
+   * far as that: its status is then the GET's, and the rest would not change it ({@link HeadSettled}).
    */
   void respond(int status, String contentType, BodyWriter writer) throws Exception {
     OutputStream body = new BufferedOutputStream(startBody(status, contentType), HELD_BYTES);
-    writer.write(body);
+    try {
+      writer.write(head() ? new HeldOnly(body) : body);
+    } catch (HeadSettled settled) {
+      endSettledHead(response);
+      return;
+    }
     body.close();
+  }
+
+  /** A HEAD's body: counted as the GET would hold it back, then settled. */
+  private static final class HeldOnly extends FilterOutputStream {
+    private long written;
+
+    HeldOnly(OutputStream counted) {
+      super(counted);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      written += len;
+      if (written > HELD_BYTES) throw new HeadSettled();
+      out.write(b, off, len);
+    }
   }
 
   /** As {@link #startBody}, through a pooled direct buffer that can also take file regions. */

@@ -39,16 +39,7 @@ final class MultipartWriter implements AutoCloseable {
       for (PartSize part : parts) total += header(part.contentType(), part.length()).length + part.length() + 2;
       exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, total);
     }
-    out = exchange.startDirectBody(200, contentType(partType, boundary));
-  }
-
-  /** The header of a 200 multipart body whose parts would be transcoded, for a HEAD: see Exchange. */
-  static void respondHeadOfUnknownLength(Exchange exchange, String partType) throws IOException {
-    exchange.respondHeadOfUnknownLength(200, contentType(partType, UUID.randomUUID().toString()));
-  }
-
-  private static String contentType(String partType, String boundary) {
-    return "multipart/related; type=\"" + partType + "\"; boundary=" + boundary;
+    out = exchange.startDirectBody(200, "multipart/related; type=\"" + partType + "\"; boundary=" + boundary);
   }
 
   /** Opens the next part; its bytes go to the stream returned. Length -1 when unknown (the boundary ends it). */
@@ -94,6 +85,9 @@ final class MultipartWriter implements AutoCloseable {
     MultipartWriter out = new MultipartWriter(exchange, partType, sizes);
     try {
       parts.write(out);
+    } catch (HeadSettled settled) { // a HEAD: the rest would not change its status
+      out.out.endSettledHead();
+      return;
     } catch (Exception | Error e) {
       out.out.abort();
       throw e;

@@ -81,16 +81,12 @@ final class WadoEndpoint implements Route.Endpoint {
 
   /**
    * One instance as a single body in {@code target} (checked transcodable): as stored with its length declared, else
-   * transcoded; a HEAD of a transcoded one does not transcode (see {@link Exchange#respondHeadOfUnknownLength}). A
-   * frame that still fails to decode is a 406 naming the failure after {@code problemPrefix}.
+   * transcoded. A frame that still fails to decode is a 406 naming the failure after {@code problemPrefix}.
    */
   static void respondSingle(Exchange exchange, RetrieveService retrieve, StoredInstance instance, String target,
       String contentType, String problemPrefix) throws Exception {
     if (asStored(instance, target)) {
       exchange.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, instance.blobSize());
-    } else if (exchange.head()) {
-      exchange.respondHeadOfUnknownLength(200, contentType);
-      return;
     }
     exchange.respond(200, contentType, out -> {
       try {
@@ -101,16 +97,9 @@ final class WadoEndpoint implements Route.Endpoint {
     });
   }
 
-  /**
-   * The instances as the parts of one multipart/related body, streamed from the store; a HEAD of a body with a part
-   * to transcode transcodes nothing (see {@link Exchange#respondHeadOfUnknownLength}).
-   */
+  /** The instances as the parts of one multipart/related body, streamed from the store. */
   private void respond(Exchange exchange, String transferSyntax, List<MultipartWriter.PartSize> sizes,
       List<StoredInstance> instances) throws Exception {
-    if (exchange.head() && instances.stream().anyMatch(i -> !asStored(i, transferSyntax))) {
-      MultipartWriter.respondHeadOfUnknownLength(exchange, StowEndpoint.DICOM);
-      return;
-    }
     MultipartWriter.respond(exchange, StowEndpoint.DICOM, sizes, out -> {
       for (StoredInstance instance : instances) part(out, instance, transferSyntax);
     });
