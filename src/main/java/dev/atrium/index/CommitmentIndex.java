@@ -68,22 +68,17 @@ public final class CommitmentIndex {
    * never both get one.
    */
   public List<Owed> takeUnheld(String node, int leaseSeconds) {
-    List<Long> unheld = db.dsl().select(COMMITMENT_REQUEST.PK).from(COMMITMENT_REQUEST).where(unheld())
-        .orderBy(COMMITMENT_REQUEST.PK).fetch(COMMITMENT_REQUEST.PK);
     List<Owed> taken = new ArrayList<>();
-    for (long id : unheld) {
+    for (CommitmentRequestRecord r : db.dsl().selectFrom(COMMITMENT_REQUEST).where(unheld())
+        .orderBy(COMMITMENT_REQUEST.PK).fetch()) {
       int won = db.dsl().update(COMMITMENT_REQUEST)
           .set(COMMITMENT_REQUEST.LEASE_OWNER, node)
           .set(COMMITMENT_REQUEST.LEASE_EXPIRES_AT, expiry(leaseSeconds))
-          .where(COMMITMENT_REQUEST.PK.eq(id), unheld())
+          .where(COMMITMENT_REQUEST.PK.eq(r.getPk()), unheld())
           .execute();
       if (won == 1) {
-        CommitmentRequestRecord r = db.dsl().selectFrom(COMMITMENT_REQUEST).where(COMMITMENT_REQUEST.PK.eq(id))
-            .fetchOne();
-        if (r != null) {
-          taken.add(new Owed(r.getPk(), r.getCallingAe(), r.getPartitionName(),
-              new StorageCommitment.Request(r.getTransactionUid(), references(r.getRefs()))));
-        }
+        taken.add(new Owed(r.getPk(), r.getCallingAe(), r.getPartitionName(),
+            new StorageCommitment.Request(r.getTransactionUid(), references(r.getRefs()))));
       }
     }
     return taken;

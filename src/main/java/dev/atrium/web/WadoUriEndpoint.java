@@ -10,11 +10,9 @@ import dev.atrium.retrieve.RenderService;
 import dev.atrium.retrieve.RenderedFormat;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.retrieve.VoiFunction;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
