@@ -25,10 +25,13 @@ public final class StorageCommitmentService {
   /** UIDs per index query: a request may name thousands of instances. */
   private static final int BATCH = 500;
   /**
-   * How long a node holds a request between two of its attempts: longer than the longest wait between them (the last
-   * retry delay, two minutes, plus an attempt's connect and read timeouts) so that no live node loses one.
+   * How long a node's hold on a request outlives its last renewal. A live node renews all its leases every
+   * {@link #RENEW_SECONDS} (and one before each attempt), however long an attempt or the wait before a retry lasts;
+   * a node that dies has its reports taken over by another within this plus that node's sweep (10 s).
    */
-  public static final int LEASE_SECONDS = 600;
+  public static final int LEASE_SECONDS = 60;
+  /** How often a live node renews its leases: several times per lease, so a slow index does not cost one. */
+  public static final int RENEW_SECONDS = 10;
 
   private final RetrieveService retrieve;
   private final CommitmentIndex owed;
@@ -57,6 +60,11 @@ public final class StorageCommitmentService {
   /** Before an attempt: renews this node's lease; false when another node took the request over (or it is gone). */
   public boolean stillOurs(long id) {
     return owed.renew(id, node, LEASE_SECONDS);
+  }
+
+  /** The heartbeat: every request this node holds stays its own for another lease. */
+  public void renewHeld() {
+    owed.renewAll(node, LEASE_SECONDS);
   }
 
   /**

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,6 +63,16 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     return thread;
   });
 
+  /**
+   * The leases' heartbeat, apart from the reports' thread: an attempt can wait on a modality longer than a lease
+   * (connect, then each answer up to the DIMSE idle timeout), and its request must stay this node's meanwhile.
+   */
+  private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "storage-commitment-leases");
+    thread.setDaemon(true);
+    return thread;
+  });
+
   StorageCommitmentScp(StorageCommitmentService commitments, CalledAePartitions partitions, AtriumConfig config) {
     reports.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a stop drops the retries still waiting
     this.commitments = commitments;
@@ -70,6 +82,17 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
     this.maxPduLength = config.dimse().maxPduLength();
     this.readTimeoutMillis = config.dimse().idleTimeoutSeconds() * 1000;
     reports.scheduleWithFixedDelay(this::reportUnheld, 0, UNHELD_SWEEP_SECONDS, TimeUnit.SECONDS);
+    leases.scheduleWithFixedDelay(this::renewLeases, StorageCommitmentService.RENEW_SECONDS,
+        StorageCommitmentService.RENEW_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private void renewLeases() {
+    try {
+      commitments.renewHeld();
+    } catch (RuntimeException e) {
+      log.warn("storage commitment: leases not renewed (tried again in {} s): {}",
+          StorageCommitmentService.RENEW_SECONDS, e.toString());
+    }
   }
 
   static boolean isStorageCommitment(String sopClassUid) {
@@ -238,6 +261,8 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
       if (!reports.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
         log.info("storage commitment: a report still under way at the stop");
       }
+      leases.shutdownNow();
+      leases.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS); // no renewal after the release
       commitments.release();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -63,6 +63,17 @@ public final class CommitmentIndex {
   }
 
   /**
+   * Extends every lease {@code node} holds: its heartbeat, so that a report whose attempt outlasts a lease (a modality
+   * that takes long to answer) stays this node's while it lives. A lease another node took over is not its own.
+   */
+  public int renewAll(String node, int leaseSeconds) {
+    return db.dsl().update(COMMITMENT_REQUEST)
+        .set(COMMITMENT_REQUEST.LEASE_EXPIRES_AT, expiry(leaseSeconds))
+        .where(COMMITMENT_REQUEST.LEASE_OWNER.eq(node))
+        .execute();
+  }
+
+  /**
    * Leases to {@code node} the requests no node holds (released at a clean stop, or whose holder's lease expired), and
    * returns them, oldest first. Each is taken by a conditional update of its own row, so two nodes taking at once
    * never both get one.

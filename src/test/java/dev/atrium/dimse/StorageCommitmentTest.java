@@ -3,6 +3,7 @@ package dev.atrium.dimse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrium.commitment.StorageCommitmentService;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.dicom.StorageCommitment;
 import dev.atrium.dimse.net.CommandSet;
@@ -16,6 +17,8 @@ import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -166,6 +169,41 @@ class StorageCommitmentTest {
     }
   }
 
+  /**
+   * A node whose attempt waits on a modality for longer than a lease (it connects, but the modality never answers, so
+   * the attempt lasts the DIMSE idle timeout, 120 s) keeps the request: its heartbeat renews the lease meanwhile, and
+   * another node does not send the report under it. Once the holding node stops, the other sends it.
+   */
+  @Test
+  void aNodeWaitingOnAModalityLongerThanALeaseKeepsTheReport() throws Exception {
+    Path sharedData = Files.createTempDirectory("atrium-commitment-lease");
+    TestArchive holding = null;
+    try (ServerSocket neverAnswers = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        OrthancProcess waiting = new OrthancProcess("LEASE", work.resolve("orthanc-lease"))) {
+      holding = TestArchive.create(TestDatabase.MARIADB, sharedData, Map.of("ATRIUM_MOVE_DESTINATIONS",
+          "LEASE@127.0.0.1:" + neverAnswers.getLocalPort()), config -> config);
+      AtriumConfig.Db shared = holding.config.db();
+      TestInstances.Uids uids = TestInstances.fresh();
+      int leaseSeconds = StorageCommitmentService.LEASE_SECONDS;
+      String path = storeAndAskCommitment(waiting, holding, uids, leaseSeconds + 120);
+      try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData, config -> config.withDb(shared)
+          .withMoveDestinations(Map.of("LEASE", new AtriumConfig.RemoteAe("LEASE", "127.0.0.1", waiting.dicomPort))))) {
+        Thread.sleep((leaseSeconds + StorageCommitmentService.RENEW_SECONDS + 5) * 1000L);
+        assertThat(waiting.get(path).path("Status").asText())
+            .as("sent by another node while the holding node still waits on the modality").isEqualTo("Pending");
+
+        holding.close(); // a clean stop gives the request up, its attempt still waiting
+        holding = null;
+        JsonNode report = awaitReport(waiting, path, 30);
+        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
+      }
+    } finally {
+      if (holding != null) holding.close();
+      TempFiles.delete(sharedData);
+    }
+  }
+
   /** Bad input: a request without its Transaction UID, and one from an AE the archive has no address for. */
   @Test
   void aRequestThatCannotBeReportedIsRefusedWithItsReason() throws Exception {
@@ -199,11 +237,18 @@ class StorageCommitmentTest {
    */
   private String storeAndAskCommitment(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids)
       throws Exception {
+    return storeAndAskCommitment(modality, archive, uids, 60);
+  }
+
+  /** As above; the modality waits {@code timeoutSeconds} for the report. */
+  private String storeAndAskCommitment(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids,
+      int timeoutSeconds) throws Exception {
     modality.start("atrium", "ATRIUM", archive.dimsePort());
     assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
         Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
     return modality.post("/modalities/atrium/storage-commitment",
-        Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", 60)).path("Path").asText();
+        Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", timeoutSeconds)).path("Path")
+        .asText();
   }
 
   /** Orthanc sends the N-ACTION, then waits for Atrium's report on an association Atrium opens. */
