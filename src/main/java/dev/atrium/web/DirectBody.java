@@ -16,7 +16,11 @@ import org.eclipse.jetty.util.Blocker;
  * file and the one of a BufferedOutputStream, that was four copies per byte of a WADO-RS retrieve.
  */
 final class DirectBody extends OutputStream {
-  static final int SIZE = 256 * 1024;
+  /**
+   * Larger writes take fewer wake-ups per megabyte: a 26 MB study streamed 7-19 % faster in 4 of 5 alternated runs
+   * than with 256 KiB (one run 3 % slower), against a loopback copy with 1 MiB blocks at 1.6-1.8 GB/s.
+   */
+  static final int SIZE = 1024 * 1024;
 
   private final Response response;
   private final RetainableByteBuffer pooled;

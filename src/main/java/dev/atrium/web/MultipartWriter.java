@@ -78,7 +78,7 @@ final class MultipartWriter implements AutoCloseable {
 
   /**
    * A 200 multipart body whose parts {@code parts} writes, ended (closing boundary) only if it returns. If it throws,
-   * the body is left unended: the router then answers the failure if nothing was sent yet (the first 256 KB are
+   * the body is left unended: the router then answers the failure if nothing was sent yet (the first MiB is
    * held), else aborts the response, so that a client never takes a body cut short for a whole one.
    */
   static void respond(Exchange exchange, String partType, List<PartSize> sizes, Parts parts) throws Exception {

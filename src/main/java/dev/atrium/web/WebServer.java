@@ -20,6 +20,7 @@ import dev.atrium.tags.ExtendedQueryTagService;
 import dev.atrium.web.RenderedEndpoint.Target;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -44,7 +45,11 @@ public final class WebServer implements AutoCloseable {
       AuditTrail audit, FhirSync fhirSync, ExtendedQueryTagService extendedTags, Metrics metrics) {
     QueuedThreadPool threads = new QueuedThreadPool(config.http().maxThreads());
     threads.setName("http");
-    server = new Server(threads);
+    // Buffers as large as a retrieve's body buffer are pooled too (Jetty's default pool keeps none past 64 KiB: each
+    // retrieve allocated, zeroed and left to the collector a direct buffer of its own); each size keeps at most one
+    // per worker.
+    server = new Server(threads, null,
+        new ArrayByteBufferPool.Quadratic(0, DirectBody.SIZE, config.http().maxThreads()));
     connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration(config.http())));
     connector.setIdleTimeout(config.http().idleTimeoutSeconds() * 1000L);
     connector.setHost(config.http().bindAddress());
