@@ -268,6 +268,8 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.warn("storage commitment: leases not released at the stop (they expire): {}", e.toString());
+    } finally {
+      leases.shutdownNow(); // however the stop went: a stopped node renews nothing, its leases expire
     }
   }
 }
