@@ -142,31 +142,9 @@ class StorageCommitmentTest {
    */
   @Test
   void aReportIsSentByTheNodeHoldingItAndByAnotherOnceThatNodeStops() throws Exception {
-    Path sharedData = Files.createTempDirectory("atrium-commitment-nodes");
-    int nobodyListens = StoreScpProcess.freePort();
-    TestArchive holding = null;
-    try (OrthancProcess waiting = new OrthancProcess("NODES", work.resolve("orthanc-nodes"))) {
-      holding = TestArchive.create(TestDatabase.MARIADB, sharedData, Map.of("ATRIUM_MOVE_DESTINATIONS",
-          "NODES@127.0.0.1:" + nobodyListens), config -> config);
-      AtriumConfig.Db shared = holding.config.db();
-      TestInstances.Uids uids = TestInstances.fresh();
-      String path = storeAndAskCommitment(waiting, holding, uids);
-      try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData, config -> config.withDb(shared)
-          .withMoveDestinations(Map.of("NODES", new AtriumConfig.RemoteAe("NODES", "127.0.0.1", waiting.dicomPort))))) {
-        Thread.sleep(2000); // the other node looks for reports no node makes at its start
-        assertThat(waiting.get(path).path("Status").asText()).as("sent by a node that does not hold the request")
-            .isEqualTo("Pending");
-
-        holding.close(); // a clean stop gives the request up
-        holding = null;
-        JsonNode report = awaitReport(waiting, path, 30);
-        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
-        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
-      }
-    } finally {
-      if (holding != null) holding.close();
-      TempFiles.delete(sharedData);
-    }
+    reportGoesToTheOtherNodeAtTheStop("NODES", StoreScpProcess.freePort(), 60,
+        2000, // the other node looks for reports no node makes at its start
+        "sent by a node that does not hold the request");
   }
 
   /**
@@ -176,23 +154,37 @@ class StorageCommitmentTest {
    */
   @Test
   void aNodeWaitingOnAModalityLongerThanALeaseKeepsTheReport() throws Exception {
-    Path sharedData = Files.createTempDirectory("atrium-commitment-lease");
+    try (ServerSocket neverAnswers = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int leaseSeconds = StorageCommitmentService.LEASE_SECONDS;
+      reportGoesToTheOtherNodeAtTheStop("LEASE", neverAnswers.getLocalPort(), leaseSeconds + 120,
+          (leaseSeconds + StorageCommitmentService.RENEW_SECONDS + 5) * 1000L,
+          "sent by another node while the holding node still waits on the modality");
+    }
+  }
+
+  /**
+   * Two nodes on one MariaDB. The holding node takes the modality's request, with {@code holdingPort} as the
+   * modality's address (where its report does not get through); the other node has the right address. After
+   * {@code waitMillis} the report is still Pending ({@code otherwise} says what it would mean); once the holding node
+   * stops cleanly, the other node sends it.
+   */
+  private void reportGoesToTheOtherNodeAtTheStop(String modalityAe, int holdingPort, int modalityTimeoutSeconds,
+      long waitMillis, String otherwise) throws Exception {
+    Path sharedData = Files.createTempDirectory("atrium-commitment-nodes");
     TestArchive holding = null;
-    try (ServerSocket neverAnswers = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        OrthancProcess waiting = new OrthancProcess("LEASE", work.resolve("orthanc-lease"))) {
+    try (OrthancProcess waiting = new OrthancProcess(modalityAe, work.resolve("orthanc-" + modalityAe))) {
       holding = TestArchive.create(TestDatabase.MARIADB, sharedData, Map.of("ATRIUM_MOVE_DESTINATIONS",
-          "LEASE@127.0.0.1:" + neverAnswers.getLocalPort()), config -> config);
+          modalityAe + "@127.0.0.1:" + holdingPort), config -> config);
       AtriumConfig.Db shared = holding.config.db();
       TestInstances.Uids uids = TestInstances.fresh();
-      int leaseSeconds = StorageCommitmentService.LEASE_SECONDS;
-      String path = storeAndAskCommitment(waiting, holding, uids, leaseSeconds + 120);
+      String path = storeAndAskCommitment(waiting, holding, uids, modalityTimeoutSeconds);
       try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData, config -> config.withDb(shared)
-          .withMoveDestinations(Map.of("LEASE", new AtriumConfig.RemoteAe("LEASE", "127.0.0.1", waiting.dicomPort))))) {
-        Thread.sleep((leaseSeconds + StorageCommitmentService.RENEW_SECONDS + 5) * 1000L);
-        assertThat(waiting.get(path).path("Status").asText())
-            .as("sent by another node while the holding node still waits on the modality").isEqualTo("Pending");
+          .withMoveDestinations(Map.of(modalityAe,
+              new AtriumConfig.RemoteAe(modalityAe, "127.0.0.1", waiting.dicomPort))))) {
+        Thread.sleep(waitMillis);
+        assertThat(waiting.get(path).path("Status").asText()).as(otherwise).isEqualTo("Pending");
 
-        holding.close(); // a clean stop gives the request up, its attempt still waiting
+        holding.close(); // a clean stop gives the request up (an attempt still waiting or not)
         holding = null;
         JsonNode report = awaitReport(waiting, path, 30);
         assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
