@@ -256,20 +256,18 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   /** Lets a report under way finish, then gives up this node's leases: what it still owes goes to another node. */
   @Override
   public void close() {
+    leases.shutdownNow(); // a lease outlasts the waits below; however the stop goes, a stopped node renews nothing
     reports.shutdown();
     try {
       if (!reports.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
         log.info("storage commitment: a report still under way at the stop");
       }
-      leases.shutdownNow();
       leases.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS); // no renewal after the release
       commitments.release();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.warn("storage commitment: leases not released at the stop (they expire): {}", e.toString());
-    } finally {
-      leases.shutdownNow(); // however the stop went: a stopped node renews nothing, its leases expire
     }
   }
 }

@@ -66,8 +66,8 @@ public final class CommitmentIndex {
    * Extends every lease {@code node} holds: its heartbeat, so that a report whose attempt outlasts a lease (a modality
    * that takes long to answer) stays this node's while it lives. A lease another node took over is not its own.
    */
-  public int renewAll(String node, int leaseSeconds) {
-    return db.dsl().update(COMMITMENT_REQUEST)
+  public void renewAll(String node, int leaseSeconds) {
+    db.dsl().update(COMMITMENT_REQUEST)
         .set(COMMITMENT_REQUEST.LEASE_EXPIRES_AT, expiry(leaseSeconds))
         .where(COMMITMENT_REQUEST.LEASE_OWNER.eq(node))
         .execute();
