@@ -10,7 +10,7 @@ import dev.atrium.config.ConfigLoader;
 import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.IndexJournal;
-import dev.atrium.support.MainProcess;
+import dev.atrium.support.ArchiveProcess;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.Part10;
 import dev.atrium.support.TempFiles;
@@ -117,17 +117,17 @@ class CrashRecoveryTest {
     byte[] template = Files.readAllBytes(TestInstances.ct(work, PLACEHOLDER));
 
     List<Sent> stored = new ArrayList<>(); // acknowledged, or found whole after the crash
-    Server server = null;
+    ArchiveProcess server = null;
     boolean passed = false;
     try {
-      server = Server.start(root, config, httpPort, dimsePort, "cycle-1");
+      server = ArchiveProcess.start(root, config, httpPort, dimsePort, "cycle-1");
       for (int cycle = 1; cycle <= CYCLES; cycle++) {
         long started = System.nanoTime();
         Maker dimse = new Maker(template, work.resolve("dimse-" + cycle), true);
         Maker stow = new Maker(template, work.resolve("stow-" + cycle), false);
 
         Ledger ledger = new Ledger();
-        Server target = server;
+        ArchiveProcess target = server;
         List<Thread> dimseClients = new ArrayList<>();
         List<Thread> stowClients = new ArrayList<>();
         for (int n = 0; n < SENDERS; n++) {
@@ -153,7 +153,7 @@ class CrashRecoveryTest {
         assertThat(ledger.unexpected).as("client failures before the kill").isEmpty();
         PowerLoss lost = simulatePowerLoss(dataDir.resolve("blobs"));
 
-        server = Server.start(root, config, httpPort, dimsePort, "restart-" + cycle);
+        server = ArchiveProcess.start(root, config, httpPort, dimsePort, "restart-" + cycle);
 
         // Through the protocols: what earlier cycles stored survived this crash and recovery too;
         // this cycle's acknowledged instances are whole; those unanswered at the kill whole or absent.
@@ -194,7 +194,7 @@ class CrashRecoveryTest {
             delayMs, acknowledged.size(), dimseAcked, acknowledged.size() - dimseAcked, inFlight.size(),
             inFlightPresent, inFlight.size() - inFlightPresent, stored.size(), lost.finalNames(), lost.cutShort(), recovery,
             journalOnly, (System.nanoTime() - started) / 1_000_000);
-        if (cycle < CYCLES) server = Server.start(root, config, httpPort, dimsePort, "cycle-" + (cycle + 1));
+        if (cycle < CYCLES) server = ArchiveProcess.start(root, config, httpPort, dimsePort, "cycle-" + (cycle + 1));
       }
       passed = true;
     } finally {
@@ -207,7 +207,7 @@ class CrashRecoveryTest {
   // ---- clients ----
 
   /** storescu, a few files per association; a file is acknowledged when its Success response is logged. */
-  private static void sendByStorescu(Maker files, Server server, Ledger ledger) {
+  private static void sendByStorescu(Maker files, ArchiveProcess server, Ledger ledger) {
     try {
       while (!ledger.killed) {
         List<Sent> batch = files.next(STORESCU_BATCH);
@@ -251,7 +251,7 @@ class CrashRecoveryTest {
   }
 
   /** STOW-RS of 1–5 instances per request; acknowledged = listed in ReferencedSOPSequence of a 200/202. */
-  private static void sendByStow(Maker files, Server server, Ledger ledger) {
+  private static void sendByStow(Maker files, ArchiveProcess server, Ledger ledger) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     while (!ledger.killed) {
       try {
@@ -464,97 +464,6 @@ class CrashRecoveryTest {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  // ---- the archive as a separate process ----
-
-  static final class Server {
-    final Process process;
-    final Path logFile;
-    final int httpPort;
-    final int dimsePort;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-    private Server(Process process, Path logFile, int httpPort, int dimsePort) {
-      this.process = process;
-      this.logFile = logFile;
-      this.httpPort = httpPort;
-      this.dimsePort = dimsePort;
-    }
-
-    /** java dev.atrium.Main on the given data, database and ports; returns when /health answers 200. */
-    static Server start(Path root, AtriumConfig config, int httpPort, int dimsePort, String name)
-        throws Exception {
-      Path logFile = root.resolve("server-" + name + ".log");
-      Map<String, String> env = new HashMap<>();
-      env.put("ATRIUM_DATA_DIR", config.dataDir().toString());
-      env.put("ATRIUM_HTTP_PORT", String.valueOf(httpPort));
-      env.put("ATRIUM_DIMSE_PORT", String.valueOf(dimsePort));
-      if (!config.db().embedded()) {
-        env.put("ATRIUM_DB_URL", config.db().url());
-        env.put("ATRIUM_DB_USER", config.db().user());
-        env.put("ATRIUM_DB_PASSWORD", config.db().password());
-      }
-      Server server = new Server(MainProcess.start(env, "512m", logFile), logFile, httpPort, dimsePort);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        if (!server.process.isAlive()) {
-          throw new AssertionError("the server exited with " + server.process.exitValue() + ":\n" + server.log());
-        }
-        try {
-          HttpResponse<Void> health = server.http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + httpPort + "/health")).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.discarding());
-          if (health.statusCode() == 200) return server;
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        if (System.nanoTime() > deadline) {
-          server.process.destroyForcibly();
-          throw new AssertionError("the server did not become healthy in 60 s:\n" + server.log());
-        }
-        Thread.sleep(100);
-      }
-    }
-
-    String dicomWeb() {
-      return "http://127.0.0.1:" + httpPort + "/dicom-web";
-    }
-
-    /** The instance as application/dicom, or null when the archive answers 404. */
-    byte[] retrieve(Uids uids) throws IOException, InterruptedException {
-      HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(dicomWeb() + "/studies/"
-              + uids.study() + "/series/" + uids.series() + "/instances/" + uids.sop()))
-          .timeout(Duration.ofSeconds(30)).header("Accept", "application/dicom").GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() == 404) return null;
-      assertThat(response.statusCode()).as("retrieve %s", uids.sop()).isEqualTo(200);
-      return response.body();
-    }
-
-    /** SIGKILL: no shutdown hook, no close, nothing flushed. Returns the exit status. */
-    int kill() throws InterruptedException {
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("killed server exited").isTrue();
-      return process.exitValue();
-    }
-
-    /** A graceful stop (SIGTERM runs the shutdown hook). */
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-      }
-    }
-
-    String log() {
-      try {
-        return Files.readString(logFile);
-      } catch (IOException e) {
-        return "(no log: " + e + ")";
-      }
     }
   }
 }

@@ -44,7 +44,7 @@ final class StorageCommitmentScp implements DimseRequestHandler, AutoCloseable {
   /** A modality that is down for a while still gets its report. */
   private static final long[] RETRY_DELAYS_SECONDS = {5, 30, 120};
   /** How often a node looks for reports no node is making (another node stopped or died owing them). */
-  private static final long UNHELD_SWEEP_SECONDS = 10;
+  static final long UNHELD_SWEEP_SECONDS = 10;
   private static final long CLOSE_WAIT_SECONDS = 5;
 
   private final StorageCommitmentService commitments;

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrium.commitment.StorageCommitmentService;
 import dev.atrium.config.AtriumConfig;
+import dev.atrium.config.ConfigLoader;
 import dev.atrium.dicom.StorageCommitment;
 import dev.atrium.dimse.net.CommandSet;
+import dev.atrium.support.ArchiveProcess;
 import dev.atrium.support.Http;
 import dev.atrium.support.ImplicitDataSet;
 import dev.atrium.support.Multipart;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +166,49 @@ class StorageCommitmentTest {
   }
 
   /**
+   * Two nodes on one MariaDB; the one holding the request, a process of its own, is killed (SIGKILL: it neither gives
+   * the request up nor renews its lease again). The other node sends the report once the lease has run out, not
+   * before, and within the lease and one sweep.
+   */
+  @Test
+  void aReportHeldByANodeThatDiesIsSentByAnotherOnceItsLeaseRunsOut() throws Exception {
+    Path sharedData = Files.createTempDirectory("atrium-commitment-killed");
+    ArchiveProcess holding = null;
+    try (OrthancProcess waiting = new OrthancProcess("KILLED", work.resolve("orthanc-killed"))) {
+      AtriumConfig defaults = ConfigLoader.load(Map.of());
+      AtriumConfig.Db shared = TestDatabase.MARIADB.create(defaults.db());
+      holding = ArchiveProcess.start(work, defaults.withEndpoints(sharedData, 0, 0).withDb(shared),
+          StoreScpProcess.freePort(), StoreScpProcess.freePort(), "commitment-holding",
+          Map.of("ATRIUM_MOVE_DESTINATIONS", "KILLED@127.0.0.1:" + StoreScpProcess.freePort()));
+      int leaseSeconds = StorageCommitmentService.LEASE_SECONDS;
+      TestInstances.Uids uids = TestInstances.fresh();
+      String path = storeAndAskCommitment(waiting, holding.dicomWeb(), holding.dimsePort, uids, leaseSeconds + 120);
+      var modalityAddress = new AtriumConfig.RemoteAe("KILLED", "127.0.0.1", waiting.dicomPort);
+      try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData,
+          config -> config.withDb(shared).withMoveDestinations(Map.of("KILLED", modalityAddress)))) {
+        Thread.sleep(2000); // the other node looks for reports no node makes at its start
+        assertThat(waiting.get(path).path("Status").asText()).as("sent by a node that does not hold the request")
+            .isEqualTo("Pending");
+
+        holding.kill();
+        long killedAt = System.nanoTime();
+        holding = null;
+        JsonNode report = awaitReport(waiting, path,
+            leaseSeconds + (int) StorageCommitmentScp.UNHELD_SWEEP_SECONDS + 20);
+        long afterKillSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
+        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
+        // The lease was last renewed at most RENEW_SECONDS before the kill.
+        assertThat(afterKillSeconds).as("sent while the dead node's lease still ran")
+            .isGreaterThanOrEqualTo(leaseSeconds - StorageCommitmentService.RENEW_SECONDS - 1);
+      }
+    } finally {
+      if (holding != null) holding.kill();
+      TempFiles.delete(sharedData);
+    }
+  }
+
+  /**
    * Two nodes on one MariaDB. The holding node takes the modality's request, with {@code holdingPort} as the
    * modality's address (where its report does not get through); the other node has the right address. After
    * {@code waitMillis} the report is still Pending ({@code otherwise} says what it would mean); once the holding node
@@ -235,8 +281,14 @@ class StorageCommitmentTest {
   /** As above; the modality waits {@code timeoutSeconds} for the report. */
   private String storeAndAskCommitment(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids,
       int timeoutSeconds) throws Exception {
-    modality.start("atrium", "ATRIUM", archive.dimsePort());
-    assertThat(Http.post(archive.dicomWeb() + "/studies", Multipart.CONTENT_TYPE,
+    return storeAndAskCommitment(modality, archive.dicomWeb(), archive.dimsePort(), uids, timeoutSeconds);
+  }
+
+  /** As above, with the archive at these addresses. */
+  private String storeAndAskCommitment(OrthancProcess modality, String dicomWeb, int dimsePort,
+      TestInstances.Uids uids, int timeoutSeconds) throws Exception {
+    modality.start("atrium", "ATRIUM", dimsePort);
+    assertThat(Http.post(dicomWeb + "/studies", Multipart.CONTENT_TYPE,
         Multipart.body(TestInstances.ct(work, uids))).statusCode()).isEqualTo(200);
     return modality.post("/modalities/atrium/storage-commitment",
         Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", timeoutSeconds)).path("Path")
