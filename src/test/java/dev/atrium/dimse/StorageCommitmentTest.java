@@ -15,6 +15,7 @@ import dev.atrium.support.Multipart;
 import dev.atrium.support.OrthancProcess;
 import dev.atrium.support.RawDimseScu;
 import dev.atrium.support.StoreScpProcess;
+import dev.atrium.support.TcpForwarder;
 import dev.atrium.support.TempFiles;
 import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
@@ -135,6 +136,36 @@ class StorageCommitmentTest {
       assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
     } finally {
       TempFiles.delete(owingData);
+    }
+  }
+
+  /**
+   * The modality cannot be reached when its report is first due (nothing listens at its address), and can be from
+   * a second later: the report arrives with the first retry, 5 s after the first attempt (PS3.4 J.3.3: the SCP
+   * opens the association for the report whenever it can).
+   */
+  @Test
+  void aReportThatCannotBeDeliveredIsTriedAgainFiveSecondsLater() throws Exception {
+    Path retryData = Files.createTempDirectory("atrium-commitment-retry");
+    int modalityAddress = StoreScpProcess.freePort();
+    try (OrthancProcess waiting = new OrthancProcess("RETRY", work.resolve("orthanc-retry"));
+        TestArchive retrying = TestArchive.create(TestDatabase.H2, retryData, Map.of("ATRIUM_MOVE_DESTINATIONS",
+            "RETRY@127.0.0.1:" + modalityAddress), config -> config)) {
+      TestInstances.Uids uids = TestInstances.fresh();
+      String path = storeAndAskCommitment(waiting, retrying, uids);
+      long asked = System.nanoTime();
+      Thread.sleep(1000); // the first attempt is refused at once
+      assertThat(waiting.get(path).path("Status").asText()).isEqualTo("Pending");
+      try (TcpForwarder reachable = new TcpForwarder(modalityAddress, waiting.dicomPort)) {
+        JsonNode report = awaitReport(waiting, path, 15);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - asked);
+        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
+        assertThat(seconds).as("seconds from the request to the report").isBetween(4L, 12L);
+        assertThat(reachable.connections()).as("associations opened to deliver it").isEqualTo(1);
+      }
+    } finally {
+      TempFiles.delete(retryData);
     }
   }
 
