@@ -122,12 +122,9 @@ class StorageCommitmentTest {
     Path owingData = Files.createTempDirectory("atrium-commitment-owing");
     int nobodyListens = StoreScpProcess.freePort();
     try (OrthancProcess waiting = new OrthancProcess("WAITING", work.resolve("orthanc-waiting"));
-        TestArchive owing = TestArchive.create(TestDatabase.H2, owingData, Map.of("ATRIUM_MOVE_DESTINATIONS",
-            "WAITING@127.0.0.1:" + nobodyListens), config -> config)) {
+        TestArchive owing = reportingTo("WAITING", nobodyListens, owingData)) {
       TestInstances.Uids uids = TestInstances.fresh();
-      String path = storeAndAskCommitment(waiting, owing, uids);
-      Thread.sleep(1000); // the first attempt fails at once; the next would be 5 s later
-      assertThat(waiting.get(path).path("Status").asText()).isEqualTo("Pending");
+      String path = askWhileUnreachable(waiting, owing, uids);
 
       owing.restart(() -> { }, config -> config.withMoveDestinations(Map.of("WAITING",
           new AtriumConfig.RemoteAe("WAITING", "127.0.0.1", waiting.dicomPort))));
@@ -149,13 +146,10 @@ class StorageCommitmentTest {
     Path retryData = Files.createTempDirectory("atrium-commitment-retry");
     int modalityAddress = StoreScpProcess.freePort();
     try (OrthancProcess waiting = new OrthancProcess("RETRY", work.resolve("orthanc-retry"));
-        TestArchive retrying = TestArchive.create(TestDatabase.H2, retryData, Map.of("ATRIUM_MOVE_DESTINATIONS",
-            "RETRY@127.0.0.1:" + modalityAddress), config -> config)) {
+        TestArchive retrying = reportingTo("RETRY", modalityAddress, retryData)) {
       TestInstances.Uids uids = TestInstances.fresh();
-      String path = storeAndAskCommitment(waiting, retrying, uids);
       long asked = System.nanoTime();
-      Thread.sleep(1000); // the first attempt is refused at once
-      assertThat(waiting.get(path).path("Status").asText()).isEqualTo("Pending");
+      String path = askWhileUnreachable(waiting, retrying, uids);
       try (TcpForwarder reachable = new TcpForwarder(modalityAddress, waiting.dicomPort)) {
         JsonNode report = awaitReport(waiting, path, 15);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - asked);
@@ -324,6 +318,24 @@ class StorageCommitmentTest {
     return modality.post("/modalities/atrium/storage-commitment",
         Map.of("DicomInstances", List.of(List.of(CT_IMAGE, uids.sop())), "Timeout", timeoutSeconds)).path("Path")
         .asText();
+  }
+
+  /** An archive of its own on embedded H2, whose address for the modality {@code ae} is {@code port}. */
+  private static TestArchive reportingTo(String ae, int port, Path dataDir) throws Exception {
+    return TestArchive.create(TestDatabase.H2, dataDir, Map.of("ATRIUM_MOVE_DESTINATIONS", ae + "@127.0.0.1:" + port),
+        config -> config);
+  }
+
+  /**
+   * {@link #storeAndAskCommitment} where the archive's address for the modality reaches nobody: its first attempt
+   * fails at once, and a second later the report is still owed (the next attempt would be 5 s later).
+   */
+  private String askWhileUnreachable(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids)
+      throws Exception {
+    String path = storeAndAskCommitment(modality, archive, uids);
+    Thread.sleep(1000);
+    assertThat(modality.get(path).path("Status").asText()).isEqualTo("Pending");
+    return path;
   }
 
   /** Orthanc sends the N-ACTION, then waits for Atrium's report on an association Atrium opens. */
