@@ -33,14 +33,19 @@ public final class TcpForwarder implements AutoCloseable {
 
   private void accept() {
     while (!server.isClosed()) {
+      Socket client;
       try {
-        Socket client = server.accept();
-        connections.incrementAndGet();
+        client = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      connections.incrementAndGet();
+      try {
         Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         relay(client, target);
         relay(target, client);
       } catch (IOException e) {
-        return; // closed
+        close(client); // the target is down: so is this connection
       }
     }
   }
@@ -52,16 +57,20 @@ public final class TcpForwarder implements AutoCloseable {
       } catch (IOException e) {
         // the other side closed: so does this one
       } finally {
-        try {
-          to.close();
-          from.close();
-        } catch (IOException ignored) {
-          // closing anyway
-        }
+        close(to);
+        close(from);
       }
     }, "tcp-forwarder-relay");
     copier.setDaemon(true);
     copier.start();
+  }
+
+  private static void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
   }
 
   @Override
