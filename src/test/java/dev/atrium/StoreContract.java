@@ -3,6 +3,8 @@ package dev.atrium;
 import dev.atrium.support.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
 import dev.atrium.support.Corpus;
@@ -412,6 +414,41 @@ abstract class StoreContract extends ArchiveTest {
     }
     assertNotStored(mismatched);
     assertThat(retrieve(good, "application/dicom")).isNotEmpty();
+  }
+
+  /**
+   * Values the index keeps that do not read as their VR says (a StudyDate that is no date, a Series Number that is no
+   * integer): the instance is stored as sent and found by its UIDs, those attributes are left out of the index, and
+   * both protocols say so. STOW-RS: 202, WarningReason 45063 and an Error Comment per attribute in a Failed
+   * Attributes Sequence, as the Azure DICOM service answers (API v2). C-STORE: warning B007 (PS3.4 B.2.3).
+   */
+  @Test
+  void valuesTheIndexCannotReadAreStoredWithAWarningThatNamesThem() throws Exception {
+    Map<AttributeTag, String> unreadable = Map.of(TagFromName.StudyDate, "20231345", TagFromName.SeriesNumber, "x7");
+    Uids byStow = TestInstances.fresh();
+    Path stowFile = TestInstances.ct(work, byStow, unreadable);
+    HttpResponse<String> response = stow("/studies", Multipart.body(stowFile));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    JsonNode stored = new ObjectMapper().readTree(response.body()).path("00081199").path("Value");
+    assertThat(stored).as(response.body()).hasSize(1);
+    assertThat(stored.get(0).path("00081155").path("Value").get(0).asText()).isEqualTo(byStow.sop());
+    assertThat(stored.get(0).path("00081196").path("Value").get(0).asInt()).isEqualTo(45063);
+    List<String> comments = new java.util.ArrayList<>();
+    stored.get(0).path("00741048").path("Value")
+        .forEach(attribute -> comments.add(attribute.path("00000902").path("Value").get(0).asText()));
+    assertThat(comments).as(response.body()).hasSize(2).anySatisfy(c -> assertThat(c)
+            .startsWith("(0008,0020) StudyDate '20231345' is not a valid DA"))
+        .anySatisfy(c -> assertThat(c).startsWith("(0020,0011) SeriesNumber 'x7' is not a valid IS"));
+    assertThat(response.body()).doesNotContain("00081198"); // no failure
+    assertThat(retrieve(byStow, "application/dicom")).isEqualTo(Files.readAllBytes(stowFile));
+    HttpResponse<String> found = Http.get(archive.dicomWeb() + "/studies?StudyInstanceUID=" + byStow.study(), null);
+    assertThat(found.body()).as("QIDO by the study's UID").contains(byStow.study());
+
+    Uids byDimse = TestInstances.fresh();
+    Dcmtk.Result store = storescu(List.of("-v"), TestInstances.ct(work, byDimse, unreadable));
+    assertThat(store.exitCode()).as(store.output()).isZero();
+    assertThat(store.output()).contains("Received Store Response (Warning");
+    assertThat(retrieve(byDimse, "application/dicom")).isNotEmpty();
   }
 
   /** storescu with its options, then the archive's address, then the files. */

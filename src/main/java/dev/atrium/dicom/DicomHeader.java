@@ -2,6 +2,7 @@ package dev.atrium.dicom;
 
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.util.List;
 
 /**
  * What the index needs from one instance's header (everything before Pixel Data), with text
@@ -40,4 +41,6 @@ public record DicomHeader(
     Integer bitsAllocated,
     Integer numberOfFrames,
     // the whole header as DICOM JSON (PS3.18 F.2), Pixel Data as a BulkDataURI; see DicomMetadata
-    byte[] metadataJson) {}
+    byte[] metadataJson,
+    // a note per indexed value present but unreadable (a date that is no date…): stored, not indexed, warned of
+    List<String> invalidValues) {}

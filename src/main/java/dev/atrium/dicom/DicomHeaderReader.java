@@ -131,22 +131,18 @@ public final class DicomHeaderReader {
       0x00280010, 0x00280011, 0x00280100, 0x00280008};
   private static final int[] INDEXED = Arrays.stream(INDEXED_TAGS).sorted().toArray();
 
-  /** A top-level attribute's values as one string (backslash-joined, trimmed), or null. */
-  private interface Text {
-    String of(int tag);
-  }
-
   private static DicomHeader toHeader(AttributeList l, DicomStructure.Framing framing)
       throws DicomParseException, IOException {
-    Text text = tag -> text(l, new AttributeTag(tag >>> 16, tag & 0xFFFF));
+    IndexedValues.Text text = tag -> text(l, new AttributeTag(tag >>> 16, tag & 0xFFFF));
     String ts = text.of(TRANSFER_SYNTAX);
     Integer bitsAllocated = DicomValues.integer(text.of(0x00280100));
     return toHeader(text, ts == null ? null : DicomJsonEncoder.encode(l, pixelDataVr(framing, ts, bitsAllocated)));
   }
 
-  private static DicomHeader toHeader(Text text, byte[] metadataJson) throws DicomParseException {
+  private static DicomHeader toHeader(IndexedValues.Text text, byte[] metadataJson) throws DicomParseException {
     String ts = text.of(TRANSFER_SYNTAX);
     if (ts == null) throw new DicomParseException("the File Meta Information has no Transfer Syntax UID (0002,0010)");
+    IndexedValues typed = new IndexedValues(text);
     return new DicomHeader(
         ts,
         text.of(0x00080016), // SOPClassUID
@@ -156,26 +152,27 @@ public final class DicomHeaderReader {
         text.of(0x00100020), // PatientID
         text.of(0x00100021), // IssuerOfPatientID
         DicomValues.personName(text.of(0x00100010)),
-        DicomValues.date(text.of(0x00100030)), // PatientBirthDate
+        typed.date(0x00100030), // PatientBirthDate
         text.of(0x00100040), // PatientSex
-        DicomValues.date(text.of(0x00080020)), // StudyDate
-        DicomValues.time(text.of(0x00080030)), // StudyTime
+        typed.date(0x00080020), // StudyDate
+        typed.time(0x00080030), // StudyTime
         text.of(0x00080050), // AccessionNumber
         text.of(0x00200010), // StudyID
         text.of(0x00081030), // StudyDescription
         DicomValues.personName(text.of(0x00080090)), // ReferringPhysicianName
         text.of(0x00080060), // Modality
-        DicomValues.integer(text.of(0x00200011)), // SeriesNumber
+        typed.integer(0x00200011), // SeriesNumber
         text.of(0x0008103E), // SeriesDescription
         text.of(0x00180015), // BodyPartExamined
-        DicomValues.date(text.of(0x00400244)), // PerformedProcedureStepStartDate
-        DicomValues.time(text.of(0x00400245)), // PerformedProcedureStepStartTime
-        DicomValues.integer(text.of(0x00200013)), // InstanceNumber
-        DicomValues.integer(text.of(0x00280010)), // Rows
-        DicomValues.integer(text.of(0x00280011)), // Columns
-        DicomValues.integer(text.of(0x00280100)), // BitsAllocated
-        DicomValues.integer(text.of(0x00280008)), // NumberOfFrames
-        metadataJson);
+        typed.date(0x00400244), // PerformedProcedureStepStartDate
+        typed.time(0x00400245), // PerformedProcedureStepStartTime
+        typed.integer(0x00200013), // InstanceNumber
+        typed.integer(0x00280010), // Rows
+        typed.integer(0x00280011), // Columns
+        typed.integer(0x00280100), // BitsAllocated
+        typed.integer(0x00280008), // NumberOfFrames
+        metadataJson,
+        typed.invalid());
   }
 
   /** Pixel Data's VR for the metadata: as encoded, or for implicit VR by PS3.5 8.2 / A.4. */

@@ -6,6 +6,7 @@ import dev.atrium.dimse.net.DimseExchange;
 import dev.atrium.dimse.net.DimseRequestHandler;
 import dev.atrium.store.StoreOutcome;
 import dev.atrium.store.StoreService;
+import dev.atrium.store.StoreWarning;
 import java.io.InputStream;
 
 /**
@@ -34,10 +35,14 @@ final class StoreScp implements DimseRequestHandler {
     StoreOutcome outcome = store.storeDataSet(partitions.of(exchange), dataSet, exchange.transferSyntaxUid(),
         request.getString(CommandSet.AFFECTED_SOP_CLASS_UID), request.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID),
         exchange.association().callingAeTitle(), duplicatePolicy);
-    int status = outcome.succeeded() ? CommandSet.STATUS_SUCCESS : outcome.failure().dimseStatus();
+    StoreWarning warning = outcome.warning();
+    int status = !outcome.succeeded() ? outcome.failure().dimseStatus()
+        : warning != null ? warning.dimseStatus() : CommandSet.STATUS_SUCCESS;
     CommandSet response = CommandSet.responseTo(request, CommandSet.C_STORE_RSP, status);
-    if (!outcome.succeeded()) {
-      String comment = outcome.message();
+    // A failure says what was wrong; a warning (PS3.4 B.2.3: stored) names the first value the index could not read.
+    String comment = !outcome.succeeded() ? outcome.message()
+        : warning != null ? outcome.invalidValues().get(0) : null;
+    if (comment != null) {
       response.setLO(CommandSet.ERROR_COMMENT, comment.length() > MAX_ERROR_COMMENT
           ? comment.substring(0, MAX_ERROR_COMMENT) : comment);
     }

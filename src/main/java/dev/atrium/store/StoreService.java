@@ -218,7 +218,7 @@ public final class StoreService {
           log.warn("store: could not clear the staging entry of {} (recovery will)", p.blob().key(), e);
         }
         replaced |= outcome instanceof IndexOutcome.Replaced;
-        outcomes.add(StoreOutcome.of(Status.STORED, p.uids()));
+        outcomes.add(StoreOutcome.of(Status.STORED, p.uids(), p.header().invalidValues()));
       } else {
         discard(p.blob());
         outcomes.add(outcome instanceof IndexOutcome.Conflict conflict

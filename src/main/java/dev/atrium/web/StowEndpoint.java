@@ -78,8 +78,8 @@ final class StowEndpoint implements Route.Endpoint {
             : "malformed multipart body: " + e.getMessage();
         if (outcomes.stream().noneMatch(StoreOutcome::succeeded)) throw new HttpProblem(stalled ? 408 : 400, fault);
         // PS3.18 10.5.3: 400 says nothing was stored. Some were: they are reported, and the fault as a failure (202).
-        outcomes.add(new StoreOutcome(StoreOutcome.Status.FAILED, StoreFailure.PROCESSING_FAILURE, "nothing after part "
-            + number + " was stored: " + fault, null, null, null, null));
+        outcomes.add(StoreOutcome.failed(StoreFailure.PROCESSING_FAILURE, "nothing after part " + number
+            + " was stored: " + fault));
       }
       if (outcomes == null) outcomes = batch.finish();
     }
@@ -96,9 +96,8 @@ final class StowEndpoint implements Route.Endpoint {
     String contentType = part.header("content-type");
     if (contentType != null && !MediaType.parse(contentType).is(DICOM)) {
       part.body().transferTo(OutputStream.nullOutputStream());
-      batch.reject(new StoreOutcome(StoreOutcome.Status.FAILED, StoreFailure.VALIDATION_FAILED,
-          "part " + number + " has Content-Type " + contentType + "; STOW-RS parts must be " + DICOM,
-          null, null, null, null));
+      batch.reject(StoreOutcome.failed(StoreFailure.VALIDATION_FAILED,
+          "part " + number + " has Content-Type " + contentType + "; STOW-RS parts must be " + DICOM));
       return;
     }
     batch.add(part.body());

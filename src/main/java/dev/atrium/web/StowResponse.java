@@ -13,8 +13,8 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * The STOW-RS response (PS3.18 10.5.3, Table 10.5.3-1) in DICOM JSON, or in the Native DICOM Model
  * (application/dicom+xml, PS3.19) when the Accept header prefers it: RetrieveURL of the study,
- * FailedSOPSequence with FailureReason, ReferencedSOPSequence with each instance's RetrieveURL.
- * 200 all stored, 202 some failed, 409 none stored.
+ * FailedSOPSequence with FailureReason, ReferencedSOPSequence with each instance's RetrieveURL (and WarningReason
+ * when it was stored with a warning). 200 all stored, 202 some failed or stored with a warning, 409 none stored.
  */
 final class StowResponse {
   private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
@@ -24,7 +24,8 @@ final class StowResponse {
   static void write(Exchange exchange, String urlStudyUid, List<StoreOutcome> outcomes, boolean xml)
       throws IOException {
     long stored = outcomes.stream().filter(StoreOutcome::succeeded).count();
-    int status = stored == outcomes.size() ? 200 : stored == 0 ? 409 : 202;
+    boolean warned = outcomes.stream().anyMatch(o -> o.warning() != null);
+    int status = stored == 0 ? 409 : stored == outcomes.size() && !warned ? 200 : 202;
     if (!xml) {
       try (JsonGenerator json = exchange.startJson(status, "application/dicom+json")) {
         write(json, exchange.dicomWebBase(), urlStudyUid, outcomes);
@@ -57,12 +58,7 @@ final class StowResponse {
         if (o.succeeded()) continue;
         json.writeStartObject();
         sopReference(json, o);
-        json.writeObjectFieldStart("00081197");
-        json.writeStringField("vr", "US");
-        json.writeArrayFieldStart("Value");
-        json.writeNumber(o.failure().stowFailureReason());
-        json.writeEndArray();
-        json.writeEndObject();
+        reason(json, "00081197", o.failure().stowFailureReason());
         attribute(json, "00000902", "LO", o.message()); // Error Comment: what was wrong
         json.writeEndObject();
       }
@@ -77,11 +73,28 @@ final class StowResponse {
         sopReference(json, o);
         attribute(json, "00081190", "UR", base + "/studies/" + o.studyInstanceUid() + "/series/"
             + o.seriesInstanceUid() + "/instances/" + o.sopInstanceUid());
+        if (o.warning() != null) warning(json, o);
         json.writeEndObject();
       }
       json.writeEndArray();
       json.writeEndObject();
     }
+    json.writeEndObject();
+  }
+
+  /**
+   * Stored with a warning: its Warning Reason (0008,1196), and a Failed Attributes Sequence (0074,1048) with an Error
+   * Comment per value the index could not read, as the Azure DICOM service answers (API v2).
+   */
+  private static void warning(JsonGenerator json, StoreOutcome o) throws IOException {
+    reason(json, "00081196", o.warning().stowWarningReason());
+    sequence(json, "00741048");
+    for (String invalid : o.invalidValues()) {
+      json.writeStartObject();
+      attribute(json, "00000902", "LO", invalid);
+      json.writeEndObject();
+    }
+    json.writeEndArray();
     json.writeEndObject();
   }
 
@@ -100,6 +113,16 @@ final class StowResponse {
     json.writeObjectFieldStart(tag);
     json.writeStringField("vr", "SQ");
     json.writeArrayFieldStart("Value");
+  }
+
+  /** A Failure Reason or Warning Reason: one US value. */
+  private static void reason(JsonGenerator json, String tag, int code) throws IOException {
+    json.writeObjectFieldStart(tag);
+    json.writeStringField("vr", "US");
+    json.writeArrayFieldStart("Value");
+    json.writeNumber(code);
+    json.writeEndArray();
+    json.writeEndObject();
   }
 
   private static void attribute(JsonGenerator json, String tag, String vr, String value) throws IOException {

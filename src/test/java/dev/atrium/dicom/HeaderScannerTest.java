@@ -63,7 +63,7 @@ class HeaderScannerTest {
         h.patientSex(), h.studyDate(), h.studyTime(), h.accessionNumber(), h.studyId(), h.studyDescription(),
         h.referringPhysicianName(), h.modality(), h.seriesNumber(), h.seriesDescription(), h.bodyPartExamined(),
         h.performedProcedureStepStartDate(), h.performedProcedureStepStartTime(), h.instanceNumber(), h.rows(),
-        h.columns(), h.bitsAllocated(), h.numberOfFrames(), null);
+        h.columns(), h.bitsAllocated(), h.numberOfFrames(), null, h.invalidValues());
   }
 
   private static String firstDifference(String a, String b) {
