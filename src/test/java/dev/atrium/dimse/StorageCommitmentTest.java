@@ -148,14 +148,14 @@ class StorageCommitmentTest {
     try (OrthancProcess waiting = new OrthancProcess("RETRY", work.resolve("orthanc-retry"));
         TestArchive retrying = reportingTo("RETRY", modalityAddress, retryData)) {
       TestInstances.Uids uids = TestInstances.fresh();
-      long asked = System.nanoTime();
-      String path = askWhileUnreachable(waiting, retrying, uids);
+      String path = askWhileUnreachable(waiting, retrying, uids); // the first attempt failed over a second ago
+      long reachableFrom = System.nanoTime();
       try (TcpForwarder reachable = new TcpForwarder(modalityAddress, waiting.dicomPort)) {
         JsonNode report = awaitReport(waiting, path, 15);
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - asked);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - reachableFrom);
         assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
         assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
-        assertThat(seconds).as("seconds from the request to the report").isBetween(4L, 12L);
+        assertThat(seconds).as("seconds from the modality becoming reachable to the report").isBetween(2L, 10L);
         assertThat(reachable.connections()).as("associations opened to deliver it").isEqualTo(1);
       }
     } finally {
@@ -223,9 +223,10 @@ class StorageCommitmentTest {
         long afterKillSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
         assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
         assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
-        // The lease was last renewed at most RENEW_SECONDS before the kill.
+        // The lease was last renewed about RENEW_SECONDS before the kill at most; a second period of slack for a
+        // late heartbeat. A node that ignored the lease would send it within one sweep (10 s).
         assertThat(afterKillSeconds).as("sent while the dead node's lease still ran")
-            .isGreaterThanOrEqualTo(leaseSeconds - StorageCommitmentService.RENEW_SECONDS - 1);
+            .isGreaterThanOrEqualTo(leaseSeconds - 2L * StorageCommitmentService.RENEW_SECONDS);
       }
     } finally {
       if (holding != null) holding.kill();
