@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,21 +120,11 @@ class StorageCommitmentTest {
    */
   @Test
   void aReportStillOwedAtAStopIsSentAfterTheNextStart() throws Exception {
-    Path owingData = Files.createTempDirectory("atrium-commitment-owing");
-    int nobodyListens = StoreScpProcess.freePort();
-    try (OrthancProcess waiting = new OrthancProcess("WAITING", work.resolve("orthanc-waiting"));
-        TestArchive owing = reportingTo("WAITING", nobodyListens, owingData)) {
-      TestInstances.Uids uids = TestInstances.fresh();
-      String path = askWhileUnreachable(waiting, owing, uids);
-
+    withReportOwed("WAITING", (waiting, owing, uids, path, unreachable) -> {
       owing.restart(() -> { }, config -> config.withMoveDestinations(Map.of("WAITING",
           new AtriumConfig.RemoteAe("WAITING", "127.0.0.1", waiting.dicomPort))));
-      JsonNode report = awaitReport(waiting, path);
-      assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
-      assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
-    } finally {
-      TempFiles.delete(owingData);
-    }
+      assertCommitted(awaitReport(waiting, path), uids);
+    });
   }
 
   /**
@@ -143,24 +134,16 @@ class StorageCommitmentTest {
    */
   @Test
   void aReportThatCannotBeDeliveredIsTriedAgainFiveSecondsLater() throws Exception {
-    Path retryData = Files.createTempDirectory("atrium-commitment-retry");
-    int modalityAddress = StoreScpProcess.freePort();
-    try (OrthancProcess waiting = new OrthancProcess("RETRY", work.resolve("orthanc-retry"));
-        TestArchive retrying = reportingTo("RETRY", modalityAddress, retryData)) {
-      TestInstances.Uids uids = TestInstances.fresh();
-      String path = askWhileUnreachable(waiting, retrying, uids); // the first attempt failed over a second ago
-      long reachableFrom = System.nanoTime();
-      try (TcpForwarder reachable = new TcpForwarder(modalityAddress, waiting.dicomPort)) {
+    withReportOwed("RETRY", (waiting, retrying, uids, path, unreachable) -> {
+      long reachableFrom = System.nanoTime(); // the first attempt failed over a second ago
+      try (TcpForwarder reachable = new TcpForwarder(unreachable, waiting.dicomPort)) {
         JsonNode report = awaitReport(waiting, path, 15);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - reachableFrom);
-        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
-        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
+        assertCommitted(report, uids);
         assertThat(seconds).as("seconds from the modality becoming reachable to the report").isBetween(2L, 10L);
         assertThat(reachable.connections()).as("associations opened to deliver it").isEqualTo(1);
       }
-    } finally {
-      TempFiles.delete(retryData);
-    }
+    });
   }
 
   /**
@@ -199,6 +182,7 @@ class StorageCommitmentTest {
   void aReportHeldByANodeThatDiesIsSentByAnotherOnceItsLeaseRunsOut() throws Exception {
     Path sharedData = Files.createTempDirectory("atrium-commitment-killed");
     ArchiveProcess holding = null;
+    AtomicBoolean killed = new AtomicBoolean();
     try (OrthancProcess waiting = new OrthancProcess("KILLED", work.resolve("orthanc-killed"))) {
       AtriumConfig defaults = ConfigLoader.load(Map.of());
       AtriumConfig.Db shared = TestDatabase.MARIADB.create(defaults.db());
@@ -208,28 +192,18 @@ class StorageCommitmentTest {
       int leaseSeconds = StorageCommitmentService.LEASE_SECONDS;
       TestInstances.Uids uids = TestInstances.fresh();
       String path = storeAndAskCommitment(waiting, holding.dicomWeb(), holding.dimsePort, uids, leaseSeconds + 120);
-      var modalityAddress = new AtriumConfig.RemoteAe("KILLED", "127.0.0.1", waiting.dicomPort);
-      try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData,
-          config -> config.withDb(shared).withMoveDestinations(Map.of("KILLED", modalityAddress)))) {
-        Thread.sleep(2000); // the other node looks for reports no node makes at its start
-        assertThat(waiting.get(path).path("Status").asText()).as("sent by a node that does not hold the request")
-            .isEqualTo("Pending");
-
-        holding.kill();
-        long killedAt = System.nanoTime();
-        holding = null;
-        JsonNode report = awaitReport(waiting, path,
-            leaseSeconds + (int) StorageCommitmentScp.UNHELD_SWEEP_SECONDS + 20);
-        long afterKillSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
-        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
-        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
-        // The lease was last renewed about RENEW_SECONDS before the kill at most; a second period of slack for a
-        // late heartbeat. A node that ignored the lease would send it within one sweep (10 s).
-        assertThat(afterKillSeconds).as("sent while the dead node's lease still ran")
-            .isGreaterThanOrEqualTo(leaseSeconds - 2L * StorageCommitmentService.RENEW_SECONDS);
-      }
+      ArchiveProcess dies = holding;
+      long afterKillSeconds = otherNodeSendsOnceHoldingStops(waiting, "KILLED", path, uids, sharedData, shared, 2000,
+          "sent by a node that does not hold the request", () -> {
+            killed.set(true);
+            dies.kill();
+          }, leaseSeconds + (int) StorageCommitmentScp.UNHELD_SWEEP_SECONDS + 20);
+      // The lease was last renewed about RENEW_SECONDS before the kill at most; a second period of slack for a late
+      // heartbeat. A node that ignored the lease would send it within one sweep (10 s).
+      assertThat(afterKillSeconds).as("sent while the dead node's lease still ran")
+          .isGreaterThanOrEqualTo(leaseSeconds - 2L * StorageCommitmentService.RENEW_SECONDS);
     } finally {
-      if (holding != null) holding.kill();
+      if (holding != null && !killed.get()) holding.kill();
       TempFiles.delete(sharedData);
     }
   }
@@ -244,27 +218,50 @@ class StorageCommitmentTest {
       long waitMillis, String otherwise) throws Exception {
     Path sharedData = Files.createTempDirectory("atrium-commitment-nodes");
     TestArchive holding = null;
+    AtomicBoolean stopped = new AtomicBoolean();
     try (OrthancProcess waiting = new OrthancProcess(modalityAe, work.resolve("orthanc-" + modalityAe))) {
       holding = TestArchive.create(TestDatabase.MARIADB, sharedData, Map.of("ATRIUM_MOVE_DESTINATIONS",
           modalityAe + "@127.0.0.1:" + holdingPort), config -> config);
-      AtriumConfig.Db shared = holding.config.db();
       TestInstances.Uids uids = TestInstances.fresh();
       String path = storeAndAskCommitment(waiting, holding, uids, modalityTimeoutSeconds);
-      try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData, config -> config.withDb(shared)
-          .withMoveDestinations(Map.of(modalityAe,
-              new AtriumConfig.RemoteAe(modalityAe, "127.0.0.1", waiting.dicomPort))))) {
-        Thread.sleep(waitMillis);
-        assertThat(waiting.get(path).path("Status").asText()).as(otherwise).isEqualTo("Pending");
-
-        holding.close(); // a clean stop gives the request up (an attempt still waiting or not)
-        holding = null;
-        JsonNode report = awaitReport(waiting, path, 30);
-        assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
-        assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
-      }
+      TestArchive stops = holding;
+      otherNodeSendsOnceHoldingStops(waiting, modalityAe, path, uids, sharedData, holding.config.db(), waitMillis,
+          otherwise, () -> {
+            stopped.set(true);
+            stops.close(); // a clean stop gives the request up (an attempt still waiting or not)
+          }, 30);
     } finally {
-      if (holding != null) holding.close();
+      if (holding != null && !stopped.get()) holding.close();
       TempFiles.delete(sharedData);
+    }
+  }
+
+  /** How the node holding a request stops owing its report. */
+  @FunctionalInterface
+  private interface HoldingStop {
+    void stop() throws Exception;
+  }
+
+  /**
+   * The other of two nodes on the {@code shared} index and data, with the right address for the modality: for
+   * {@code waitMillis} it does not send the report the holding node owes ({@code otherwise} says what it would mean),
+   * and once {@code stop} has run it sends it within {@code reportSeconds}. Returns the seconds from the stop to the
+   * report.
+   */
+  private long otherNodeSendsOnceHoldingStops(OrthancProcess modality, String modalityAe, String path,
+      TestInstances.Uids uids, Path sharedData, AtriumConfig.Db shared, long waitMillis, String otherwise,
+      HoldingStop stop, int reportSeconds) throws Exception {
+    var address = new AtriumConfig.RemoteAe(modalityAe, "127.0.0.1", modality.dicomPort);
+    try (TestArchive other = new TestArchive(TestDatabase.H2, sharedData,
+        config -> config.withDb(shared).withMoveDestinations(Map.of(modalityAe, address)))) {
+      Thread.sleep(waitMillis);
+      assertThat(modality.get(path).path("Status").asText()).as(otherwise).isEqualTo("Pending");
+      stop.stop();
+      long stoppedAt = System.nanoTime();
+      JsonNode report = awaitReport(modality, path, reportSeconds);
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stoppedAt);
+      assertCommitted(report, uids);
+      return seconds;
     }
   }
 
@@ -321,22 +318,39 @@ class StorageCommitmentTest {
         .asText();
   }
 
-  /** An archive of its own on embedded H2, whose address for the modality {@code ae} is {@code port}. */
-  private static TestArchive reportingTo(String ae, int port, Path dataDir) throws Exception {
-    return TestArchive.create(TestDatabase.H2, dataDir, Map.of("ATRIUM_MOVE_DESTINATIONS", ae + "@127.0.0.1:" + port),
-        config -> config);
+  /** What a test does once a report is owed to a modality the archive cannot reach (at {@code unreachable}). */
+  @FunctionalInterface
+  private interface ReportOwed {
+    void then(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids, String path, int unreachable)
+        throws Exception;
   }
 
   /**
-   * {@link #storeAndAskCommitment} where the archive's address for the modality reaches nobody: its first attempt
-   * fails at once, and a second later the report is still owed (the next attempt would be 5 s later).
+   * A modality {@code ae} and an archive of its own on embedded H2 whose address for it reaches nobody; an instance
+   * stored and its commitment asked: the first attempt fails at once, and a second later the report is still owed
+   * (the next attempt would be 5 s later).
    */
-  private String askWhileUnreachable(OrthancProcess modality, TestArchive archive, TestInstances.Uids uids)
-      throws Exception {
-    String path = storeAndAskCommitment(modality, archive, uids);
-    Thread.sleep(1000);
-    assertThat(modality.get(path).path("Status").asText()).isEqualTo("Pending");
-    return path;
+  private void withReportOwed(String ae, ReportOwed then) throws Exception {
+    String name = ae.toLowerCase(java.util.Locale.ROOT);
+    Path data = Files.createTempDirectory("atrium-commitment-" + name);
+    int unreachable = StoreScpProcess.freePort();
+    try (OrthancProcess modality = new OrthancProcess(ae, work.resolve("orthanc-" + name));
+        TestArchive archive = TestArchive.create(TestDatabase.H2, data,
+            Map.of("ATRIUM_MOVE_DESTINATIONS", ae + "@127.0.0.1:" + unreachable), config -> config)) {
+      TestInstances.Uids uids = TestInstances.fresh();
+      String path = storeAndAskCommitment(modality, archive, uids);
+      Thread.sleep(1000);
+      assertThat(modality.get(path).path("Status").asText()).isEqualTo("Pending");
+      then.then(modality, archive, uids, path, unreachable);
+    } finally {
+      TempFiles.delete(data);
+    }
+  }
+
+  /** The report commits exactly the one instance asked about. */
+  private static void assertCommitted(JsonNode report, TestInstances.Uids uids) {
+    assertThat(report.path("Status").asText()).as(report.toString()).isEqualTo("Success");
+    assertThat(report.path("Success").findValuesAsText("SOPInstanceUID")).containsExactly(uids.sop());
   }
 
   /** Orthanc sends the N-ACTION, then waits for Atrium's report on an association Atrium opens. */
