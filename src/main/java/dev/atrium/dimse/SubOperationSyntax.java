@@ -5,12 +5,14 @@ import dev.atrium.dicom.TransferSyntax;
 import dev.atrium.dicom.UnsupportedTranscodingException;
 import dev.atrium.dimse.net.AcceptedContext;
 import dev.atrium.dimse.net.DataSetWriter;
+import dev.atrium.dimse.net.FileDataSet;
 import dev.atrium.index.StoredInstance;
 import dev.atrium.retrieve.PinnedInstance;
 import dev.atrium.retrieve.RetrieveService;
 import dev.atrium.retrieve.TranscodedSpool;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,10 +61,9 @@ final class SubOperationSyntax {
     }
     for (AcceptedContext context : accepted) {
       if (context.transferSyntax().equals(storedSyntax)) {
-        return new Sending(context, out -> {
-          int n;
-          while ((n = stored.stream().read(buffer)) > 0) out.write(buffer, 0, n);
-        }, null);
+        FileChannel file = pinned.channel();
+        return new Sending(context, new FileDataSet(file, stored.offset(), file.size() - stored.offset(), buffer),
+            null);
       }
     }
     List<String> reasons = new ArrayList<>();

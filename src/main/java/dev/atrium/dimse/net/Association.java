@@ -194,7 +194,7 @@ final class Association implements Runnable, DimseExchange {
                         "1.2.840.10008.1.2")); // TS sub-item is not significant when rejected, but must be present
             }
         }
-        channel = new DimseChannel(reader, out, rq.maxPduLength());
+        channel = new DimseChannel(reader, out, socket.getChannel(), rq.maxPduLength());
         pdus.associateAc(rq, results, roles, settings.maxPduLength(), IMPLEMENTATION_CLASS_UID,
                 IMPLEMENTATION_VERSION_NAME);
         log.debug("Association {} accepted, {} of {} presentation contexts", info, contexts.size(),

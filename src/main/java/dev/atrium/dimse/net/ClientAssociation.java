@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,7 +64,8 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
             // PS3.7 D.3.3.4: the SCP role only, as the SCP of Storage Commitment that reports on its own association
             if (p.requestorScp()) roles.add(new AssociatePdu.RoleSelection(p.abstractSyntax(), 0, 1));
         }
-        Socket socket = new Socket();
+        // Opened as a channel, so that stored files can be sent to it without copying them through the heap
+        Socket socket = SocketChannel.open().socket();
         try {
             socket.setTcpNoDelay(true); // every message ends in a small PDU: never wait for a delayed ACK
             socket.connect(new InetSocketAddress(settings.host(), settings.port()), settings.connectTimeoutMillis());
@@ -85,7 +87,8 @@ public final class ClientAssociation implements DimseRequestor, AutoCloseable {
                 if (!proposed.transferSyntaxes().contains(ts)) continue; // PS3.8 9.3.3.2: must be one we proposed
                 accepted.put(answer.id(), new AcceptedContext(answer.id(), proposed.abstractSyntax(), ts));
             }
-            return new ClientAssociation(socket, pdus, new DimseChannel(reader, out, ac.maxPduLength()), accepted);
+            DimseChannel channel = new DimseChannel(reader, out, socket.getChannel(), ac.maxPduLength());
+            return new ClientAssociation(socket, pdus, channel, accepted);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

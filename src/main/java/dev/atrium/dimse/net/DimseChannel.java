@@ -3,6 +3,7 @@ package dev.atrium.dimse.net;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
 import java.util.function.IntPredicate;
 
 /**
@@ -18,15 +19,26 @@ final class DimseChannel {
     private final PduReader reader;
     private final OutputStream out;
     private final byte[] fragmentBuffer;
+    /**
+     * Where a {@link FileDataSet} goes straight from its file to the socket; null where the socket has no channel: TLS,
+     * and the associations peers open (accepted by a plain server socket; C-GET then copies through the heap).
+     */
+    private final FileRegionSender fileSender;
     private boolean broken;
     private int lastMessageId; // of our own requests
 
-    /** @param peerMaxPduLength the peer's maximum PDU length (PS3.8 D.1; 0 = unlimited); we never send larger */
-    DimseChannel(PduReader reader, OutputStream out, long peerMaxPduLength) {
+    /**
+     * @param out the socket's stream, buffered
+     * @param socketOrNull the channel of the socket {@code out} writes to, when it has one (a plain TCP socket opened
+     *     as a channel), for sending file data sets without copying them through the heap
+     * @param peerMaxPduLength the peer's maximum PDU length (PS3.8 D.1; 0 = unlimited); we never send larger
+     */
+    DimseChannel(PduReader reader, OutputStream out, SocketChannel socketOrNull, long peerMaxPduLength) {
         this.reader = reader;
         this.out = out;
         long sendMax = peerMaxPduLength == 0 ? MAX_SEND_PDU : Math.min(peerMaxPduLength, MAX_SEND_PDU);
         this.fragmentBuffer = new byte[(int) Math.max(sendMax - 6, 1)]; // 6 = PDV item header in the PDU
+        this.fileSender = socketOrNull == null ? null : new FileRegionSender(socketOrNull, fragmentBuffer.length);
     }
 
     PduReader reader() {
@@ -93,7 +105,10 @@ final class DimseChannel {
         PDataOutputStream cmd = new PDataOutputStream(out, pcId, true, fragmentBuffer);
         cmd.write(command.encode());
         cmd.finish();
-        if (dataSetOrNull != null) {
+        if (dataSetOrNull instanceof FileDataSet file && fileSender != null) {
+            out.flush(); // the command first
+            fileSender.send(pcId, file);
+        } else if (dataSetOrNull != null) {
             PDataOutputStream data = new PDataOutputStream(out, pcId, false, fragmentBuffer);
             dataSetOrNull.writeTo(data);
             data.finish();
