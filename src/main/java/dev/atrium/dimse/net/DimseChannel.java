@@ -19,10 +19,7 @@ final class DimseChannel {
     private final PduReader reader;
     private final OutputStream out;
     private final byte[] fragmentBuffer;
-    /**
-     * Where a {@link FileDataSet} goes straight from its file to the socket; null where the socket has no channel: TLS,
-     * and the associations peers open (accepted by a plain server socket; C-GET then copies through the heap).
-     */
+    /** Where a {@link FileDataSet} goes straight from its file to the socket; null over TLS (the socket has no channel). */
     private final FileRegionSender fileSender;
     private boolean broken;
     private int lastMessageId; // of our own requests

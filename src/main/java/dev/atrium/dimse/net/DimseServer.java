@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -68,7 +69,9 @@ public final class DimseServer implements AutoCloseable {
         if (serverSocket != null) throw new IllegalStateException("already started");
         ServerSocket ss;
         if (tls == null) {
-            ss = new ServerSocket();
+            // A channel's, so that accepted sockets have channels too: C-GET sends stored files on them without
+            // copying through the heap (FileRegionSender)
+            ss = ServerSocketChannel.open().socket();
         } else {
             SSLServerSocket secure = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
             secure.setSSLParameters(tlsParameters);

@@ -8,9 +8,10 @@ import java.nio.channels.SocketChannel;
  * Sends a {@link FileDataSet} as P-DATA-TF PDUs of one PDV each (PS3.8 9.3.5, annex E) straight to a plain TCP
  * socket: a chunk of the file is read into a direct buffer, and its PDVs, each header followed by its slice of the
  * chunk, go out in one gathering write. Unlike the stream path ({@link PDataOutputStream} through a buffered socket
- * stream), no byte passes through the heap: in C-MOVEs of 0.53 MB instances to a storescp, the association thread
- * used about a tenth less CPU per instance (0.28-0.33 ms against 0.31-0.36, three alternated runs). Its buffers are
- * allocated on the first use, so an association that sends no file pays nothing. Not thread-safe.
+ * stream), no byte passes through the heap. For 0.53 MB instances, the association thread used about a tenth less CPU
+ * per instance in C-MOVEs to a storescp (0.28-0.33 ms against 0.31-0.36, three alternated runs) and a quarter less in
+ * C-GETs by getscu (0.25-0.28 against 0.35-0.36, two). Its buffers are allocated on the first use, so an
+ * association that sends no file pays nothing. Not thread-safe.
  */
 final class FileRegionSender {
     private static final int HEADER = 12; // PDU type, reserved, PDU length, PDV length, context id, control header
