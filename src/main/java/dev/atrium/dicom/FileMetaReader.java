@@ -6,31 +6,24 @@ import java.io.InputStream;
 
 /**
  * The File Meta Information of a PS3.10 file (PS3.10 7.1: group 0002, explicit VR little endian), read by
- * {@link Part10File}, and the stream left at the first byte of the data set, which then reads on unchanged: what a
- * C-STORE sends of a stored file.
+ * {@link Part10File}, and where the data set begins: what a C-STORE sends of a stored file is the rest of the file.
  */
 public final class FileMetaReader {
   private FileMetaReader() {}
 
   /**
-   * What the meta information says about the data set, and the data set itself: {@code stream} reads it from
-   * {@code offset}, its first byte's offset in the file, to the end of the file.
+   * What the meta information says about the data set, and {@code offset}, the file offset of the data set's first
+   * byte (still deflated, for a deflated syntax, from there to the end of the file).
    */
-  public record DataSet(String transferSyntaxUid, String sopClassUid, String sopInstanceUid, long offset,
-      InputStream stream) {}
+  public record DataSet(String transferSyntaxUid, String sopClassUid, String sopInstanceUid, long offset) {}
 
-  /** Takes ownership of {@code part10}: closing the returned stream closes it. */
-  public static DataSet open(InputStream part10) throws IOException, DicomParseException {
+  /** Reads the meta information from the start of {@code part10}, which the caller still owns and closes. */
+  public static DataSet read(InputStream part10) throws IOException, DicomParseException {
     try {
       Part10File file = Part10File.read(part10);
-      return new DataSet(file.transferSyntaxUid, file.sopClassUid, file.sopInstanceUid, file.dataSetOffset,
-          file.storedDataSet);
+      return new DataSet(file.transferSyntaxUid, file.sopClassUid, file.sopInstanceUid, file.dataSetOffset);
     } catch (EOFException e) {
-      part10.close();
       throw new DicomParseException("the file ends inside its File Meta Information (truncated)", e);
-    } catch (IOException | DicomParseException | RuntimeException e) {
-      part10.close();
-      throw e;
     }
   }
 }

@@ -49,7 +49,8 @@ final class SubOperationSyntax {
 
   /**
    * @param pinned the instance, its file held open (a delete from now on cannot break the send)
-   * @param stored the instance's data set, opened; sent as it is when its syntax was accepted
+   * @param stored the instance's meta information: its data set, from {@code offset} on, is sent as it is when its
+   *     syntax was accepted
    * @param buffer the copy buffer of the sub-operations run (bounded, reused for every instance)
    */
   static Sending choose(PinnedInstance pinned, FileMetaReader.DataSet stored, List<AcceptedContext> accepted,

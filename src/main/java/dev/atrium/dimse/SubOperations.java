@@ -122,7 +122,7 @@ final class SubOperations {
       return new Prepared(instance, null, null, e.getMessage());
     }
     try {
-      SubOperationSyntax.Sending sending = SubOperationSyntax.choose(pinned, retrieve.openDataSet(pinned),
+      SubOperationSyntax.Sending sending = SubOperationSyntax.choose(pinned, retrieve.readMeta(pinned),
           destination.requestContexts(instance.sopClassUid()), retrieve, buffer);
       return new Prepared(instance, pinned, sending, null);
     } catch (SubOperationSyntax.Unsendable | IOException e) {

@@ -139,10 +139,10 @@ public final class RetrieveService {
     return locator.select(partition, selection);
   }
 
-  /** The data set of a pinned instance, positioned after its File Meta Information. */
-  public FileMetaReader.DataSet openDataSet(PinnedInstance pinned) throws IOException {
-    try {
-      return FileMetaReader.open(pinned.open());
+  /** The File Meta Information of a pinned instance, and where its data set begins in the file. */
+  public FileMetaReader.DataSet readMeta(PinnedInstance pinned) throws IOException {
+    try (InputStream file = pinned.open()) {
+      return FileMetaReader.read(file);
     } catch (DicomParseException e) {
       throw new IOException("stored instance " + pinned.instance().sopInstanceUid() + " cannot be read: "
           + e.getMessage(), e);

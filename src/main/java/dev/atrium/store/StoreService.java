@@ -267,7 +267,7 @@ public final class StoreService {
    */
   private static Uids namedByMeta(BlobWriter blob) {
     try (InputStream staged = blob.openStaged()) {
-      FileMetaReader.DataSet meta = FileMetaReader.open(staged);
+      FileMetaReader.DataSet meta = FileMetaReader.read(staged);
       return DicomUid.isValid(meta.sopClassUid()) && DicomUid.isValid(meta.sopInstanceUid())
           ? new Uids(meta.sopClassUid(), meta.sopInstanceUid(), null, null) : Uids.NONE;
     } catch (IOException | DicomParseException | RuntimeException e) {

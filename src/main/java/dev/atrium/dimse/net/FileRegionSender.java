@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
  * association that sends no file pays nothing. Not thread-safe.
  */
 final class FileRegionSender {
-    private static final int HEADER = 12; // PDU type, reserved, PDU length, PDV length, context id, control header
+    private static final int HEADER = PDataOutputStream.HEADER;
     /** File bytes read and written per system call, at most (or one PDV, if that is larger). */
     private static final int CHUNK = 256 * 1024;
 
@@ -79,13 +79,8 @@ final class FileRegionSender {
 
     /** The header of PDV {@code index} of this chunk, in {@code headers}, and its view in {@code iov}. */
     private void header(int index, int pcId, int length, boolean last) {
-        int pdvLength = length + 2;
         int at = index * HEADER;
-        headers.put(at, (byte) PduType.P_DATA_TF).put(at + 1, (byte) 0)
-                .putInt(at + 2, pdvLength + 4) // PDU length (big endian, PS3.8 9.3.1)
-                .putInt(at + 6, pdvLength)
-                .put(at + 10, (byte) pcId)
-                .put(at + 11, (byte) (last ? 2 : 0)); // message control header: data set, last fragment or not
+        PDataOutputStream.putHeader(headers, at, pcId, length, false, last);
         ByteBuffer view = iov[2 * index];
         view.clear();
         view.limit(at + HEADER).position(at);

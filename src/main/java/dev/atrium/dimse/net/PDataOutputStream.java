@@ -2,6 +2,7 @@ package dev.atrium.dimse.net;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * Fragments one message part (command or data set) into P-DATA-TF PDUs with one PDV each (PS3.8 9.3.5, annex E).
@@ -9,10 +10,14 @@ import java.io.OutputStream;
  * {@link #finish()} sends the last fragment; it does not close or flush the underlying stream.
  */
 final class PDataOutputStream extends OutputStream {
+    /** Bytes of a PDU's header and its one PDV item's header, before the data. */
+    static final int HEADER = 12;
+
     private final OutputStream out;
     private final int pcId;
     private final boolean command;
     private final byte[] buf;
+    private final byte[] header = new byte[HEADER];
     private int count;
     private boolean finished;
 
@@ -55,17 +60,22 @@ final class PDataOutputStream extends OutputStream {
     public void close() {}
 
     private void emit(boolean last) throws IOException {
-        int pdvLength = count + 2;
-        int pduLength = pdvLength + 4;
-        byte[] h = {
-                PduType.P_DATA_TF, 0,
-                (byte) (pduLength >>> 24), (byte) (pduLength >>> 16), (byte) (pduLength >>> 8), (byte) pduLength,
-                (byte) (pdvLength >>> 24), (byte) (pdvLength >>> 16), (byte) (pdvLength >>> 8), (byte) pdvLength,
-                (byte) pcId,
-                // message control header: bit 0 = command, bit 1 = last fragment (PS3.8 E.2)
-                (byte) ((command ? 1 : 0) | (last ? 2 : 0))};
-        out.write(h);
+        putHeader(ByteBuffer.wrap(header), 0, pcId, count, command, last);
+        out.write(header);
         out.write(buf, 0, count);
         count = 0;
+    }
+
+    /**
+     * The {@link #HEADER} bytes that precede a PDV's data in a P-DATA-TF PDU of that one PDV (PS3.8 9.3.5, E.2), at
+     * {@code at} in {@code to}: PDU type, reserved, PDU length, PDV item length, context id, message control header.
+     */
+    static void putHeader(ByteBuffer to, int at, int pcId, int dataLength, boolean command, boolean last) {
+        int pdvLength = dataLength + 2;
+        to.put(at, (byte) PduType.P_DATA_TF).put(at + 1, (byte) 0)
+                .putInt(at + 2, pdvLength + 4) // big endian, as every PDU field (PS3.8 9.3.1)
+                .putInt(at + 6, pdvLength)
+                .put(at + 10, (byte) pcId)
+                .put(at + 11, (byte) ((command ? 1 : 0) | (last ? 2 : 0))); // bit 0 command, bit 1 last fragment
     }
 }
