@@ -7,14 +7,25 @@ import java.nio.channels.FileChannel;
 
 /**
  * An independent stream over an open file channel, by positional reads: several may read the
- * same channel at once, each from its own offset, and none closes the channel.
+ * same channel at once, each from its own offset, and none closes the channel. The file's first
+ * bytes may come from a copy in memory instead ({@code head}).
  */
 public final class PositionalInputStream extends InputStream {
+  private static final byte[] NO_HEAD = {};
   private final FileChannel channel;
+  private final byte[] head;
+  private final int headLength;
   private long position;
 
   public PositionalInputStream(FileChannel channel) {
+    this(channel, NO_HEAD, 0);
+  }
+
+  /** @param head the file's first {@code headLength} bytes, read from there rather than from the file */
+  public PositionalInputStream(FileChannel channel, byte[] head, int headLength) {
     this.channel = channel;
+    this.head = head;
+    this.headLength = headLength;
   }
 
   @Override
@@ -26,6 +37,12 @@ public final class PositionalInputStream extends InputStream {
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) return 0;
+    if (position < headLength) {
+      int n = (int) Math.min(len, headLength - position);
+      System.arraycopy(head, (int) position, b, off, n);
+      position += n;
+      return n;
+    }
     int n = channel.read(ByteBuffer.wrap(b, off, len), position);
     if (n > 0) position += n;
     return n;

@@ -266,6 +266,41 @@ class FileSystemBlobStoreTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  @Test
+  void aStagedBlobReadsBackWholeAcrossTheHeadKeptInMemoryBeforeAndAfterPlacing() throws IOException {
+    FileSystemBlobStore store = opened(new FileSystemBlobStore(root));
+    byte[] content = new byte[200_000];
+    new java.util.Random(7).nextBytes(content);
+    BlobWriter blob = store.create();
+    var out = blob.output();
+    out.write(content, 0, 364); // a PS3.10 header, then the data set in blocks of odd sizes, one byte alone
+    out.write(content[364]);
+    for (int at = 365; at < content.length; at += 30_001) {
+      out.write(content, at, Math.min(30_001, content.length - at));
+    }
+
+    assertReadsBack(blob, content);
+    blob.place("1.2.3");
+    assertReadsBack(blob, content);
+    store.publishAll(List.of(blob));
+    try (InputStream published = store.open(blob.key())) {
+      assertThat(published.readAllBytes()).isEqualTo(content);
+    }
+  }
+
+  /** Whole; and from just before the 64 KiB kept in memory to past them, after a skip. */
+  private static void assertReadsBack(BlobWriter blob, byte[] content) throws IOException {
+    try (InputStream staged = blob.openStaged()) {
+      assertThat(staged.readAllBytes()).isEqualTo(content);
+    }
+    try (InputStream staged = blob.openStaged()) {
+      assertThat(staged.skip(60_000)).isEqualTo(60_000);
+      assertThat(staged.readNBytes(10_000)).isEqualTo(java.util.Arrays.copyOfRange(content, 60_000, 70_000));
+      assertThat(staged.skip(1_000_000)).isEqualTo(content.length - 70_000);
+      assertThat(staged.read()).isEqualTo(-1);
+    }
+  }
+
   /** What every process has staged (not their directories and locks, nor the empty files made ahead). */
   private List<String> stagingNames() {
     if (!Files.exists(root.resolve(".staging"))) return List.of();
