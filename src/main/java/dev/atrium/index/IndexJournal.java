@@ -4,6 +4,7 @@ import dev.atrium.storage.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The stores and deletes the archive acknowledged, kept beside the embedded H2 index, whose file holds only a prefix
  * of its commits after a crash: H2 writes its file in the background (every half second, see {@link Database}), and
  * even with a write at each commit it lost the last one to five commits at most kills once it reused freed file
- * space (scripts/h2-crash-check). The index writer ({@link GroupCommit}) appends one line per stored instance (its
+ * space (scripts/h2-crash-check). The store path ({@link GroupCommit}) appends one line per stored instance (its
  * change-feed sequence, partition, blob, duplicate policy, and the blob's size and CRC32C) and per delete, and
  * fdatasyncs the journal before anyone is answered; it syncs H2's file at most once a second. After an unclean stop,
  * the changes with a sequence above the index's last one are made again: the index is a prefix of its commits, so
@@ -121,6 +122,9 @@ public final class IndexJournal implements AutoCloseable {
   private Path currentPath;
   private FileChannel current;
   private long currentSize;
+  /** Appends so far, and how many of them a sync has covered: a sync finds those before it done already. */
+  private long appended;
+  private long synced;
 
   private IndexJournal(Path dir, long segmentBytes, Force force, List<Path> earlierSegments, long nextNumber)
       throws IOException {
@@ -282,6 +286,7 @@ public final class IndexJournal implements AutoCloseable {
     records.forEach(r -> text.append(r.line()));
     ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
     while (bytes.hasRemaining()) currentSize += current.write(bytes);
+    appended++;
     if (currentSize >= segmentBytes) {
       force.force(current); // what it holds stays durable once its successor starts
       current.close();
@@ -300,8 +305,37 @@ public final class IndexJournal implements AutoCloseable {
   }
 
   /** fdatasync: every record appended so far is on disk. */
-  public synchronized void sync() throws IOException {
-    force.force(current);
+  public void sync() throws IOException {
+    syncCovering(appended());
+  }
+
+  /** How many appends were made so far: what {@link #syncCovering} takes. */
+  public synchronized long appended() {
+    return appended;
+  }
+
+  /**
+   * Returns once the first {@code appends} appends are on disk: at once when a sync since covered them, else after an
+   * fdatasync. The sync holds no lock, so that appends go on while it runs (they wait for the next one).
+   */
+  public void syncCovering(long appends) throws IOException {
+    FileChannel channel;
+    long upTo;
+    synchronized (this) {
+      if (synced >= appends) return;
+      channel = current;
+      upTo = appended;
+    }
+    try {
+      force.force(channel);
+    } catch (ClosedChannelException e) {
+      synchronized (this) {
+        if (channel == current) throw e; // closed, not full: nothing can be made durable any more
+      } // full, and forced before it was closed (append)
+    }
+    synchronized (this) {
+      synced = Math.max(synced, upTo);
+    }
   }
 
   private void startSegment(long number) throws IOException {

@@ -169,6 +169,62 @@ class IndexJournalTest {
     }
   }
 
+  /**
+   * Stores journal their lines from several threads while a sync runs: an append must not wait for a sync that
+   * started before it (it would wait one flush for nothing, then another for its own), and a sync requested for
+   * appends that an earlier sync covered returns without a flush of its own.
+   */
+  @Test
+  void anAppendDoesNotWaitForARunningSyncAndASyncCoveredAlreadyFlushesNothing() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch forcing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (IndexJournal journal = IndexJournal.open(dir, IndexJournal.SEGMENT_BYTES, segment -> {
+      if (forces.incrementAndGet() == 1) {
+        forcing.countDown();
+        try {
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      segment.force(false);
+    })) {
+      journal.append(List.of(stored(1, "DEFAULT", KEY, false)));
+      long first = journal.appended();
+      var syncing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          journal.syncCovering(first);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(forcing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      var appending = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          journal.append(List.of(stored(2, "DEFAULT", KEY, false)));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      appending.get(10, java.util.concurrent.TimeUnit.SECONDS); // not behind the held flush
+      assertThat(syncing).isNotDone();
+      release.countDown();
+      syncing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      journal.syncCovering(first);
+      assertThat(forces).as("covered by the first flush").hasValue(1);
+      journal.sync(); // the second line was appended after the first flush began
+      assertThat(forces).hasValue(2);
+      journal.syncCovering(journal.appended());
+      assertThat(forces).hasValue(2);
+    }
+    try (IndexJournal reopened = IndexJournal.open(dir)) {
+      assertThat(reopened.leftOver(0)).extracting(IndexJournal.Record::sequence).containsExactly(1L, 2L);
+    }
+  }
+
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith("journal-")).sorted().toList();

@@ -129,6 +129,42 @@ class JournalBeforeAcknowledgementTest {
     }
   }
 
+  /**
+   * A store queued behind one the writer is still committing journals its line itself, at once, guessing that the
+   * one before it commits. When that one rolls back instead, the guess is withdrawn, durably, before anything after
+   * it can commit: a crash there must not leave a replay a line under a sequence that another instance then took.
+   */
+  @Test
+  void aLineJournaledAheadOfTheWriterIsWithdrawnWhenTheStoreBeforeItRollsBack() throws Exception {
+    TestInstances.Uids warm = TestInstances.fresh();
+    TestInstances.Uids lost = TestInstances.fresh();
+    TestInstances.Uids next = TestInstances.fresh();
+    try (Database db = Database.open(new AtriumConfig.Db("", "", "", 2), dataDir);
+        IndexJournal journal = IndexJournal.open(journalDir());
+        GroupCommit writer = writer(db, journal)) {
+      long base = ((IndexOutcome.Created) writer.storeAll(List.of(entry(warm))).get(0)).sequence();
+      CompletableFuture<Void> lostDurable = new CompletableFuture<>();
+      CompletableFuture<List<IndexOutcome>> lostStore = writer.storeWhenDurable(List.of(entry(lost)), lostDurable);
+      Thread.sleep(300); // the writer runs its statements, then waits for its blob
+      CompletableFuture<Void> nextDurable = new CompletableFuture<>();
+      CompletableFuture<List<IndexOutcome>> nextStore = writer.storeWhenDurable(List.of(entry(next)), nextDurable);
+      assertThat(journalText()).as("journaled by the submitter while the writer is busy")
+          .contains((base + 2) + "	DEFAULT	" + key(next) + "	K	");
+
+      lostDurable.completeExceptionally(new IOException("fsync failed: device went away"));
+      assertThatThrownBy(() -> GroupCommit.await(lostStore)).isInstanceOf(BlobsNotDurableException.class);
+      Thread.sleep(300); // the writer takes the next store and waits for its blob
+      assertThat(IndexJournal.pending(journalDir(), base))
+          .as("the guess is withdrawn; only the line the writer wrote for it remains, ahead of its commit")
+          .extracting(r -> r.sequence() + " " + ((IndexJournal.Stored) r).blobKey())
+          .containsExactly((base + 1) + " " + key(next));
+
+      nextDurable.complete(null);
+      assertThat(GroupCommit.await(nextStore)).singleElement().isInstanceOfSatisfying(IndexOutcome.Created.class,
+          created -> assertThat(created.sequence()).isEqualTo(base + 1));
+    }
+  }
+
   private static GroupCommit writer(Database db, IndexJournal journal) {
     return new GroupCommit(new InstanceIndex(db, new ExtendedTagIndex(db), new ExtendedValueParser()),
         db.commitSync()::afterCommit, journal);
