@@ -133,7 +133,7 @@ public final class GroupCommit implements AutoCloseable {
    * With a journal, the submitter writes its lines (those of the likely outcome, as {@link #journalLikely} does) and
    * starts their sync itself, rather than the writer once it takes them: the sync starts while this thread goes on to
    * publish its blobs, and before the writer runs the statements, whose CPU the sync thread would otherwise wait
-   * behind on a small machine. For one association this answered each 39 KB instance about 0.1 ms sooner. The writer
+   * behind on a small machine. For one association this answered each 39 KB instance 0.05-0.07 ms sooner. The writer
    * checks them as its own, and withdraws those that a missed guess makes wrong ({@link #dropQueuedAhead}).
    */
   private Ahead journalAhead(List<InstanceIndex.Entry> entries) {
