@@ -11,6 +11,7 @@ import dev.atrium.index.ChangeFeedIndex;
 import dev.atrium.index.Database;
 import dev.atrium.index.IndexJournal;
 import dev.atrium.support.ArchiveProcess;
+import dev.atrium.support.FreePorts;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.Part10;
 import dev.atrium.support.TempFiles;
@@ -21,7 +22,6 @@ import dev.atrium.support.TestInstances.Uids;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,8 +112,8 @@ class CrashRecoveryTest {
     Path work = Files.createDirectories(root.resolve("work"));
     if (database == TestDatabase.H2) db = h2ReusingSpaceAfterOneSecond(dataDir, db);
     AtriumConfig config = defaults.withEndpoints(dataDir, 0, 0).withDb(db);
-    int httpPort = freePort();
-    int dimsePort = freePort();
+    int httpPort = FreePorts.forLaterBind();
+    int dimsePort = FreePorts.forLaterBind();
     byte[] template = Files.readAllBytes(TestInstances.ct(work, PLACEHOLDER));
 
     List<Sent> stored = new ArrayList<>(); // acknowledged, or found whole after the crash
@@ -459,11 +459,5 @@ class CrashRecoveryTest {
     }
     if (found == 0) throw new IllegalStateException("template lacks UID " + from);
     return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

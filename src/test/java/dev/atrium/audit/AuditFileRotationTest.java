@@ -2,8 +2,8 @@ package dev.atrium.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrium.support.FreePorts;
 import dev.atrium.support.SyslogReceiver;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -59,9 +59,7 @@ class AuditFileRotationTest {
   @Test
   void theForwarderFollowsClosedFilesAndOnlySentOnesAreRemoved() throws Exception {
     int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    port = FreePorts.forLaterBind(); // a collector binds it later
     AuditFiles files = new AuditFiles(dir);
     List<String> expected = new ArrayList<>();
     try (AuditTrail trail = trail(tcp(port), 1)) {

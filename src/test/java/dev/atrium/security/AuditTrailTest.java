@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.pixelmed.dicom.TagFromName;
 import dev.atrium.config.AtriumConfig;
 import dev.atrium.support.Dcmtk;
+import dev.atrium.support.FreePorts;
 import dev.atrium.support.Multipart;
 import dev.atrium.support.SyslogReceiver;
 import dev.atrium.support.TempFiles;
@@ -13,7 +14,6 @@ import dev.atrium.support.TestArchive;
 import dev.atrium.support.TestDatabase;
 import dev.atrium.support.TestInstances;
 import dev.atrium.support.TestPki;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -155,9 +155,7 @@ class AuditTrailTest {
   void recordsMadeWhileTheCollectorIsDownArriveWhenItComesUp() throws Exception {
     Path data = Files.createTempDirectory("atrium-audit-spool");
     int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    port = FreePorts.forLaterBind(); // a collector binds it later
     try (TestArchive archive = new TestArchive(TestDatabase.H2, data, config -> config
         .withAudit(syslogTo(port, pki.ca())))) {
       List<String> studies = new java.util.ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.atrium.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +22,7 @@ public final class StoreScpProcess implements AutoCloseable {
   }
 
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return FreePorts.forLaterBind();
   }
 
   /** {@code options}: which transfer syntaxes to accept, e.g. "+xa" (all), none (uncompressed only). */
