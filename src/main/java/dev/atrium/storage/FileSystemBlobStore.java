@@ -486,7 +486,10 @@ public final class FileSystemBlobStore implements BlobStore {
     public synchronized void write(int b) throws IOException {
       super.write(b);
       checksum.update(b);
-      if (count < HEAD_BYTES) keepHead(new byte[] {(byte) b}, 0, 1);
+      if (count < HEAD_BYTES && !headDropped) { // the single bytes of a PS3.10 header, no array for each
+        grow(1);
+        head[headLength++] = (byte) b;
+      }
       count++;
     }
 
@@ -501,11 +504,16 @@ public final class FileSystemBlobStore implements BlobStore {
     private void keepHead(byte[] b, int off, int len) {
       int n = (int) Math.min(len, HEAD_BYTES - count);
       if (n <= 0 || headDropped) return;
+      grow(n);
+      System.arraycopy(b, off, head, headLength, n);
+      headLength += n;
+    }
+
+    /** Room in the head for {@code n} more bytes (it never grows past {@link #HEAD_BYTES}). */
+    private void grow(int n) {
       if (headLength + n > head.length) {
         head = Arrays.copyOf(head, Math.min(HEAD_BYTES, Math.max(headLength + n, 2 * head.length)));
       }
-      System.arraycopy(b, off, head, headLength, n);
-      headLength += n;
     }
 
     /** From now on the staged file is read from the file alone. */
