@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -138,7 +141,7 @@ class FileSystemBlobStoreTest {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -303,20 +306,30 @@ class FileSystemBlobStoreTest {
 
   /** What every process has staged (not their directories and locks, nor the empty files made ahead). */
   private List<String> stagingNames() {
-    if (!Files.exists(root.resolve(".staging"))) return List.of();
-    try (Stream<Path> all = Files.walk(root.resolve(".staging"))) {
-      return all.filter(Files::isRegularFile).filter(p -> !isBlank(p)).map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals(".lock")).toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return filesUnder(root.resolve(".staging"), p -> !isBlank(p) && !p.getFileName().toString().equals(".lock"))
+        .stream().map(p -> p.getFileName().toString()).toList();
   }
 
   private List<Path> finalNames() {
-    try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve(".staging"))).toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    return filesUnder(root, p -> !p.startsWith(root.resolve(".staging")));
+  }
+
+  /**
+   * The regular files under {@code dir} that {@code keep} takes. The store makes and removes staging files in the
+   * background: one gone while they are listed makes the listing start again.
+   */
+  private static List<Path> filesUnder(Path dir, Predicate<Path> keep) {
+    while (true) {
+      if (!Files.exists(dir)) return List.of();
+      try (Stream<Path> all = Files.walk(dir)) {
+        return all.filter(Files::isRegularFile).filter(keep).toList();
+      } catch (NoSuchFileException gone) {
+        // listed again
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException)) throw e;
+      }
     }
   }
 
@@ -345,11 +358,8 @@ class FileSystemBlobStoreTest {
   }
 
   /** Every file but the staging directories' locks. */
-  private List<Path> files() throws IOException {
-    try (Stream<Path> all = Files.walk(root)) {
-      return all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock"))
-          .filter(p -> !isBlank(p)).toList();
-    }
+  private List<Path> files() {
+    return filesUnder(root, p -> !p.getFileName().toString().equals(".lock") && !isBlank(p));
   }
 
   /** An empty staging file a store made ahead for a blob to come (BlankStagingFiles). */
@@ -357,7 +367,7 @@ class FileSystemBlobStoreTest {
     try {
       return file.startsWith(root.resolve(".staging")) && Files.size(file) == 0;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }
