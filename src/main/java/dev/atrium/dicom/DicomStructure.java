@@ -35,14 +35,15 @@ public final class DicomStructure {
 
   /** Finds a top-level element's value in a PS3.10 file, inflating a deflated data set; null when it is absent. */
   static ValueLocation locate(InputStream part10, long size, int tag) throws IOException, DicomParseException {
-    Part10File file = Part10File.read(part10);
-    boolean deflated = file.syntax.deflated();
-    DicomStructure walker = new DicomStructure(deflated ? Long.MAX_VALUE : size); // an inflated size is not known
-    walker.wantedTag = tag;
-    walker.walkDataSet(file.reader);
-    ValueLocation found = walker.found;
-    return found == null ? null : new ValueLocation(found.offset(), found.length(), deflated, file.dataSetOffset,
-        found.vr(), !file.syntax.littleEndian());
+    try (Part10File file = Part10File.read(part10)) {
+      boolean deflated = file.syntax.deflated();
+      DicomStructure walker = new DicomStructure(deflated ? Long.MAX_VALUE : size); // an inflated size is not known
+      walker.wantedTag = tag;
+      walker.walkDataSet(file.reader);
+      ValueLocation found = walker.found;
+      return found == null ? null : new ValueLocation(found.offset(), found.length(), deflated, file.dataSetOffset,
+          found.vr(), !file.syntax.littleEndian());
+    }
   }
 
   /** What the walk learned besides "well framed". */
@@ -67,11 +68,14 @@ public final class DicomStructure {
 
   /** True when the data set is deflated (and so was not walked). */
   private boolean walk(InputStream part10) throws IOException, DicomParseException {
-    Part10File file = Part10File.read(part10); // checks the preamble and reads the meta information
-    if (file.syntax.deflated()) return true;
-    if (file.dataSetOffset > size) throw new DicomParseException("the File Meta Information runs past the file's end");
-    walkDataSet(file.reader);
-    return false;
+    try (Part10File file = Part10File.read(part10)) { // checks the preamble and reads the meta information
+      if (file.syntax.deflated()) return true;
+      if (file.dataSetOffset > size) {
+        throw new DicomParseException("the File Meta Information runs past the file's end");
+      }
+      walkDataSet(file.reader);
+      return false;
+    }
   }
 
   private void walkDataSet(ElementReader r) throws IOException, DicomParseException {

@@ -17,10 +17,9 @@ public final class FileMetaReader {
    */
   public record DataSet(String transferSyntaxUid, String sopClassUid, String sopInstanceUid, long offset) {}
 
-  /** Reads the meta information from the start of {@code part10}, which the caller still owns and closes. */
+  /** Reads the meta information from the start of {@code part10}, and closes it. */
   public static DataSet read(InputStream part10) throws IOException, DicomParseException {
-    try {
-      Part10File file = Part10File.read(part10);
+    try (Part10File file = Part10File.read(part10)) {
       return new DataSet(file.transferSyntaxUid, file.sopClassUid, file.sopInstanceUid, file.dataSetOffset);
     } catch (EOFException e) {
       throw new DicomParseException("the file ends inside its File Meta Information (truncated)", e);

@@ -74,26 +74,28 @@ final class HeaderScanner {
       throws IOException, NotScannable {
     Part10File file;
     try {
-      file = Part10File.read(part10); // the caller owns and closes part10
+      file = Part10File.read(part10); // closed here; the caller may close part10 again
     } catch (DicomParseException e) {
       throw new NotScannable(e.getMessage());
     }
-    String transferSyntax = file.transferSyntaxUid;
-    boolean bigEndian = !file.syntax.littleEndian();
-    ElementReader reader = file.reader;
-    MetadataLimit.Buffer out = new MetadataLimit.Buffer(16 * 1024);
-    HeaderScanner scanner;
-    try (JsonGenerator json = DicomJsonEncoder.JSON.createGenerator(out)) {
-      scanner = new HeaderScanner(reader, wanted, json, bigEndian);
-      json.writeStartObject();
-      scanner.dataSet(Long.MAX_VALUE, true, 0);
-      String bits = scanner.texts.get(BITS_ALLOCATED);
-      String pixelDataVr = DicomHeaderReader.pixelDataVr(framing, transferSyntax, DicomValues.integer(bits));
-      if (pixelDataVr != null) DicomJsonEncoder.writePixelDataReference(json, pixelDataVr);
-      json.writeEndObject();
+    try (file) {
+      String transferSyntax = file.transferSyntaxUid;
+      boolean bigEndian = !file.syntax.littleEndian();
+      ElementReader reader = file.reader;
+      MetadataLimit.Buffer out = new MetadataLimit.Buffer(16 * 1024);
+      HeaderScanner scanner;
+      try (JsonGenerator json = DicomJsonEncoder.JSON.createGenerator(out)) {
+        scanner = new HeaderScanner(reader, wanted, json, bigEndian);
+        json.writeStartObject();
+        scanner.dataSet(Long.MAX_VALUE, true, 0);
+        String bits = scanner.texts.get(BITS_ALLOCATED);
+        String pixelDataVr = DicomHeaderReader.pixelDataVr(framing, transferSyntax, DicomValues.integer(bits));
+        if (pixelDataVr != null) DicomJsonEncoder.writePixelDataReference(json, pixelDataVr);
+        json.writeEndObject();
+      }
+      scanner.texts.put(0x00020010, transferSyntax);
+      return new Scan(scanner.texts, out.toByteArray());
     }
-    scanner.texts.put(0x00020010, transferSyntax);
-    return new Scan(scanner.texts, out.toByteArray());
   }
 
   /**

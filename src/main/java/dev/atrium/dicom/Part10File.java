@@ -29,6 +29,8 @@ final class Part10File implements Closeable {
   final ElementReader reader;
   /** The data set's bytes as stored (still deflated for a deflated syntax), from dataSetOffset on. */
   final InputStream storedDataSet;
+  /** Inflates a deflated data set; null for any other syntax. Its native memory is freed on {@link #close}. */
+  final Inflater inflater;
   private final InputStream file;
 
   private Part10File(InputStream file, ReadBuffer in, String[] meta, long dataSetOffset) {
@@ -39,7 +41,8 @@ final class Part10File implements Closeable {
     this.syntax = TransferSyntax.of(meta[2]);
     this.dataSetOffset = dataSetOffset;
     this.storedDataSet = in;
-    InputStream dataSet = syntax.deflated() ? new InflaterInputStream(in, new Inflater(true), BUFFER) : in;
+    this.inflater = syntax.deflated() ? new Inflater(true) : null;
+    InputStream dataSet = inflater != null ? new InflaterInputStream(in, inflater, BUFFER) : in;
     this.reader = new ElementReader(dataSet, syntax.explicitVr(), syntax.littleEndian(),
         syntax.deflated() ? 0 : dataSetOffset);
   }
@@ -54,7 +57,10 @@ final class Part10File implements Closeable {
     }
   }
 
-  /** Reads the preamble and File Meta Information of {@code file}, which the result then owns. */
+  /**
+   * Reads the preamble and File Meta Information of {@code file}, which the result then owns: closing it closes the
+   * file (a caller that closes the file again does no harm).
+   */
   static Part10File read(InputStream file) throws IOException, DicomParseException {
     ReadBuffer in = new ReadBuffer(file, BUFFER);
     byte[] head = in.readNBytes(132);
@@ -95,7 +101,7 @@ final class Part10File implements Closeable {
         return file;
       }
       file.skipNBytes(dataSetOffset);
-      InputStream inflated = new InflaterInputStream(new BufferedInputStream(file, BUFFER), new Inflater(true), BUFFER);
+      InputStream inflated = new EndingInflaterStream(new BufferedInputStream(file, BUFFER));
       inflated.skipNBytes(position);
       return inflated;
     } catch (IOException | RuntimeException e) {
@@ -104,8 +110,36 @@ final class Part10File implements Closeable {
     }
   }
 
+  /** Closes the file and frees the inflater's native memory at once, not whenever the collector gets to it. */
   @Override
   public void close() throws IOException {
-    file.close();
+    try {
+      file.close();
+    } finally {
+      if (inflater != null) inflater.end();
+    }
+  }
+
+  /**
+   * Inflates a raw deflate stream (PS3.5 A.5) and ends its inflater on close: an InflaterInputStream given its
+   * inflater leaves it to the caller.
+   */
+  static final class EndingInflaterStream extends InflaterInputStream {
+    EndingInflaterStream(InputStream deflated) {
+      super(deflated, new Inflater(true), BUFFER);
+    }
+
+    Inflater inflater() {
+      return inf;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        inf.end();
+      }
+    }
   }
 }
