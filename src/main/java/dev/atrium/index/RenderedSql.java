@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -76,6 +77,20 @@ final class RenderedSql {
         statement.addBatch();
       }
       statement.executeBatch();
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  /** Every row, each read by {@code reader}, in the order the statement gives them. */
+  <T> List<T> list(Connection connection, RowReader<T> reader, Object... values) {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, values);
+      try (ResultSet rows = statement.executeQuery()) {
+        List<T> read = new ArrayList<>();
+        while (rows.next()) read.add(reader.read(rows));
+        return read;
+      }
     } catch (SQLException e) {
       throw failed(e);
     }

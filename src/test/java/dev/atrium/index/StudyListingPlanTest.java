@@ -10,6 +10,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,28 @@ class StudyListingPlanTest {
       List<String> sops = new ArrayList<>();
       locator.forEach("DEFAULT", study(7, 3), null, i -> sops.add(i.sopInstanceUid()));
       assertThat(sops).hasSize(40).startsWith("1.2.3.7.3.0.0", "1.2.3.7.3.0.1");
+    }
+  }
+
+  /** C-MOVE and C-GET of one study run a statement of their own, rendered once: the same plan and the same list. */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aStudyRetrieveFindsWhatTheListingFindsFromTheSameIndex(TestDatabase database) throws Exception {
+    try (Database db = Database.open(database.create(new AtriumConfig.Db(null, "", "", 2)), dataDir)) {
+      load(db);
+      InstanceLocator locator = new InstanceLocator(db);
+      String plan = db.dsl().explain(DSL.query(locator.studyInstances.toString(), "DEFAULT", "DEFAULT", "DEFAULT",
+          study(7, 3))).plan();
+      assertThat(firstTable(db, plan)).as(plan).isEqualTo("study");
+
+      List<StoredInstance> listed = new ArrayList<>();
+      locator.forEach("DEFAULT", study(7, 3), null, listed::add);
+      List<StoredInstance> selected = locator.select("DEFAULT", new InstanceSelection(null, List.of(study(7, 3)),
+          List.of(), List.of()));
+      assertThat(selected).hasSize(40).isEqualTo(listed);
+      assertThat(selected.get(0).studyInstanceUid()).isEqualTo(study(7, 3));
+      assertThat(locator.select("OTHER", new InstanceSelection(null, List.of(study(7, 3)), List.of(), List.of())))
+          .isEmpty();
     }
   }
 
