@@ -130,6 +130,7 @@ class IndexDurabilityTest {
       try (InputStream in = restarted.open(row.blobKey())) {
         assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(part10));
       }
+      restarted.close();
     }
   }
 
