@@ -106,13 +106,14 @@ public final class InstanceLocator {
   public List<StoredInstance> select(String partition, InstanceSelection selection) {
     if (selection.patientId() == null && selection.studyUids().size() == 1 && selection.seriesUids().isEmpty()
         && selection.sopInstanceUids().isEmpty()) {
-      // A request answered once (and so, on the JIT's scale, cold): jOOQ building and rendering the statement took
-      // most of a millisecond of the first C-MOVEs after a start.
+      // A request too rare for the JIT to compile its path: jOOQ building and rendering the query took about 1.1 ms
+      // of each C-MOVE after a hundred of them, the statement rendered once 0.3-0.4 ms.
       String studyUid = selection.studyUids().get(0);
       Map<String, String> shared = new HashMap<>();
-      return db.dsl().connectionResult(c -> studyInstances.list(c, row -> new StoredInstance(studyUid,
-          once(shared, row.getString(2)), row.getString(3), once(shared, row.getString(4)),
-          once(shared, row.getString(5)), row.getString(6), row.getLong(7)), partition, partition, partition, studyUid));
+      return db.dsl().connectionResult(c -> studyInstances.list(c, row -> new StoredInstance(
+          once(shared, row.getString(1)), once(shared, row.getString(2)), row.getString(3),
+          once(shared, row.getString(4)), once(shared, row.getString(5)), row.getString(6), row.getLong(7)),
+          partition, partition, partition, studyUid));
     }
     // The lowest level given is the one that may list many UIDs; it is queried in chunks of bound parameters.
     boolean bySop = !selection.sopInstanceUids().isEmpty();

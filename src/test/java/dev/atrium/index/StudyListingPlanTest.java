@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jooq.Query;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +28,9 @@ class StudyListingPlanTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void aStudyListingStartsFromTheStudysUniqueIndex(TestDatabase database) throws Exception {
-    try (Database db = Database.open(database.create(new AtriumConfig.Db(null, "", "", 2)), dataDir)) {
-      load(db);
+    try (Database db = loaded(database)) {
       InstanceLocator locator = new InstanceLocator(db);
-      String plan = db.dsl().explain(locator.listing("DEFAULT", study(7, 3), null)).plan();
-      assertThat(firstTable(db, plan)).as(plan).isEqualTo("study");
-      assertThat(plan).containsIgnoringCase("uk_study");
+      assertThat(planFromStudy(db, locator.listing("DEFAULT", study(7, 3), null))).containsIgnoringCase("uk_study");
 
       String seriesPlan = db.dsl().explain(locator.listing("DEFAULT", study(7, 3), study(7, 3) + ".2")).plan();
       assertThat(firstTable(db, seriesPlan)).as(seriesPlan).isIn("study", "series");
@@ -47,12 +45,9 @@ class StudyListingPlanTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void aStudyRetrieveFindsWhatTheListingFindsFromTheSameIndex(TestDatabase database) throws Exception {
-    try (Database db = Database.open(database.create(new AtriumConfig.Db(null, "", "", 2)), dataDir)) {
-      load(db);
+    try (Database db = loaded(database)) {
       InstanceLocator locator = new InstanceLocator(db);
-      String plan = db.dsl().explain(DSL.query(locator.studyInstances.toString(), "DEFAULT", "DEFAULT", "DEFAULT",
-          study(7, 3))).plan();
-      assertThat(firstTable(db, plan)).as(plan).isEqualTo("study");
+      planFromStudy(db, DSL.query(locator.studyInstances.toString(), "DEFAULT", "DEFAULT", "DEFAULT", study(7, 3)));
 
       List<StoredInstance> listed = new ArrayList<>();
       locator.forEach("DEFAULT", study(7, 3), null, listed::add);
@@ -63,6 +58,20 @@ class StudyListingPlanTest {
       assertThat(locator.select("OTHER", new InstanceSelection(null, List.of(study(7, 3)), List.of(), List.of())))
           .isEmpty();
     }
+  }
+
+  /** An index of 40 patients, 5 studies each, of 4 series of 10 instances. */
+  private Database loaded(TestDatabase database) throws Exception {
+    Database db = Database.open(database.create(new AtriumConfig.Db(null, "", "", 2)), dataDir);
+    load(db);
+    return db;
+  }
+
+  /** The query's plan, checked to start from the study table. */
+  private static String planFromStudy(Database db, Query query) {
+    String plan = db.dsl().explain(query).plan();
+    assertThat(firstTable(db, plan)).as(plan).isEqualTo("study");
+    return plan;
   }
 
   private static void load(Database db) {
