@@ -30,7 +30,7 @@ final class Part10File implements Closeable {
   /** The data set's bytes as stored (still deflated for a deflated syntax), from dataSetOffset on. */
   final InputStream storedDataSet;
   /** Inflates a deflated data set; null for any other syntax. Its native memory is freed on {@link #close}. */
-  final Inflater inflater;
+  final EndingInflaterStream inflating;
   private final InputStream file;
 
   private Part10File(InputStream file, ReadBuffer in, String[] meta, long dataSetOffset) {
@@ -41,9 +41,8 @@ final class Part10File implements Closeable {
     this.syntax = TransferSyntax.of(meta[2]);
     this.dataSetOffset = dataSetOffset;
     this.storedDataSet = in;
-    this.inflater = syntax.deflated() ? new Inflater(true) : null;
-    InputStream dataSet = inflater != null ? new InflaterInputStream(in, inflater, BUFFER) : in;
-    this.reader = new ElementReader(dataSet, syntax.explicitVr(), syntax.littleEndian(),
+    this.inflating = syntax.deflated() ? new EndingInflaterStream(in) : null;
+    this.reader = new ElementReader(inflating != null ? inflating : in, syntax.explicitVr(), syntax.littleEndian(),
         syntax.deflated() ? 0 : dataSetOffset);
   }
 
@@ -113,10 +112,8 @@ final class Part10File implements Closeable {
   /** Closes the file and frees the inflater's native memory at once, not whenever the collector gets to it. */
   @Override
   public void close() throws IOException {
-    try {
-      file.close();
-    } finally {
-      if (inflater != null) inflater.end();
+    try (file; inflating) { // a null resource is skipped; closing the file twice does no harm
+      // only closed
     }
   }
 
